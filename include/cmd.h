@@ -1,0 +1,36 @@
+/* cmd.h - the commands of the command table, and what they share. */
+#ifndef XW_CMD_H
+#define XW_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "corr.h"
+#include "model.h"
+
+/* Command entry points: argv[0] is the command name; they return the exit
+ * status (0 success, 1 internal failure or negative result, 2 bad usage or
+ * unreadable input). */
+int cmd_list(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_check_pattern(int argc, char **argv);
+int cmd_locate(int argc, char **argv);
+
+/* Options every log-reading command takes. */
+struct cmd_common {
+	const char **roles;   /* --role HOST=c|e */
+	size_t nroles, rolecap;
+	const char **xconfigs; /* --xconfig FILE */
+	size_t nxconfigs, xconfigcap;
+	bool quiet;           /* no problem report on stderr */
+};
+
+/* Returns a loaded and correlated model of the paths, or NULL after printing
+ * a one-line error naming the file (the caller exits 2). */
+struct model *cmd_load(char **paths, int npaths, struct cmd_common *o);
+/* Prints each file's problems (file:line: reason) and a summary on fp. */
+void cmd_report_problems(const struct model *m, FILE *fp);
+/* Frees what cmd_common holds. */
+void cmd_common_free(struct cmd_common *o);
+
+#endif

@@ -1,0 +1,20 @@
+/* jsonout.h - the model as JSON (list --json, show --json, export json).
+ * All strings are escaped fully with text_json; output is one object. */
+#ifndef XW_JSONOUT_H
+#define XW_JSONOUT_H
+
+#include <stdbool.h>
+
+#include "model.h"
+
+/* Appends the "files" array (path, host, role, counts, skipped blocks). */
+void jsonout_files(struct sbuf *b, const struct model *m);
+/* Appends one call object; with_messages adds "machines" and "messages",
+ * with_raw adds each message's raw text. */
+void jsonout_call(struct sbuf *b, const struct model *m, const struct call *c,
+    bool with_messages, bool with_raw);
+/* Appends one message (arrow) object of a call. */
+void jsonout_message(struct sbuf *b, const struct model *m, const struct call_arrow *a,
+    size_t index, bool with_raw);
+
+#endif

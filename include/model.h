@@ -1,0 +1,263 @@
+/* model.h - what xwtrace knows after reading the logs.
+ *
+ * The ingest (log_*) fills files, hosts, messages and events; the correlator
+ * (corr_*) fills roles, machines, twins, skew and calls. Every other part
+ * (diagnose, TUI, exports) only reads this model.
+ *
+ * Ownership: the model owns everything reachable from it. Strings are pooled
+ * (m->pool) and live as long as the model; never free them one by one.
+ * Log text is kept mapped, not copied: raw message text is rebuilt on demand
+ * with sip_raw() from the record's offset in its file.
+ */
+#ifndef XW_MODEL_H
+#define XW_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xmem.h"
+
+/* Milliseconds since the Unix epoch, UTC. */
+typedef int64_t xw_time;
+#define XW_TIME_NONE INT64_MIN
+
+enum host_role { ROLE_UNKNOWN, ROLE_EXPRESSWAY_C, ROLE_EXPRESSWAY_E };
+
+enum machine_kind {
+	MACH_EXPRESSWAY, /* one of the logging hosts */
+	MACH_WEBEX,      /* Webex cloud (L2SIP), all its addresses in one column */
+	MACH_CUCM,       /* a Unified CM node */
+	MACH_ENDPOINT,   /* anything else: phones, MRA clients, other proxies */
+};
+
+/* A block or line that could not be used, or was used with a repair. */
+struct log_problem {
+	uint32_t line;
+	bool recovered; /* true: kept after a repair (e.g. Content-Length fixed) */
+	const char *reason;
+};
+
+/* One input text log (a plain file, a .gz, or a member of a bundle). */
+struct log_file {
+	const char *path;   /* as the user named it; "bundle.tar.gz:member" for members */
+	const char *host;   /* most frequent host name of the line prefixes */
+	int host_idx;       /* index in m->hosts, -1 when no line named a host */
+	const char *data;   /* the text, mapped read-only (or decompressed copy) */
+	size_t len;
+	void *map_base;     /* private: what to munmap/free */
+	size_t map_len;
+	bool map_is_heap;
+	uint32_t nlines;
+	uint32_t sip_messages;   /* messages taken from this file */
+	uint32_t info_only;      /* messages built from INFO summaries alone */
+	struct log_problem *problems;
+	size_t nproblems, problemcap;
+};
+
+/* A logging Expressway. */
+struct host {
+	const char *name;
+	enum host_role role;
+	bool role_forced;          /* set by --role */
+	const char **addrs;        /* its own IPs: Local-ip values and NAT address */
+	size_t naddrs, addrcap;
+	int machine;               /* its column in ladders */
+};
+
+/* A ladder column: a machine, with every address it was seen with. */
+struct machine {
+	const char *name;          /* host name, "Webex", "CUCM 10.1.1.1", an IP */
+	enum machine_kind kind;
+	int host;                  /* index in m->hosts for MACH_EXPRESSWAY, else -1 */
+	const char **addrs;
+	size_t naddrs, addrcap;
+	const char *agent;         /* User-Agent/Server it announced, if any */
+};
+
+struct sip_via {
+	const char *proto;         /* "TLS", "TCP", "UDP" */
+	const char *host;
+	uint16_t port;
+	const char *branch, *received, *egress_zone, *ingress_zone, *proxy_call_id;
+	const char *params;        /* every parameter, as written */
+};
+
+struct sdp_media {
+	const char *media;         /* "audio", "video", "application" */
+	uint16_t port;
+	const char *proto;         /* "RTP/SAVP" */
+	const char *codecs;        /* "G722,PCMU,telephone-event" (names, or payload numbers when unmapped) */
+	const char *dir;           /* "sendrecv", "sendonly", "recvonly", "inactive" */
+};
+
+enum sip_action { ACT_RECEIVED, ACT_SENT };
+
+/* One SIP message as one Expressway logged it. */
+struct sip_msg {
+	uint32_t file;             /* index in m->files */
+	uint32_t line;             /* line of the log entry header (1-based) */
+	uint32_t msg_line;         /* line of the message's first line, 0 if summary only */
+	uint64_t off;              /* byte offset of the first message line's framing */
+	uint32_t flen;             /* framed byte length from off (0 if summary only) */
+	uint32_t host;             /* index in m->hosts */
+	xw_time time;              /* UTCTime as logged */
+	xw_time ctime;             /* time corrected for this host's clock skew */
+	enum sip_action action;
+	const char *local_ip, *remote_ip;
+	uint16_t local_port, remote_port;
+	const char *msg_hash;
+
+	bool is_request;
+	const char *method;        /* request method, or the CSeq method of a response */
+	int status;                /* response code, 0 for requests */
+	const char *reason_phrase;
+	const char *ruri;
+	uint32_t cseq;
+	const char *call_id;
+	const char *from_uri, *from_tag, *from_name;
+	const char *to_uri, *to_tag, *to_name;
+	struct sip_via *vias;
+	uint16_t nvias;
+	const char *contact;       /* first Contact, as written (URI and params) */
+	const char *contact_uri;
+	const char *contact_params;/* ";call-type=squared;video" style, or NULL */
+	bool call_type_squared;
+	const char **routes;       /* Route entries, top first */
+	uint16_t nroutes;
+	const char **rroutes;      /* Record-Route entries */
+	uint16_t nrroutes;
+	const char *session_local, *session_remote; /* Session-ID UUIDs, lower case */
+	const char *reason;        /* Reason header value */
+	int q850;                  /* Q.850 cause from Reason, -1 if none */
+	const char *user_agent, *server, *warning, *taatag, *content_type;
+	uint32_t size;             /* bytes of the message on the wire */
+	uint32_t content_length;   /* declared Content-Length */
+	struct sdp_media *media;
+	uint8_t nmedia;
+	bool has_sdp;
+	bool summary_only;         /* built from the INFO line; the body was not logged */
+	bool cl_repaired;          /* parsed after fixing a wrong Content-Length */
+
+	int32_t twin;              /* the same wire message in the other Expressway's log, or -1 */
+	bool twin_primary;         /* of a twin pair, the one a ladder draws */
+	int32_t call;              /* index in m->calls, -1 before correlation */
+	int from_mach, to_mach;    /* ladder columns (index in m->machines) */
+	bool retrans;              /* same message seen earlier on the same hop */
+};
+
+enum ev_kind {
+	EV_EVENT,     /* Event="..." lines */
+	EV_SEARCH,    /* network.search */
+	EV_CPL,       /* network.cpl */
+	EV_DNS,       /* network.dns */
+	EV_TCP,       /* network.tcp */
+	EV_SSL,       /* developer.ssl */
+	EV_ZONEMGR,   /* developer.zone.zonemgr */
+	EV_SIPINFO,   /* network.sip INFO summary kept for evidence */
+	EV_KINDS
+};
+
+/* A non-SIP log entry a diagnosis needs. Its text is the header line plus any
+ * continuation lines, joined with single spaces. */
+struct log_event {
+	uint32_t file, line;
+	uint32_t host;
+	xw_time time, ctime;
+	enum ev_kind kind;
+	const char *name;          /* Event= value, or the Detail= value */
+	const char *text;          /* the whole entry, untrusted */
+	int32_t call;              /* index in m->calls when tied to one, else -1 */
+};
+
+/* How a Call-ID joined a call. */
+struct call_link {
+	const char *call_id;
+	const char *by;            /* "session-id", "proxy-call-id", "tag" */
+};
+
+/* One arrow of a ladder (a wire message; twins are merged). */
+struct call_arrow {
+	uint32_t msg;              /* index in m->msgs (the primary record) */
+	int32_t twin;              /* the other record, or -1 */
+	int from, to;              /* machine indices */
+	xw_time t;                 /* corrected time */
+	bool same_host;            /* an Expressway talking to itself (B2BUA hop) */
+};
+
+struct call {
+	uint32_t number;           /* 1-based, in order of start time */
+	const char **call_ids;     /* first is the call's own */
+	size_t ncall_ids, call_idcap;
+	struct call_link *links;   /* every Call-ID but the first, with its rule */
+	size_t nlinks, linkcap;
+	const char **session_ids;
+	size_t nsession_ids, sessioncap;
+	uint32_t *msgs;            /* indices in m->msgs, by corrected time */
+	size_t nmsgs, msgcap;
+	uint32_t *events;          /* indices in m->events tied to this call */
+	size_t nevents, eventcap;
+	struct call_arrow *arrows; /* the ladder: one per wire message */
+	size_t narrows;
+	xw_time start, end;
+	const char *from, *to;     /* URIs of the first request */
+	const char *method;        /* method of the first request */
+	int final_status;          /* final response to the first INVITE, 0 if none */
+	bool options_only;         /* keepalive traffic */
+	uint32_t host_mask;        /* bit per host that logged a message of it */
+	const char **findings;     /* finding ids, filled by diagnose */
+	size_t nfindings, findingcap;
+};
+
+/* Progress of a long load: called now and then with bytes done and total. */
+typedef void (*model_progress_fn)(void *arg, uint64_t done, uint64_t total);
+
+struct model {
+	struct strpool *pool;
+	struct log_file *files;
+	size_t nfiles, filecap;
+	const char **xconfigs;     /* xConfiguration dumps found (paths or bundle members) */
+	char **xconfig_texts;      /* their text when they came from a bundle, else NULL */
+	size_t nxconfigs, xconfigcap;
+	struct host *hosts;
+	size_t nhosts, hostcap;
+	struct machine *machines;
+	size_t nmachines, machinecap;
+	struct sip_msg *msgs;
+	size_t nmsgs, msgcap;
+	struct log_event *events;
+	size_t nevents, eventcap;
+	struct call *calls;
+	size_t ncalls, callcap;
+	int64_t *skew;             /* per host: ms to subtract from its times */
+	uint32_t *skew_pairs;      /* per host: matched pairs behind its skew */
+	model_progress_fn progress;
+	void *progress_arg;
+};
+
+/* Returns a new, empty model; free it with model_free. */
+struct model *model_new(void);
+/* Frees the model, unmaps every file. */
+void model_free(struct model *m);
+/* Returns the index of host name (added if new). */
+int model_host(struct model *m, const char *name);
+/* Adds a problem to a file's list; reason is copied into the pool. */
+void model_problem(struct model *m, struct log_file *f, uint32_t line, bool recovered,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Returns the call named by spec: a number from list, a Call-ID, or a unique
+ * Call-ID prefix; NULL with a reason in err (size errlen) when none or several. */
+struct call *model_find_call(struct model *m, const char *spec, char *err, size_t errlen);
+/* Returns a short role name: "expressway-c", "expressway-e", "unknown". */
+const char *model_role_name(enum host_role r);
+/* Returns a short machine kind name: "expressway", "webex", "cucm", "endpoint". */
+const char *model_kind_name(enum machine_kind k);
+/* Formats t as "2017-09-19T18:01:48.140Z" into buf (size >= 32); returns buf. */
+char *model_time_iso(xw_time t, char *buf, size_t size);
+/* Formats t as "18:01:48.140" into buf (size >= 16); returns buf. */
+char *model_time_short(xw_time t, char *buf, size_t size);
+/* Returns true when the message is a request with method meth. */
+bool model_is(const struct sip_msg *s, const char *meth);
+/* Returns the host label of a machine with its role, e.g. "amer-exp01 (E)". */
+const char *model_machine_label(const struct model *m, int machine, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,40 @@
+/* sip.h - one logged SIP message: unframing and parsing with libosip2.
+ *
+ * Parsed libosip2 structures never outlive sip_parse(): the summary that the
+ * model needs is copied into the pooled fields of struct sip_msg, and the raw
+ * text is rebuilt from the log on demand with sip_raw().
+ */
+#ifndef XW_SIP_H
+#define XW_SIP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+
+/* Initialises libosip2 once (parser tables, silent trace); call before parsing. */
+void sip_init(void);
+/* Appends to out the message framed in the n bytes at p, as CRLF text: one
+ * leading space per line and the framing pipes removed. Returns true when the
+ * closing pipe was found. */
+bool sip_unframe(const char *p, size_t n, struct sbuf *out);
+/* Returns 0 after filling s's SIP fields from the unframed text (n bytes);
+ * on failure returns -1 with the reason in why. Strings go to m->pool. */
+int sip_parse(struct model *m, struct sip_msg *s, const char *text, size_t n,
+    char *why, size_t whylen);
+/* Returns the unframed text of a logged message (caller frees, length in *n),
+ * or NULL when only the INFO summary was logged. */
+char *sip_raw(const struct model *m, const struct sip_msg *s, size_t *n);
+/* Returns the first line of the message ("INVITE sip:...", "SIP/2.0 200 OK")
+ * into buf (size bytes). */
+char *sip_first_line(const struct sip_msg *s, char *buf, size_t size);
+/* Returns a short label for ladders: "INVITE", "200 OK", "183 Session Progress". */
+char *sip_label(const struct sip_msg *s, char *buf, size_t size);
+/* Returns the audio codecs of the SDP ("G722,PCMU") or NULL when no audio. */
+const char *sip_audio_codecs(const struct sip_msg *s);
+/* Returns the name of a static RTP payload type (0 -> "PCMU"), or NULL. */
+const char *sip_static_payload(int pt);
+/* Returns true when the response is final (>= 200). */
+bool sip_is_final(const struct sip_msg *s);
+
+#endif

@@ -1,0 +1,33 @@
+/* text.h - making untrusted log text safe for terminals, JSON and HTML.
+ *
+ * Log bytes are never written raw: these helpers make C0/C1 control bytes,
+ * DEL and escape sequences visible, and escape for each output language.
+ */
+#ifndef XW_TEXT_H
+#define XW_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "xmem.h"
+
+/* Appends n bytes of s to b with controls made visible (^[ for ESC, \x9b
+ * for C1, ^? for DEL); valid UTF-8 is kept, invalid bytes become \xNN. */
+void text_safe(struct sbuf *b, const char *s, size_t n);
+/* Writes s (NUL-terminated, may be NULL) to fp made terminal-safe. */
+void text_fputs(FILE *fp, const char *s);
+/* Returns a pooled-free, caller-owned terminal-safe copy of s. */
+char *text_safe_dup(const char *s);
+/* Appends s as the inside of a JSON string (no quotes), escaping fully. */
+void text_json(struct sbuf *b, const char *s, size_t n);
+/* Appends s as a quoted JSON string, or null when s is NULL. */
+void text_json_str(struct sbuf *b, const char *s);
+/* Appends s HTML-escaped (text and attribute safe), controls made visible. */
+void text_html(struct sbuf *b, const char *s, size_t n);
+/* Returns the number of terminal columns s occupies when shown with text_safe. */
+size_t text_width(const char *s);
+/* Returns the length of the valid UTF-8 sequence at s (max n bytes), 0 if invalid. */
+size_t text_utf8_len(const unsigned char *s, size_t n);
+
+#endif

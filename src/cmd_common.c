@@ -1,0 +1,68 @@
+/* cmd_common.c - loading logs for a command, and reporting what was skipped. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "text.h"
+
+#define MAX_REPORTED 10 /* problems printed per file before a summary */
+
+struct model *
+cmd_load(char **paths, int npaths, struct cmd_common *o)
+{
+	char err[1024];
+	if (npaths <= 0) {
+		fprintf(stderr, "xwtrace: no log given (see xwtrace --help)\n");
+		return NULL;
+	}
+	struct model *m = model_new();
+	for (int i = 0; i < npaths; i++)
+		if (log_load(m, paths[i], err, sizeof err) < 0) {
+			fprintf(stderr, "xwtrace: %s\n", err);
+			model_free(m);
+			return NULL;
+		}
+	struct corr_opts co = {o->roles, o->nroles};
+	if (corr_build(m, &co, err, sizeof err) < 0) {
+		fprintf(stderr, "xwtrace: %s\n", err);
+		model_free(m);
+		return NULL;
+	}
+	if (!o->quiet)
+		cmd_report_problems(m, stderr);
+	return m;
+}
+
+void
+cmd_report_problems(const struct model *m, FILE *fp)
+{
+	for (size_t i = 0; i < m->nfiles; i++) {
+		const struct log_file *f = &m->files[i];
+		size_t skipped = 0, repaired = 0;
+		for (size_t k = 0; k < f->nproblems; k++) {
+			const struct log_problem *p = &f->problems[k];
+			p->recovered ? repaired++ : skipped++;
+			if (k < MAX_REPORTED) {
+				fprintf(fp, "xwtrace: ");
+				text_fputs(fp, f->path);
+				fprintf(fp, ":%u: %s", p->line, p->recovered ? "note: " : "");
+				text_fputs(fp, p->reason);
+				fputc('\n', fp);
+			}
+		}
+		if (f->nproblems > MAX_REPORTED) {
+			fprintf(fp, "xwtrace: ");
+			text_fputs(fp, f->path);
+			fprintf(fp, ": %zu blocks skipped, %zu repaired in all\n", skipped, repaired);
+		}
+	}
+}
+
+void
+cmd_common_free(struct cmd_common *o)
+{
+	free(o->roles);
+	free(o->xconfigs);
+}

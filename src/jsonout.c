@@ -1,0 +1,307 @@
+/* jsonout.c - emitting the model as JSON. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonout.h"
+#include "sip.h"
+#include "text.h"
+
+static void
+key(struct sbuf *b, const char *k, bool *first)
+{
+	if (!*first)
+		sbuf_add(b, ",", 1);
+	*first = false;
+	sbuf_printf(b, "\"%s\":", k);
+}
+
+static void
+kstr(struct sbuf *b, const char *k, const char *v, bool *first)
+{
+	key(b, k, first);
+	text_json_str(b, v);
+}
+
+static void
+kint(struct sbuf *b, const char *k, long long v, bool *first)
+{
+	key(b, k, first);
+	sbuf_printf(b, "%lld", v);
+}
+
+static void
+strarray(struct sbuf *b, const char *const *v, size_t n)
+{
+	sbuf_add(b, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sbuf_add(b, ",", 1);
+		text_json_str(b, v[i]);
+	}
+	sbuf_add(b, "]", 1);
+}
+
+void
+jsonout_files(struct sbuf *b, const struct model *m)
+{
+	sbuf_puts(b, "\"files\":[");
+	for (size_t i = 0; i < m->nfiles; i++) {
+		const struct log_file *f = &m->files[i];
+		bool first = true;
+		sbuf_puts(b, i ? ",{" : "{");
+		kstr(b, "path", f->path, &first);
+		kstr(b, "host", f->host, &first);
+		key(b, "role", &first);
+		text_json_str(b, model_role_name(f->host_idx >= 0 ? m->hosts[f->host_idx].role
+		    : ROLE_UNKNOWN));
+		kint(b, "sip_messages", f->sip_messages, &first);
+		kint(b, "info_only", f->info_only, &first);
+		for (int pass = 0; pass < 2; pass++) {
+			key(b, pass ? "repaired" : "skipped", &first);
+			sbuf_add(b, "[", 1);
+			bool any = false;
+			for (size_t k = 0; k < f->nproblems; k++) {
+				const struct log_problem *p = &f->problems[k];
+				if (p->recovered != (pass == 1))
+					continue;
+				sbuf_printf(b, "%s{\"line\":%u,\"reason\":", any ? "," : "", p->line);
+				text_json_str(b, p->reason);
+				sbuf_add(b, "}", 1);
+				any = true;
+			}
+			sbuf_add(b, "]", 1);
+		}
+		sbuf_add(b, "}", 1);
+	}
+	sbuf_add(b, "]", 1);
+}
+
+/* Appends the host names that logged the call. */
+static void
+call_hosts(struct sbuf *b, const struct model *m, const struct call *c)
+{
+	sbuf_add(b, "[", 1);
+	bool any = false;
+	for (size_t h = 0; h < m->nhosts && h < 32; h++)
+		if (c->host_mask & (1u << h)) {
+			if (any)
+				sbuf_add(b, ",", 1);
+			text_json_str(b, m->hosts[h].name);
+			any = true;
+		}
+	sbuf_add(b, "]", 1);
+}
+
+static void
+call_machines(struct sbuf *b, const struct model *m, const struct call *c)
+{
+	sbuf_puts(b, ",\"machines\":[");
+	bool any = false;
+	for (size_t k = 0; k < m->nmachines; k++) {
+		bool used = false;
+		for (size_t i = 0; i < c->narrows && !used; i++)
+			used = c->arrows[i].from == (int)k || c->arrows[i].to == (int)k;
+		if (!used)
+			continue;
+		const struct machine *mc = &m->machines[k];
+		bool first = true;
+		sbuf_puts(b, any ? ",{" : "{");
+		kint(b, "id", (long long)k, &first);
+		kstr(b, "name", mc->name, &first);
+		kstr(b, "kind", model_kind_name(mc->kind), &first);
+		kstr(b, "role", mc->host >= 0 ? model_role_name(m->hosts[mc->host].role) : NULL, &first);
+		key(b, "addresses", &first);
+		strarray(b, mc->addrs, mc->naddrs);
+		kstr(b, "agent", mc->agent, &first);
+		sbuf_add(b, "}", 1);
+		any = true;
+	}
+	sbuf_add(b, "]", 1);
+}
+
+void
+jsonout_call(struct sbuf *b, const struct model *m, const struct call *c, bool with_messages,
+    bool with_raw)
+{
+	char t[40];
+	bool first = true;
+	sbuf_add(b, "{", 1);
+	kint(b, "number", c->number, &first);
+	key(b, "call_ids", &first);
+	strarray(b, c->call_ids, c->ncall_ids);
+	key(b, "session_ids", &first);
+	strarray(b, c->session_ids, c->nsession_ids);
+	kstr(b, "start", model_time_iso(c->start, t, sizeof t), &first);
+	kstr(b, "end", model_time_iso(c->end, t, sizeof t), &first);
+	kstr(b, "from", c->from, &first);
+	kstr(b, "to", c->to, &first);
+	kstr(b, "method", c->method, &first);
+	key(b, "final_status", &first);
+	if (c->final_status)
+		sbuf_printf(b, "%d", c->final_status);
+	else
+		sbuf_puts(b, "null");
+	kint(b, "messages", (long long)c->narrows, &first);
+	key(b, "hosts", &first);
+	call_hosts(b, m, c);
+	sbuf_puts(b, ",\"links\":[");
+	for (size_t i = 0; i < c->nlinks; i++) {
+		sbuf_puts(b, i ? ",{\"call_id\":" : "{\"call_id\":");
+		text_json_str(b, c->links[i].call_id);
+		sbuf_puts(b, ",\"by\":");
+		text_json_str(b, c->links[i].by);
+		sbuf_add(b, "}", 1);
+	}
+	sbuf_puts(b, "],\"findings\":");
+	strarray(b, c->findings, c->nfindings);
+	if (with_messages) {
+		call_machines(b, m, c);
+		sbuf_puts(b, ",\"messages\":[");
+		for (size_t i = 0; i < c->narrows; i++) {
+			if (i)
+				sbuf_add(b, ",", 1);
+			jsonout_message(b, m, &c->arrows[i], i, with_raw);
+		}
+		sbuf_add(b, "]", 1);
+	}
+	sbuf_add(b, "}", 1);
+}
+
+static void
+record(struct sbuf *b, const struct model *m, const struct sip_msg *s)
+{
+	char t[40];
+	bool first = true;
+	sbuf_add(b, "{", 1);
+	kstr(b, "file", m->files[s->file].path, &first);
+	kint(b, "line", s->msg_line ? s->msg_line : s->line, &first);
+	kstr(b, "host", m->hosts[s->host].name, &first);
+	kstr(b, "action", s->action == ACT_SENT ? "sent" : "received", &first);
+	kstr(b, "local_ip", s->local_ip, &first);
+	kint(b, "local_port", s->local_port, &first);
+	kstr(b, "remote_ip", s->remote_ip, &first);
+	kint(b, "remote_port", s->remote_port, &first);
+	kstr(b, "logged_time", model_time_iso(s->time, t, sizeof t), &first);
+	sbuf_add(b, "}", 1);
+}
+
+static void
+vias(struct sbuf *b, const struct sip_msg *s)
+{
+	sbuf_add(b, "[", 1);
+	for (int i = 0; i < s->nvias; i++) {
+		const struct sip_via *v = &s->vias[i];
+		bool first = true;
+		sbuf_puts(b, i ? ",{" : "{");
+		kstr(b, "transport", v->proto, &first);
+		kstr(b, "host", v->host, &first);
+		kint(b, "port", v->port, &first);
+		kstr(b, "branch", v->branch, &first);
+		kstr(b, "received", v->received, &first);
+		kstr(b, "egress_zone", v->egress_zone, &first);
+		kstr(b, "ingress_zone", v->ingress_zone, &first);
+		kstr(b, "proxy_call_id", v->proxy_call_id, &first);
+		sbuf_add(b, "}", 1);
+	}
+	sbuf_add(b, "]", 1);
+}
+
+static void
+sdp(struct sbuf *b, const struct sip_msg *s)
+{
+	sbuf_add(b, "[", 1);
+	for (int i = 0; i < s->nmedia; i++) {
+		const struct sdp_media *md = &s->media[i];
+		bool first = true;
+		sbuf_puts(b, i ? ",{" : "{");
+		kstr(b, "media", md->media, &first);
+		kint(b, "port", md->port, &first);
+		kstr(b, "proto", md->proto, &first);
+		kstr(b, "codecs", md->codecs, &first);
+		kstr(b, "direction", md->dir, &first);
+		sbuf_add(b, "}", 1);
+	}
+	sbuf_add(b, "]", 1);
+}
+
+/* Appends the SIP fields of a message. */
+static void
+sip_fields(struct sbuf *b, const struct sip_msg *s, bool *first)
+{
+	kstr(b, "call_id", s->call_id, first);
+	kint(b, "cseq", s->cseq, first);
+	kstr(b, "method", s->method, first);
+	key(b, "status", first);
+	s->status ? sbuf_printf(b, "%d", s->status) : sbuf_puts(b, "null");
+	kstr(b, "request_uri", s->ruri, first);
+	kstr(b, "from", s->from_uri, first);
+	kstr(b, "from_tag", s->from_tag, first);
+	kstr(b, "from_name", s->from_name, first);
+	kstr(b, "to", s->to_uri, first);
+	kstr(b, "to_tag", s->to_tag, first);
+	kstr(b, "to_name", s->to_name, first);
+	key(b, "via", first);
+	vias(b, s);
+	kstr(b, "contact", s->contact, first);
+	key(b, "route", first);
+	strarray(b, s->routes, s->nroutes);
+	key(b, "record_route", first);
+	strarray(b, s->rroutes, s->nrroutes);
+	kstr(b, "session_id", s->session_local, first);
+	kstr(b, "session_remote", s->session_remote, first);
+	kstr(b, "reason", s->reason, first);
+	key(b, "q850", first);
+	s->q850 >= 0 ? sbuf_printf(b, "%d", s->q850) : sbuf_puts(b, "null");
+	kstr(b, "user_agent", s->user_agent, first);
+	kstr(b, "server", s->server, first);
+	kstr(b, "warning", s->warning, first);
+	kstr(b, "x_taatag", s->taatag, first);
+	kint(b, "size", s->size, first);
+	key(b, "sdp", first);
+	sdp(b, s);
+}
+
+void
+jsonout_message(struct sbuf *b, const struct model *m, const struct call_arrow *a,
+    size_t index, bool with_raw)
+{
+	const struct sip_msg *s = &m->msgs[a->msg];
+	char t[40];
+	char label[128];
+	bool first = true;
+	sbuf_add(b, "{", 1);
+	kint(b, "index", (long long)index, &first);
+	kstr(b, "time", model_time_iso(a->t, t, sizeof t), &first);
+	kint(b, "from_machine", a->from, &first);
+	kint(b, "to_machine", a->to, &first);
+	kstr(b, "label", sip_label(s, label, sizeof label), &first);
+	key(b, "retransmission", &first);
+	sbuf_puts(b, s->retrans ? "true" : "false");
+	key(b, "same_host", &first);
+	sbuf_puts(b, a->same_host ? "true" : "false");
+	key(b, "body_logged", &first);
+	sbuf_puts(b, s->summary_only ? "false" : "true");
+	key(b, "records", &first);
+	sbuf_add(b, "[", 1);
+	record(b, m, s);
+	if (a->twin >= 0) {
+		sbuf_add(b, ",", 1);
+		record(b, m, &m->msgs[a->twin]);
+	}
+	sbuf_add(b, "]", 1);
+	sip_fields(b, s, &first);
+	if (with_raw) {
+		size_t n = 0;
+		char *raw = sip_raw(m, s, &n);
+		key(b, "raw", &first);
+		if (raw != NULL) {
+			sbuf_add(b, "\"", 1);
+			text_json(b, raw, n);
+			sbuf_add(b, "\"", 1);
+		} else {
+			sbuf_puts(b, "null");
+		}
+		free(raw);
+	}
+	sbuf_add(b, "}", 1);
+}

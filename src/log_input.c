@@ -1,0 +1,275 @@
+/* log_input.c - opening what the user named: files, .gz, directories, bundles.
+ *
+ * Plain files are mapped read-only, never copied. Compressed data and bundle
+ * members are decompressed into an unlinked temporary file that is then
+ * mapped, so memory stays bounded and nothing is written under a name taken
+ * from an archive.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define MAX_DEPTH 4          /* directories and nested bundles */
+#define SNIFF 65536          /* bytes looked at to classify a file */
+
+static int load_path(struct model *m, const char *path, int depth, bool explicit,
+    char *err, size_t errlen);
+
+bool
+log_looks_xconfig(const char *d, size_t n)
+{
+	size_t k = n < SNIFF ? n : SNIFF;
+	return memmem(d, k, "xConfiguration ", 15) != NULL;
+}
+
+bool
+log_looks_log(const char *d, size_t n)
+{
+	size_t k = n < SNIFF ? n : SNIFF;
+	for (size_t i = 0; i < k;) {
+		const char *nl = memchr(d + i, '\n', k - i);
+		size_t e = nl ? (size_t)(nl - d) : k;
+		if (log_is_header(d + i, e - i))
+			return true;
+		i = e + 1;
+	}
+	return false;
+}
+
+static bool
+is_compressed(const unsigned char *d, size_t n)
+{
+	if (n >= 2 && d[0] == 0x1f && d[1] == 0x8b)
+		return true;                                  /* gzip */
+	if (n >= 3 && memcmp(d, "BZh", 3) == 0)
+		return true;
+	if (n >= 6 && memcmp(d, "\xfd" "7zXZ", 5) == 0)
+		return true;
+	return n >= 262 && memcmp(d + 257, "ustar", 5) == 0; /* plain tar */
+}
+
+/* Returns a new file entry for text that is already mapped or allocated. */
+static struct log_file *
+add_file(struct model *m, const char *path, const char *data, size_t len,
+    void *base, size_t maplen)
+{
+	struct log_file f = {0};
+	f.path = strpool_str(m->pool, path);
+	f.data = data;
+	f.len = len;
+	f.map_base = base;
+	f.map_len = maplen;
+	f.host_idx = -1;
+	VEC_PUSH(m->files, m->nfiles, m->filecap, f);
+	return &m->files[m->nfiles - 1];
+}
+
+/* Returns 0 after classifying mapped text: log, xConfiguration or ignored. */
+static int
+take_text(struct model *m, const char *path, const char *d, size_t n, void *base,
+    size_t maplen, bool explicit)
+{
+	if (log_looks_log(d, n)) {
+		add_file(m, path, d, n, base, maplen);
+		return log_scan_file(m, (uint32_t)(m->nfiles - 1));
+	}
+	if (log_looks_xconfig(d, n)) {
+		VEC_PUSH(m->xconfigs, m->nxconfigs, m->xconfigcap, strpool_str(m->pool, path));
+		m->xconfig_texts = xrealloc(m->xconfig_texts,
+		    m->nxconfigs * sizeof *m->xconfig_texts);
+		m->xconfig_texts[m->nxconfigs - 1] = xstrndup(d, n);
+	} else if (explicit) {
+		/* named by the user: keep it so the report says it held no entries */
+		add_file(m, path, d, n, base, maplen);
+		model_problem(m, &m->files[m->nfiles - 1], 1, false,
+		    "no Expressway log entries found");
+		return 0;
+	}
+	if (base != NULL)
+		munmap(base, maplen);
+	return 0;
+}
+
+/* Returns the mapping of fd's first n bytes, or NULL (n == 0 gives a static ""). */
+static void *
+map_fd(int fd, size_t n)
+{
+	if (n == 0)
+		return NULL;
+	void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Returns an unlinked temporary file descriptor, or -1. */
+static int
+tmp_fd(void)
+{
+	const char *dir = getenv("TMPDIR");
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	char tmpl[4096];
+	snprintf(tmpl, sizeof tmpl, "%s/xwtrace.XXXXXX", dir);
+	fd = mkstemp(tmpl);
+	if (fd >= 0)
+		unlink(tmpl);
+	return fd;
+}
+
+static int load_fd(struct model *m, const char *name, int fd, int depth, bool explicit,
+    char *err, size_t errlen);
+
+/* Returns 0 after loading every regular member of the open archive. */
+static int
+read_archive(struct model *m, struct archive *a, const char *outer, int depth,
+    char *err, size_t errlen)
+{
+	struct archive_entry *e;
+	int r;
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		bool raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
+		/* links, devices and directories carry no log text: never follow them */
+		if (!raw && archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		const char *name = archive_entry_pathname(e);
+		char *member = raw ? xstrdup(outer) : xasprintf("%s:%s", outer, name ? name : "?");
+		int fd = tmp_fd();
+		int rc = -1;
+		if (fd < 0)
+			snprintf(err, errlen, "%s: cannot create a temporary file: %s", outer,
+			    strerror(errno));
+		else if (archive_read_data_into_fd(a, fd) != ARCHIVE_OK)
+			snprintf(err, errlen, "%s: %s", member, archive_error_string(a));
+		else
+			rc = load_fd(m, member, fd, depth + 1, raw, err, errlen);
+		if (fd >= 0)
+			close(fd);
+		free(member);
+		if (rc < 0)
+			return -1;
+	}
+	if (r != ARCHIVE_EOF) {
+		snprintf(err, errlen, "%s: %s", outer, archive_error_string(a));
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns 0 after reading a compressed file or a bundle from memory. */
+static int
+load_archive(struct model *m, const char *name, const void *d, size_t n, int depth,
+    char *err, size_t errlen)
+{
+	if (depth > MAX_DEPTH) {
+		fprintf(stderr, "xwtrace: %s: archives nested too deep, skipped\n", name);
+		return 0;
+	}
+	struct archive *a = archive_read_new();
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_raw(a);
+	int rc = -1;
+	if (archive_read_open_memory(a, d, n) != ARCHIVE_OK)
+		snprintf(err, errlen, "%s: %s", name, archive_error_string(a));
+	else
+		rc = read_archive(m, a, name, depth, err, errlen);
+	archive_read_free(a);
+	return rc;
+}
+
+/* Returns 0 after loading the open file fd (any kind); does not close fd. */
+static int
+load_fd(struct model *m, const char *name, int fd, int depth, bool explicit,
+    char *err, size_t errlen)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		return -1;
+	}
+	size_t n = (size_t)st.st_size;
+	void *base = map_fd(fd, n);
+	if (n > 0 && base == NULL) {
+		snprintf(err, errlen, "%s: cannot map: %s", name, strerror(errno));
+		return -1;
+	}
+	if (base != NULL && is_compressed(base, n)) {
+		int rc = load_archive(m, name, base, n, depth, err, errlen);
+		munmap(base, n);
+		return rc;
+	}
+	if (base != NULL)
+		madvise(base, n, MADV_SEQUENTIAL);
+	return take_text(m, name, base ? base : "", n, base, n, explicit);
+}
+
+/* Returns 0 after loading every entry of a directory, in name order. */
+static int
+load_dir(struct model *m, const char *path, int depth, char *err, size_t errlen)
+{
+	struct dirent **ents;
+	int n = scandir(path, &ents, NULL, alphasort);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		const char *d = ents[i]->d_name;
+		if (rc == 0 && d[0] != '.') {
+			char *sub = xasprintf("%s/%s", path, d);
+			rc = load_path(m, sub, depth + 1, false, err, errlen);
+			free(sub);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return rc;
+}
+
+static int
+load_path(struct model *m, const char *path, int depth, bool explicit, char *err,
+    size_t errlen)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode) && !explicit)
+		return 0; /* links inside directories could loop or escape */
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode))
+		return depth > MAX_DEPTH ? 0 : load_dir(m, path, depth, err, errlen);
+	if (!S_ISREG(st.st_mode))
+		return explicit ? (snprintf(err, errlen, "%s: not a regular file", path), -1) : 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	int rc = load_fd(m, path, fd, depth, explicit, err, errlen);
+	close(fd);
+	return rc;
+}
+
+int
+log_load(struct model *m, const char *path, char *err, size_t errlen)
+{
+	return load_path(m, path, 0, true, err, errlen);
+}

@@ -1,0 +1,730 @@
+/* log_scan.c - finding SIP messages and diagnostic entries in log text.
+ *
+ * An entry starts with a header line "<ISO time> <host> <process>: ...".
+ * A network.sip DEBUG entry is followed by "SIPMSG:" and the framed message:
+ * " |" before its first line, one space before every line, "|" right after
+ * its last byte. Older releases and pasted copies drop the spaces (and
+ * sometimes the pipes); a message then ends at the next header line.
+ * Lines end with LF, CRLF or a lone CR.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sip.h"
+
+#define MAX_BLOCK (4u << 20)   /* a SIP message never comes near 4 MB */
+#define MAX_EVENT_TEXT 16384   /* diagnostic entries kept up to this size */
+#define MAX_CONT_LINES 40      /* continuation lines joined to an entry */
+
+struct cursor {
+	const char *d;
+	size_t len, pos;
+	uint32_t lineno;  /* number of the line last returned */
+};
+
+struct line {
+	const char *s;
+	size_t n;         /* without the line terminator */
+	size_t start, next;
+	uint32_t no;
+};
+
+/* Returns true and the next line, false at the end of the text. */
+static bool
+next_line(struct cursor *c, struct line *l)
+{
+	if (c->pos >= c->len)
+		return false;
+	const char *s = c->d + c->pos, *e = c->d + c->len;
+	const char *p = s;
+	while (p < e && *p != '\n' && *p != '\r')
+		p++;
+	l->s = s;
+	l->n = (size_t)(p - s);
+	l->start = c->pos;
+	if (p < e && *p == '\r' && p + 1 < e && p[1] == '\n')
+		p += 2;
+	else if (p < e)
+		p++;
+	l->next = (size_t)(p - c->d);
+	l->no = ++c->lineno;
+	c->pos = l->next;
+	return true;
+}
+
+/* Returns true and the next line without moving the cursor. */
+static bool
+peek_line(const struct cursor *c, struct line *l)
+{
+	struct cursor t = *c;
+	return next_line(&t, l);
+}
+
+static bool
+is_digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+bool
+log_is_header(const char *s, size_t n)
+{
+	return n >= 20 && is_digits(s, 4) && s[4] == '-' && is_digits(s + 5, 2) &&
+	    s[7] == '-' && is_digits(s + 8, 2) && s[10] == 'T' && is_digits(s + 11, 2) &&
+	    s[13] == ':' && is_digits(s + 14, 2) && s[16] == ':' && is_digits(s + 17, 2);
+}
+
+/* Returns days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int
+num(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* Returns the time of "YYYY-MM-DD?hh:mm:ss" plus optional [.,]fraction, or NONE;
+ * *used is set to the bytes consumed. */
+static xw_time
+parse_datetime(const char *s, size_t n, size_t *used)
+{
+	if (n < 19 || !is_digits(s, 4) || s[4] != '-' || !is_digits(s + 5, 2) || s[7] != '-' ||
+	    !is_digits(s + 8, 2) || !is_digits(s + 11, 2) || s[13] != ':' ||
+	    !is_digits(s + 14, 2) || s[16] != ':' || !is_digits(s + 17, 2))
+		return XW_TIME_NONE;
+	int mo = num(s + 5, 2), d = num(s + 8, 2);
+	if (mo < 1 || mo > 12 || d < 1 || d > 31)
+		return XW_TIME_NONE;
+	int64_t days = days_from_civil(num(s, 4), (unsigned)mo, (unsigned)d);
+	int64_t t = ((days * 24 + num(s + 11, 2)) * 60 + num(s + 14, 2)) * 60 + num(s + 17, 2);
+	t *= 1000;
+	size_t i = 19;
+	if (i < n && (s[i] == ',' || s[i] == '.')) {
+		int ms = 0, k = 0;
+		for (i++; i < n && isdigit((unsigned char)s[i]); i++, k++)
+			if (k < 3)
+				ms = ms * 10 + (s[i] - '0');
+		for (; k < 3; k++)
+			ms *= 10;
+		t += ms;
+	}
+	*used = i;
+	return t;
+}
+
+xw_time
+log_parse_utctime(const char *s, size_t n)
+{
+	size_t used;
+	return parse_datetime(s, n, &used);
+}
+
+xw_time
+log_parse_iso(const char *s, size_t n)
+{
+	size_t i;
+	xw_time t = parse_datetime(s, n, &i);
+	if (t == XW_TIME_NONE)
+		return t;
+	if (i < n && s[i] == 'Z')
+		return t;
+	if (i + 6 <= n && (s[i] == '+' || s[i] == '-') && is_digits(s + i + 1, 2) &&
+	    s[i + 3] == ':' && is_digits(s + i + 4, 2)) {
+		int64_t off = (num(s + i + 1, 2) * 60 + num(s + i + 4, 2)) * 60000LL;
+		return s[i] == '+' ? t - off : t + off;
+	}
+	return t;
+}
+
+/* Returns the end of a quoted value starting at p: the first quote followed by
+ * end of line, ':' or spaces and an upper-case Key=". Inner attributes (CPL
+ * XML) are lower case, so their quotes do not end the value. */
+static const char *
+value_end(const char *p, const char *e)
+{
+	for (const char *q = p; q < e; q++) {
+		if (*q != '"')
+			continue;
+		const char *r = q + 1;
+		if (r >= e || *r == ':')
+			return q;
+		if (*r != ' ')
+			continue;
+		while (r < e && *r == ' ')
+			r++;
+		if (r >= e)
+			return q;
+		if (!isupper((unsigned char)*r))
+			continue;
+		while (r < e && (isalnum((unsigned char)*r) || *r == '-' || *r == '_'))
+			r++;
+		if (r + 1 < e && r[0] == '=' && r[1] == '"')
+			return q;
+	}
+	return e;
+}
+
+bool
+log_kv(const char *line, size_t len, const char *key, const char **val, size_t *vlen)
+{
+	size_t kl = strlen(key);
+	const char *e = line + len;
+	for (const char *p = line; p + kl + 2 <= e;) {
+		const char *f = memmem(p, (size_t)(e - p), key, kl);
+		if (f == NULL || f + kl + 2 > e)
+			return false;
+		bool start_ok = f == line || f[-1] == ' ' || f[-1] == ':' || f[-1] == '\t';
+		if (start_ok && f[kl] == '=' && f[kl + 1] == '"') {
+			const char *v = f + kl + 2;
+			const char *q = value_end(v, e);
+			*val = v;
+			*vlen = (size_t)(q - v);
+			return true;
+		}
+		p = f + 1;
+	}
+	return false;
+}
+
+/* Returns a pooled copy of key's value in the line, or NULL. */
+static const char *
+kv_pool(struct model *m, const struct line *l, const char *key)
+{
+	const char *v;
+	size_t n;
+	return log_kv(l->s, l->n, key, &v, &n) ? strpool_intern(m->pool, v, n) : NULL;
+}
+
+/* Returns the numeric value of key in the line, or 0. */
+static unsigned
+kv_num(const struct line *l, const char *key)
+{
+	const char *v;
+	size_t n;
+	unsigned r = 0;
+	if (!log_kv(l->s, l->n, key, &v, &n))
+		return 0;
+	for (size_t i = 0; i < n && i < 10 && isdigit((unsigned char)v[i]); i++)
+		r = r * 10 + (unsigned)(v[i] - '0');
+	return r;
+}
+
+/* What a header line says about itself. */
+struct head {
+	const char *host;
+	size_t hostlen;
+	const char *module;    /* value of Module=, or NULL */
+	size_t modlen;
+	const char *level;
+	size_t levlen;
+	bool event;            /* "<process>: Event=..." */
+	xw_time time;          /* UTCTime when present, else the prefix time in UTC */
+};
+
+/* Returns true after splitting a header line into its parts. */
+static bool
+parse_head(const struct line *l, struct head *h)
+{
+	const char *s = l->s, *e = l->s + l->n;
+	const char *sp = memchr(s, ' ', (size_t)(e - s));
+	if (sp == NULL)
+		return false;
+	h->time = log_parse_iso(s, (size_t)(sp - s));
+	const char *hs = sp + 1;
+	const char *he = memchr(hs, ' ', (size_t)(e - hs));
+	if (he == NULL)
+		return false;
+	h->host = hs;
+	h->hostlen = (size_t)(he - hs);
+	const char *colon = memchr(he, ':', (size_t)(e - he));
+	const char *rest = colon ? colon + 1 : he;
+	while (rest < e && *rest == ' ')
+		rest++;
+	h->event = (size_t)(e - rest) > 7 && memcmp(rest, "Event=\"", 7) == 0;
+	const char *v;
+	size_t n;
+	h->module = log_kv(s, l->n, "Module", &v, &n) ? v : NULL;
+	h->modlen = h->module ? n : 0;
+	h->level = log_kv(s, l->n, "Level", &v, &n) ? v : NULL;
+	h->levlen = h->level ? n : 0;
+	if (log_kv(s, l->n, "UTCTime", &v, &n)) {
+		xw_time t = log_parse_utctime(v, n);
+		if (t != XW_TIME_NONE)
+			h->time = t;
+	}
+	return true;
+}
+
+static bool
+head_is(const char *s, size_t n, const char *want)
+{
+	return s != NULL && n == strlen(want) && memcmp(s, want, n) == 0;
+}
+
+/* The state of one file's scan. */
+struct scan {
+	struct model *m;
+	uint32_t fi;
+	struct cursor c;
+	int *hosts;              /* host index per distinct prefix host */
+	uint32_t *hostn;         /* entries per host */
+	size_t nhosts, hostcap, hostncap;
+	struct sip_msg *info;    /* INFO summaries, kept when no DEBUG block follows */
+	size_t ninfo, infocap;
+	uint64_t *seen;          /* hashes of messages logged in DEBUG blocks */
+	size_t nseen, seencap;
+	struct sbuf text;        /* unframed message, reused */
+	int last_host;
+	const char *last_hostname;
+};
+
+static struct log_file *
+sfile(struct scan *sc)
+{
+	return &sc->m->files[sc->fi];
+}
+
+/* Returns the model host index of the header's host, counting it for the file. */
+static int
+scan_host(struct scan *sc, const struct head *h)
+{
+	if (sc->last_hostname != NULL && strlen(sc->last_hostname) == h->hostlen &&
+	    memcmp(sc->last_hostname, h->host, h->hostlen) == 0) {
+		for (size_t i = 0; i < sc->nhosts; i++)
+			if (sc->hosts[i] == sc->last_host)
+				sc->hostn[i]++;
+		return sc->last_host;
+	}
+	const char *name = strpool_intern(sc->m->pool, h->host, h->hostlen);
+	int hi = model_host(sc->m, name);
+	size_t i;
+	for (i = 0; i < sc->nhosts && sc->hosts[i] != hi; i++)
+		;
+	if (i == sc->nhosts) {
+		VEC_PUSH(sc->hosts, sc->nhosts, sc->hostcap, hi);
+		size_t k = sc->nhosts - 1;
+		xgrow(&sc->hostn, &sc->hostncap, sc->nhosts, sizeof *sc->hostn);
+		sc->hostn[k] = 0;
+	}
+	sc->hostn[i]++;
+	sc->last_host = hi;
+	sc->last_hostname = name;
+	return hi;
+}
+
+/* Adds ip to the host's own addresses unless known. */
+static void
+host_addr(struct model *m, int hi, const char *ip)
+{
+	struct host *h = &m->hosts[hi];
+	if (ip == NULL)
+		return;
+	for (size_t i = 0; i < h->naddrs; i++)
+		if (strcmp(h->addrs[i], ip) == 0)
+			return;
+	VEC_PUSH(h->addrs, h->naddrs, h->addrcap, ip);
+}
+
+/* Fills the log fields (addresses, action, time, host) from a network.sip line. */
+static void
+fill_log_fields(struct scan *sc, const struct line *l, const struct head *h, struct sip_msg *s)
+{
+	struct model *m = sc->m;
+	memset(s, 0, sizeof *s);
+	s->file = sc->fi;
+	s->line = l->no;
+	s->host = (uint32_t)scan_host(sc, h);
+	s->time = s->ctime = h->time;
+	s->twin = -1;
+	s->call = -1;
+	s->q850 = -1;
+	const char *act = kv_pool(m, l, "Action");
+	const char *src = kv_pool(m, l, "Src-ip"), *dst = kv_pool(m, l, "Dst-ip");
+	bool sent = act ? strcmp(act, "Sent") == 0 : (dst != NULL && src == NULL);
+	s->action = sent ? ACT_SENT : ACT_RECEIVED;
+	s->local_ip = kv_pool(m, l, "Local-ip");
+	s->local_port = (uint16_t)kv_num(l, "Local-port");
+	s->remote_ip = sent ? dst : src;
+	s->remote_port = (uint16_t)kv_num(l, sent ? "Dst-port" : "Src-port");
+	if (s->local_ip == NULL && src != NULL && dst != NULL) {
+		/* old releases log both ends and no Local-ip */
+		s->local_ip = sent ? src : dst;
+		s->local_port = (uint16_t)kv_num(l, sent ? "Src-port" : "Dst-port");
+	}
+	s->msg_hash = kv_pool(m, l, "Msg-Hash");
+	host_addr(m, (int)s->host, s->local_ip);
+}
+
+/* Returns a hash naming the message for INFO/DEBUG de-duplication. */
+static uint64_t
+msg_key(const struct sip_msg *s)
+{
+	if (s->msg_hash != NULL)
+		return xhash(s->msg_hash, strlen(s->msg_hash));
+	char buf[512];
+	int n = snprintf(buf, sizeof buf, "%d|%s|%u|%s|%d", (int)s->action,
+	    s->call_id ? s->call_id : "", s->cseq, s->method ? s->method : "", s->status);
+	return xhash(buf, n > 0 ? (size_t)n : 0) ^ 1;
+}
+
+/* Returns the first byte after "SIPMSG:" in the line, or NULL. */
+static const char *
+sipmsg_mark(const struct line *l)
+{
+	const char *p = memmem(l->s, l->n, "SIPMSG:", 7);
+	return p ? p + 7 : NULL;
+}
+
+static bool
+is_blank(const struct line *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->s[i] != ' ' && l->s[i] != '\t')
+			return false;
+	return true;
+}
+
+/* Returns true when the trimmed line is a lone closing pipe. */
+static bool
+is_pipe_line(const struct line *l)
+{
+	size_t i = 0;
+	while (i < l->n && l->s[i] == ' ')
+		i++;
+	return i + 1 == l->n && l->s[i] == '|';
+}
+
+/* Finds the framed message after a DEBUG header: sets *off and *end (bytes of the
+ * framing) and *first (its first line number). Returns 1 when closed by a
+ * pipe, 0 when cut short by the next entry or the end, -1 when no SIPMSG. */
+static int
+find_block(struct scan *sc, const struct line *hl, size_t *off, size_t *end, uint32_t *first)
+{
+	struct line l, ml;
+	const char *mark = sipmsg_mark(hl);
+	if (mark != NULL) {
+		while (mark < hl->s + hl->n && *mark == ' ')
+			mark++;
+	} else {
+		if (!peek_line(&sc->c, &l) || (mark = sipmsg_mark(&l)) == NULL ||
+		    (size_t)(mark - l.s) > 16)
+			return -1;
+		next_line(&sc->c, &ml);
+		hl = &ml;
+		while (mark < ml.s + ml.n && *mark == ' ')
+			mark++;
+	}
+	if (mark < hl->s + hl->n) { /* "SIPMSG: |SIP/2.0 ..." on one line */
+		*off = (size_t)(mark - sc->c.d);
+		*first = hl->no;
+	} else {
+		if (!peek_line(&sc->c, &l) || log_is_header(l.s, l.n)) {
+			*off = *end = sc->c.pos; /* "SIPMSG:" and nothing after it */
+			*first = hl->no;
+			return 0;
+		}
+		*off = l.start;
+		*first = l.no;
+		next_line(&sc->c, &l);
+	}
+	struct line nx;
+	while (peek_line(&sc->c, &nx)) {
+		if (log_is_header(nx.s, nx.n) || nx.start - *off > MAX_BLOCK) {
+			*end = nx.start;
+			return 0;
+		}
+		next_line(&sc->c, &l);
+		if (is_pipe_line(&l)) {
+			*end = l.start + l.n;
+			return 1;
+		}
+		if (l.n > 0 && l.s[l.n - 1] == '|') {
+			struct line after;
+			if (!peek_line(&sc->c, &after) || is_blank(&after) ||
+			    log_is_header(after.s, after.n)) {
+				*end = l.start + l.n;
+				return 1;
+			}
+		}
+	}
+	*end = sc->c.len;
+	return 0;
+}
+
+/* Returns true when the set of seen message keys holds k (adding it if add). */
+static bool
+seen_has(struct scan *sc, uint64_t k, bool add)
+{
+	if (sc->nseen * 2 >= sc->seencap) {
+		size_t ncap = sc->seencap ? sc->seencap * 2 : 1024;
+		uint64_t *t = xcalloc(ncap, sizeof *t);
+		for (size_t i = 0; i < sc->seencap; i++) {
+			if (sc->seen[i] == 0)
+				continue;
+			size_t j = sc->seen[i] & (ncap - 1);
+			while (t[j] != 0)
+				j = (j + 1) & (ncap - 1);
+			t[j] = sc->seen[i];
+		}
+		free(sc->seen);
+		sc->seen = t;
+		sc->seencap = ncap;
+	}
+	k |= 1; /* 0 marks an empty slot */
+	size_t j = k & (sc->seencap - 1);
+	for (; sc->seen[j] != 0; j = (j + 1) & (sc->seencap - 1))
+		if (sc->seen[j] == k)
+			return true;
+	if (add) {
+		sc->seen[j] = k;
+		sc->nseen++;
+	}
+	return false;
+}
+
+/* Parses one DEBUG network.sip entry and its framed message into the model. */
+static void
+scan_sip_debug(struct scan *sc, const struct line *hl, const struct head *h)
+{
+	size_t off = 0, end = 0;
+	uint32_t first = 0;
+	int closed = find_block(sc, hl, &off, &end, &first);
+	if (closed < 0)
+		return; /* a network.sip DEBUG line without a message */
+	struct sip_msg s;
+	fill_log_fields(sc, hl, h, &s);
+	s.off = off;
+	s.flen = (uint32_t)(end - off);
+	s.msg_line = first;
+	sc->text.len = 0;
+	sip_unframe(sc->c.d + off, end - off, &sc->text);
+	char why[256];
+	if (end <= off || sip_parse(sc->m, &s, sc->text.s, sc->text.len, why, sizeof why) < 0) {
+		model_problem(sc->m, sfile(sc), first ? first : hl->no, false,
+		    "SIP message skipped: %s", end <= off ? "empty message" : why);
+		return;
+	}
+	if (!closed)
+		model_problem(sc->m, sfile(sc), first, true, "no closing '|' after the message");
+	if (s.cl_repaired)
+		model_problem(sc->m, sfile(sc), first, true,
+		    "Content-Length %u did not match the body; parsed with the real length",
+		    s.content_length);
+	seen_has(sc, msg_key(&s), true);
+	VEC_PUSH(sc->m->msgs, sc->m->nmsgs, sc->m->msgcap, s);
+	sfile(sc)->sip_messages++;
+}
+
+/* Returns true and the value of "Key=" inside an INFO Detail ("A=1, B=2"). */
+static bool
+detail_field(const char *d, size_t n, const char *key, const char **v, size_t *vn)
+{
+	size_t kl = strlen(key);
+	for (size_t i = 0; i + kl < n; i++) {
+		if ((i == 0 || d[i - 1] == ' ') && memcmp(d + i, key, kl) == 0 && d[i + kl] == '=') {
+			size_t s0 = i + kl + 1, e = s0;
+			while (e < n && !(d[e] == ',' && e + 1 < n && d[e + 1] == ' '))
+				e++;
+			*v = d + s0;
+			*vn = e - s0;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Returns a pooled copy of an INFO Detail field, or NULL when absent or empty. */
+static const char *
+detail_pool(struct model *m, const char *d, size_t n, const char *key)
+{
+	const char *v;
+	size_t vn;
+	if (!detail_field(d, n, key, &v, &vn) || vn == 0)
+		return NULL;
+	return strpool_intern(m->pool, v, vn);
+}
+
+/* Keeps an INFO summary ("Receive Request Method=INVITE, CSeq=1, ...") in
+ * case the file holds no DEBUG block for the same message. */
+static void
+scan_sip_info(struct scan *sc, const struct line *l, const struct head *h)
+{
+	const char *d;
+	size_t n;
+	if (!log_kv(l->s, l->n, "Detail", &d, &n))
+		return;
+	bool req = memmem(d, n < 40 ? n : 40, "Request", 7) != NULL;
+	bool resp = memmem(d, n < 40 ? n : 40, "Response", 8) != NULL;
+	if (!req && !resp)
+		return;
+	struct model *m = sc->m;
+	struct sip_msg s;
+	fill_log_fields(sc, l, h, &s);
+	s.summary_only = true;
+	s.is_request = req;
+	s.method = detail_pool(m, d, n, "Method");
+	const char *code = detail_pool(m, d, n, "Code");
+	s.status = code ? atoi(code) : 0;
+	const char *cseq = detail_pool(m, d, n, "CSeq");
+	s.cseq = cseq ? (uint32_t)strtoul(cseq, NULL, 10) : 0;
+	s.call_id = detail_pool(m, d, n, "Call-ID");
+	s.ruri = detail_pool(m, d, n, "Request-URI");
+	s.to_uri = detail_pool(m, d, n, "To");
+	s.from_tag = detail_pool(m, d, n, "From-Tag");
+	s.to_tag = detail_pool(m, d, n, "To-Tag");
+	if (s.msg_hash == NULL)
+		s.msg_hash = detail_pool(m, d, n, "Msg-Hash");
+	s.session_local = detail_pool(m, d, n, "Local-SessionID");
+	s.session_remote = detail_pool(m, d, n, "Remote-SessionID");
+	if (s.call_id == NULL || s.method == NULL)
+		return;
+	VEC_PUSH(sc->info, sc->ninfo, sc->infocap, s);
+}
+
+static const struct {
+	const char *module;
+	enum ev_kind kind;
+} kept_modules[] = {
+	{"network.search", EV_SEARCH}, {"network.cpl", EV_CPL},
+	{"network.dns", EV_DNS},       {"network.tcp", EV_TCP},
+	{"developer.ssl", EV_SSL},     {"developer.zone.zonemgr", EV_ZONEMGR},
+};
+
+/* Returns the event kind of a header, or EV_KINDS when not kept. */
+static enum ev_kind
+event_kind(const struct head *h)
+{
+	if (h->event)
+		return EV_EVENT;
+	for (size_t i = 0; i < sizeof kept_modules / sizeof kept_modules[0]; i++)
+		if (head_is(h->module, h->modlen, kept_modules[i].module))
+			return kept_modules[i].kind;
+	return EV_KINDS;
+}
+
+/* Keeps a diagnostic entry: the header line and its continuation lines. */
+static void
+scan_event(struct scan *sc, const struct line *l, const struct head *h, enum ev_kind k)
+{
+	struct model *m = sc->m;
+	struct sbuf b = {0};
+	sbuf_add(&b, l->s, l->n < MAX_EVENT_TEXT ? l->n : MAX_EVENT_TEXT);
+	struct line nx;
+	for (int i = 0; i < MAX_CONT_LINES && peek_line(&sc->c, &nx); i++) {
+		if (log_is_header(nx.s, nx.n) || is_blank(&nx) || sipmsg_mark(&nx) != NULL)
+			break;
+		next_line(&sc->c, &nx);
+		if (b.len + nx.n + 1 < MAX_EVENT_TEXT) {
+			sbuf_add(&b, " ", 1);
+			sbuf_add(&b, nx.s, nx.n);
+		}
+	}
+	struct log_event e = {0};
+	e.file = sc->fi;
+	e.line = l->no;
+	e.host = (uint32_t)scan_host(sc, h);
+	e.time = e.ctime = h->time;
+	e.kind = k;
+	e.call = -1;
+	e.text = strpool_intern(m->pool, b.s, b.len);
+	const char *v;
+	size_t n;
+	if (log_kv(e.text, b.len, k == EV_EVENT ? "Event" : "Detail", &v, &n))
+		e.name = strpool_intern(m->pool, v, n);
+	sbuf_free(&b);
+	VEC_PUSH(m->events, m->nevents, m->eventcap, e);
+}
+
+/* Handles one header line (and whatever follows it that belongs to it). */
+static void
+scan_entry(struct scan *sc, const struct line *l)
+{
+	struct head h;
+	if (!parse_head(l, &h))
+		return;
+	if (head_is(h.module, h.modlen, "network.sip")) {
+		if (head_is(h.level, h.levlen, "DEBUG") || sipmsg_mark(l) != NULL)
+			scan_sip_debug(sc, l, &h);
+		else if (head_is(h.level, h.levlen, "INFO"))
+			scan_sip_info(sc, l, &h);
+		return;
+	}
+	enum ev_kind k = event_kind(&h);
+	if (k != EV_KINDS)
+		scan_event(sc, l, &h, k);
+	else
+		scan_host(sc, &h);
+}
+
+/* Adds the INFO summaries that no DEBUG block of the file described. */
+static void
+scan_finish_info(struct scan *sc)
+{
+	struct log_file *f = sfile(sc);
+	for (size_t i = 0; i < sc->ninfo; i++) {
+		if (seen_has(sc, msg_key(&sc->info[i]), false))
+			continue;
+		VEC_PUSH(sc->m->msgs, sc->m->nmsgs, sc->m->msgcap, sc->info[i]);
+		f->info_only++;
+		f->sip_messages++;
+	}
+	if (f->info_only > 0 && f->info_only == f->sip_messages)
+		model_problem(sc->m, f, 1, true,
+		    "only INFO summaries: message bodies (SDP, headers) are missing; "
+		    "set network.sip to DEBUG for full messages");
+}
+
+int
+log_scan_file(struct model *m, uint32_t fi)
+{
+	struct scan sc = {0};
+	sc.m = m;
+	sc.fi = fi;
+	sc.c.d = m->files[fi].data;
+	sc.c.len = m->files[fi].len;
+	sc.last_host = -1;
+	struct line l;
+	uint64_t tick = 0;
+	while (next_line(&sc.c, &l)) {
+		if (log_is_header(l.s, l.n))
+			scan_entry(&sc, &l);
+		if (m->progress != NULL && sc.c.pos - tick > (8u << 20)) {
+			tick = sc.c.pos;
+			m->progress(m->progress_arg, sc.c.pos, sc.c.len);
+		}
+	}
+	scan_finish_info(&sc);
+	struct log_file *f = sfile(&sc);
+	f->nlines = sc.c.lineno;
+	uint32_t best = 0;
+	for (size_t i = 0; i < sc.nhosts; i++)
+		if (sc.hostn[i] > best) {
+			best = sc.hostn[i];
+			f->host_idx = sc.hosts[i];
+			f->host = m->hosts[sc.hosts[i]].name;
+		}
+	free(sc.hosts);
+	free(sc.hostn);
+	free(sc.info);
+	free(sc.seen);
+	sbuf_free(&sc.text);
+	return 0;
+}

@@ -1,0 +1,214 @@
+/* model.c - the model's life cycle and small shared look-ups. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "model.h"
+
+struct model *
+model_new(void)
+{
+	struct model *m = xcalloc(1, sizeof *m);
+	m->pool = strpool_new();
+	return m;
+}
+
+static void
+free_calls(struct model *m)
+{
+	for (size_t i = 0; i < m->ncalls; i++) {
+		struct call *c = &m->calls[i];
+		free(c->call_ids);
+		free(c->links);
+		free(c->session_ids);
+		free(c->msgs);
+		free(c->events);
+		free(c->arrows);
+		free(c->findings);
+	}
+	free(m->calls);
+}
+
+void
+model_free(struct model *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->nfiles; i++) {
+		struct log_file *f = &m->files[i];
+		if (f->map_base != NULL)
+			munmap(f->map_base, f->map_len);
+		free(f->problems);
+	}
+	for (size_t i = 0; i < m->nmsgs; i++) {
+		free(m->msgs[i].vias);
+		free(m->msgs[i].routes);
+		free(m->msgs[i].rroutes);
+		free(m->msgs[i].media);
+	}
+	for (size_t i = 0; i < m->nhosts; i++)
+		free(m->hosts[i].addrs);
+	for (size_t i = 0; i < m->nmachines; i++)
+		free(m->machines[i].addrs);
+	for (size_t i = 0; i < m->nxconfigs; i++)
+		free(m->xconfig_texts[i]);
+	free_calls(m);
+	free(m->xconfigs);
+	free(m->xconfig_texts);
+	free(m->files);
+	free(m->hosts);
+	free(m->machines);
+	free(m->msgs);
+	free(m->events);
+	free(m->skew);
+	free(m->skew_pairs);
+	strpool_free(m->pool);
+	free(m);
+}
+
+int
+model_host(struct model *m, const char *name)
+{
+	for (size_t i = 0; i < m->nhosts; i++)
+		if (strcmp(m->hosts[i].name, name) == 0)
+			return (int)i;
+	struct host h = {0};
+	h.name = strpool_str(m->pool, name);
+	h.machine = -1;
+	VEC_PUSH(m->hosts, m->nhosts, m->hostcap, h);
+	return (int)m->nhosts - 1;
+}
+
+void
+model_problem(struct model *m, struct log_file *f, uint32_t line, bool recovered,
+    const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	struct log_problem p = {line, recovered, strpool_str(m->pool, buf)};
+	VEC_PUSH(f->problems, f->nproblems, f->problemcap, p);
+}
+
+/* Returns true when the call holds Call-ID id (exactly, or as a prefix). */
+static bool
+call_has_id(const struct call *c, const char *id, bool prefix)
+{
+	size_t n = strlen(id);
+	for (size_t i = 0; i < c->ncall_ids; i++)
+		if (prefix ? strncmp(c->call_ids[i], id, n) == 0 : strcmp(c->call_ids[i], id) == 0)
+			return true;
+	return false;
+}
+
+struct call *
+model_find_call(struct model *m, const char *spec, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long n = strtoul(spec, &end, 10);
+	if (*spec != '\0' && *end == '\0') {
+		for (size_t i = 0; i < m->ncalls; i++)
+			if (m->calls[i].number == n)
+				return &m->calls[i];
+	}
+	for (size_t i = 0; i < m->ncalls; i++)
+		if (call_has_id(&m->calls[i], spec, false))
+			return &m->calls[i];
+	struct call *found = NULL;
+	int count = 0;
+	for (size_t i = 0; i < m->ncalls; i++)
+		if (call_has_id(&m->calls[i], spec, true)) {
+			found = &m->calls[i];
+			count++;
+		}
+	if (count == 1)
+		return found;
+	snprintf(err, errlen, count ? "'%s' matches %d calls; give more of the Call-ID"
+	    : "no call '%s' (give a number from list, a Call-ID or a unique prefix)", spec, count);
+	return NULL;
+}
+
+const char *
+model_role_name(enum host_role r)
+{
+	return r == ROLE_EXPRESSWAY_C ? "expressway-c" : r == ROLE_EXPRESSWAY_E ? "expressway-e"
+	    : "unknown";
+}
+
+const char *
+model_kind_name(enum machine_kind k)
+{
+	static const char *names[] = {"expressway", "webex", "cucm", "endpoint"};
+	return names[k];
+}
+
+/* Splits t into a struct tm (UTC) and milliseconds. */
+static void
+split_time(xw_time t, struct tm *tm, int *ms)
+{
+	int64_t s = t / 1000;
+	*ms = (int)(t % 1000);
+	if (*ms < 0) {
+		*ms += 1000;
+		s--;
+	}
+	time_t tt = (time_t)s;
+	gmtime_r(&tt, tm);
+}
+
+char *
+model_time_iso(xw_time t, char *buf, size_t size)
+{
+	struct tm tm;
+	int ms;
+	if (t == XW_TIME_NONE) {
+		snprintf(buf, size, "?");
+		return buf;
+	}
+	split_time(t, &tm, &ms);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+	return buf;
+}
+
+char *
+model_time_short(xw_time t, char *buf, size_t size)
+{
+	struct tm tm;
+	int ms;
+	if (t == XW_TIME_NONE) {
+		snprintf(buf, size, "?");
+		return buf;
+	}
+	split_time(t, &tm, &ms);
+	snprintf(buf, size, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+	return buf;
+}
+
+bool
+model_is(const struct sip_msg *s, const char *meth)
+{
+	return s->is_request && s->method != NULL && strcmp(s->method, meth) == 0;
+}
+
+const char *
+model_machine_label(const struct model *m, int machine, char *buf, size_t size)
+{
+	if (machine < 0 || (size_t)machine >= m->nmachines) {
+		snprintf(buf, size, "?");
+		return buf;
+	}
+	const struct machine *mc = &m->machines[machine];
+	const char *tag = "";
+	if (mc->kind == MACH_EXPRESSWAY && mc->host >= 0) {
+		enum host_role r = m->hosts[mc->host].role;
+		tag = r == ROLE_EXPRESSWAY_C ? " (C)" : r == ROLE_EXPRESSWAY_E ? " (E)" : "";
+	}
+	snprintf(buf, size, "%s%s", mc->name, tag);
+	return buf;
+}

@@ -1,0 +1,199 @@
+/* sdp.c - summarising SDP bodies: media, port, codec names, direction. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sdp.h"
+#include "sip.h"
+
+#define MAX_MEDIA 16
+#define MAX_FMTS 32
+
+/* One m= section while it is being read. */
+struct sect {
+	char media[16], proto[24], dir[10];
+	unsigned port;
+	int fmts[MAX_FMTS];
+	char names[MAX_FMTS][24];
+	int nfmt;
+};
+
+static const struct {
+	int pt;
+	const char *name;
+} static_pts[] = {
+	{0, "PCMU"}, {3, "GSM"}, {4, "G723"}, {8, "PCMA"}, {9, "G722"}, {13, "CN"},
+	{15, "G728"}, {18, "G729"}, {26, "JPEG"}, {31, "H261"}, {34, "H263"},
+};
+
+const char *
+sip_static_payload(int pt)
+{
+	for (size_t i = 0; i < sizeof static_pts / sizeof static_pts[0]; i++)
+		if (static_pts[i].pt == pt)
+			return static_pts[i].name;
+	return NULL;
+}
+
+/* Copies at most size-1 bytes of the token at s (n bytes) into dst. */
+static void
+token(char *dst, size_t size, const char *s, size_t n)
+{
+	size_t k = 0;
+	while (k < n && k < size - 1 && s[k] != ' ' && s[k] != '/' && s[k] != '\t') {
+		dst[k] = s[k];
+		k++;
+	}
+	dst[k] = '\0';
+}
+
+/* Starts a section from "m=audio 52668 RTP/SAVP 18 101". */
+static void
+sect_start(struct sect *x, const char *s, size_t n)
+{
+	memset(x, 0, sizeof *x);
+	const char *e = s + n, *p = s;
+	token(x->media, sizeof x->media, p, n);
+	while (p < e && *p != ' ')
+		p++;
+	while (p < e && *p == ' ')
+		p++;
+	x->port = (unsigned)strtoul(p, NULL, 10) & 0xffff; /* strtoul stops at the line's end */
+	while (p < e && *p != ' ')
+		p++;
+	while (p < e && *p == ' ')
+		p++;
+	size_t k = 0;
+	while (p + k < e && p[k] != ' ' && k < sizeof x->proto - 1)
+		k++;
+	memcpy(x->proto, p, k);
+	x->proto[k] = '\0';
+	p += k;
+	while (p < e && x->nfmt < MAX_FMTS) {
+		while (p < e && *p == ' ')
+			p++;
+		if (p >= e)
+			break;
+		x->fmts[x->nfmt] = isdigit((unsigned char)*p) ? atoi(p) : -1;
+		x->nfmt++;
+		while (p < e && *p != ' ')
+			p++;
+	}
+}
+
+/* Records "a=rtpmap:101 telephone-event/8000" for the current section. */
+static void
+sect_rtpmap(struct sect *x, const char *s, size_t n)
+{
+	int pt = atoi(s);
+	const char *sp = memchr(s, ' ', n);
+	if (sp == NULL)
+		return;
+	for (int i = 0; i < x->nfmt; i++)
+		if (x->fmts[i] == pt)
+			token(x->names[i], sizeof x->names[i], sp + 1, n - (size_t)(sp + 1 - s));
+}
+
+static bool
+is_dir(const char *s, size_t n)
+{
+	static const char *dirs[] = {"sendrecv", "sendonly", "recvonly", "inactive"};
+	for (size_t i = 0; i < 4; i++)
+		if (n == strlen(dirs[i]) && memcmp(s, dirs[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* Stores a finished section into the message. */
+static void
+sect_store(struct model *m, struct sip_msg *s, const struct sect *x, const char *sessdir)
+{
+	struct sbuf b = {0};
+	for (int i = 0; i < x->nfmt; i++) {
+		const char *name = x->names[i][0] ? x->names[i] : sip_static_payload(x->fmts[i]);
+		if (i)
+			sbuf_add(&b, ",", 1);
+		if (name != NULL)
+			sbuf_puts(&b, name);
+		else if (x->fmts[i] >= 0)
+			sbuf_printf(&b, "%d", x->fmts[i]);
+		else
+			sbuf_puts(&b, "?");
+	}
+	struct sdp_media *md = &s->media[s->nmedia++];
+	md->media = strpool_str(m->pool, x->media);
+	md->port = (uint16_t)x->port;
+	md->proto = strpool_str(m->pool, x->proto);
+	md->codecs = strpool_intern(m->pool, b.s ? b.s : "", b.len);
+	md->dir = strpool_str(m->pool, x->dir[0] ? x->dir : sessdir[0] ? sessdir : "sendrecv");
+	sbuf_free(&b);
+}
+
+void
+sdp_summarise(struct model *m, struct sip_msg *s, const char *body, size_t n)
+{
+	struct sect x;
+	char sessdir[10] = "";
+	bool in = false;
+	s->has_sdp = true;
+	s->media = xcalloc(MAX_MEDIA, sizeof *s->media);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && body[j] != '\r' && body[j] != '\n')
+			j++;
+		const char *l = body + i;
+		size_t len = j - i;
+		if (len > 2 && l[0] == 'm' && l[1] == '=' && s->nmedia + in < MAX_MEDIA) {
+			if (in)
+				sect_store(m, s, &x, sessdir);
+			sect_start(&x, l + 2, len - 2);
+			in = true;
+		} else if (len > 9 && memcmp(l, "a=rtpmap:", 9) == 0 && in) {
+			sect_rtpmap(&x, l + 9, len - 9);
+		} else if (len > 2 && memcmp(l, "a=", 2) == 0 && is_dir(l + 2, len - 2)) {
+			token(in ? x.dir : sessdir, sizeof sessdir, l + 2, len - 2);
+		}
+		i = j;
+		while (i < n && (body[i] == '\r' || body[i] == '\n'))
+			i++;
+	}
+	if (in)
+		sect_store(m, s, &x, sessdir);
+}
+
+const char *
+sip_audio_codecs(const struct sip_msg *s)
+{
+	for (int i = 0; i < s->nmedia; i++)
+		if (s->media[i].media && strcmp(s->media[i].media, "audio") == 0)
+			return s->media[i].codecs;
+	return NULL;
+}
+
+bool
+sip_is_final(const struct sip_msg *s)
+{
+	return !s->is_request && s->status >= 200;
+}
+
+char *
+sip_first_line(const struct sip_msg *s, char *buf, size_t size)
+{
+	if (s->is_request)
+		snprintf(buf, size, "%s %s", s->method ? s->method : "?", s->ruri ? s->ruri : "");
+	else
+		snprintf(buf, size, "SIP/2.0 %d %s", s->status,
+		    s->reason_phrase ? s->reason_phrase : "");
+	return buf;
+}
+
+char *
+sip_label(const struct sip_msg *s, char *buf, size_t size)
+{
+	if (s->is_request)
+		snprintf(buf, size, "%s", s->method ? s->method : "?");
+	else
+		snprintf(buf, size, "%d %s", s->status, s->reason_phrase ? s->reason_phrase : "");
+	return buf;
+}

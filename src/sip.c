@@ -1,0 +1,405 @@
+/* sip.c - unframing a logged SIP message and summarising it with libosip2. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <osipparser2/osip_parser.h>
+#include <osipparser2/osip_port.h>
+
+#include "sdp.h"
+#include "sip.h"
+#include "text.h"
+
+void
+sip_init(void)
+{
+	static int done;
+	if (done++)
+		return;
+	parser_init();
+	/* libosip2 prints parse errors on stdout unless its trace is silenced */
+	osip_trace_initialize(TRACE_LEVEL0, NULL);
+}
+
+/* Returns the next line of the framed bytes [*pos, n): sets *s, *len. */
+static bool
+frame_line(const char *p, size_t n, size_t *pos, const char **s, size_t *len)
+{
+	if (*pos >= n)
+		return false;
+	size_t i = *pos;
+	while (i < n && p[i] != '\n' && p[i] != '\r')
+		i++;
+	*s = p + *pos;
+	*len = i - *pos;
+	if (i < n && p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
+		i += 2;
+	else if (i < n)
+		i++;
+	*pos = i;
+	return true;
+}
+
+bool
+sip_unframe(const char *p, size_t n, struct sbuf *out)
+{
+	size_t pos = 0, len;
+	const char *s;
+	bool lead = n > 0 && p[0] == ' ', first = true;
+	sbuf_add(out, "", 0);
+	while (frame_line(p, n, &pos, &s, &len)) {
+		if (lead && len > 0 && s[0] == ' ')
+			s++, len--;
+		if (first) {
+			first = false;
+			if (len > 0 && s[0] == '|')
+				s++, len--;
+		} else if (len == 1 && s[0] == '|') {
+			return true;
+		}
+		if (pos >= n && len > 0 && s[len - 1] == '|') {
+			sbuf_add(out, s, len - 1); /* "|" right after a last byte that is not a newline */
+			return true;
+		}
+		sbuf_add(out, s, len);
+		sbuf_add(out, "\r\n", 2);
+	}
+	return false;
+}
+
+char *
+sip_raw(const struct model *m, const struct sip_msg *s, size_t *n)
+{
+	if (s->summary_only || s->file >= m->nfiles)
+		return NULL;
+	const struct log_file *f = &m->files[s->file];
+	if (s->off + s->flen > f->len)
+		return NULL;
+	struct sbuf b = {0};
+	sip_unframe(f->data + s->off, s->flen, &b);
+	if (n != NULL)
+		*n = b.len;
+	return sbuf_take(&b);
+}
+
+/* Returns a pooled copy of an osip-allocated string and frees it. */
+static const char *
+take(struct model *m, char *s)
+{
+	if (s == NULL)
+		return NULL;
+	const char *r = strpool_str(m->pool, s);
+	osip_free(s);
+	return r;
+}
+
+/* Returns the pooled value of a generic parameter, or NULL. */
+static const char *
+gparam(struct model *m, osip_list_t *l, const char *name)
+{
+	osip_generic_param_t *p = NULL;
+	if (osip_generic_param_get_byname(l, (char *)name, &p) != 0 || p == NULL)
+		return NULL;
+	return strpool_str(m->pool, p->gvalue ? p->gvalue : "");
+}
+
+/* Returns the parameters of a list as ";a=b;c" (pooled), or NULL when none. */
+static const char *
+params_str(struct model *m, osip_list_t *l)
+{
+	struct sbuf b = {0};
+	for (int i = 0; i < osip_list_size(l); i++) {
+		osip_generic_param_t *p = osip_list_get(l, i);
+		sbuf_printf(&b, ";%s%s%s", p->gname ? p->gname : "", p->gvalue ? "=" : "",
+		    p->gvalue ? p->gvalue : "");
+	}
+	const char *r = b.len ? strpool_intern(m->pool, b.s, b.len) : NULL;
+	sbuf_free(&b);
+	return r;
+}
+
+/* Returns the pooled URI of a From/To/Contact/Route, or NULL. */
+static const char *
+url_str(struct model *m, osip_uri_t *u)
+{
+	char *s = NULL;
+	if (u == NULL || osip_uri_to_str(u, &s) != 0)
+		return NULL;
+	return take(m, s);
+}
+
+/* Returns the value of the first header called name (pooled), or NULL. */
+static const char *
+header(struct model *m, osip_message_t *sip, const char *name)
+{
+	osip_header_t *h = NULL;
+	if (osip_message_header_get_byname(sip, name, 0, &h) < 0 || h == NULL)
+		return NULL;
+	return strpool_str(m->pool, h->hvalue ? h->hvalue : "");
+}
+
+static void
+fill_vias(struct model *m, struct sip_msg *s, osip_message_t *sip)
+{
+	int n = osip_list_size(&sip->vias);
+	if (n <= 0)
+		return;
+	if (n > 64)
+		n = 64; /* a hostile message may repeat Via thousands of times */
+	s->vias = xcalloc((size_t)n, sizeof *s->vias);
+	for (int i = 0; i < n; i++) {
+		osip_via_t *v = osip_list_get(&sip->vias, i);
+		struct sip_via *o = &s->vias[i];
+		o->proto = strpool_str(m->pool, v->protocol);
+		o->host = strpool_str(m->pool, v->host);
+		o->port = v->port ? (uint16_t)atoi(v->port) : 0;
+		o->branch = gparam(m, &v->via_params, "branch");
+		o->received = gparam(m, &v->via_params, "received");
+		o->egress_zone = gparam(m, &v->via_params, "egress-zone");
+		o->ingress_zone = gparam(m, &v->via_params, "ingress-zone");
+		o->proxy_call_id = gparam(m, &v->via_params, "proxy-call-id");
+		o->params = params_str(m, &v->via_params);
+	}
+	s->nvias = (uint16_t)n;
+}
+
+/* Returns a pooled array of the URIs (with params) of a Route-like list. */
+static const char **
+route_list(struct model *m, osip_list_t *l, uint16_t *count)
+{
+	int n = osip_list_size(l);
+	*count = 0;
+	if (n <= 0)
+		return NULL;
+	if (n > 64)
+		n = 64;
+	const char **r = xcalloc((size_t)n, sizeof *r);
+	for (int i = 0; i < n; i++) {
+		char *s = NULL;
+		osip_route_t *rt = osip_list_get(l, i);
+		r[i] = osip_route_to_str(rt, &s) == 0 ? take(m, s) : "";
+	}
+	*count = (uint16_t)n;
+	return r;
+}
+
+static void
+fill_contact(struct model *m, struct sip_msg *s, osip_message_t *sip)
+{
+	osip_contact_t *c = osip_list_get(&sip->contacts, 0);
+	if (c == NULL)
+		return;
+	char *str = NULL;
+	if (osip_contact_to_str(c, &str) == 0)
+		s->contact = take(m, str);
+	s->contact_uri = url_str(m, c->url);
+	s->contact_params = params_str(m, &c->gen_params);
+	const char *ct = gparam(m, &c->gen_params, "call-type");
+	s->call_type_squared = ct != NULL && strcasecmp(ct, "squared") == 0;
+}
+
+/* Returns a pooled lower-case copy of a 32-hex UUID at s, or NULL. */
+static const char *
+uuid_at(struct model *m, const char *s, size_t n)
+{
+	char u[64];
+	size_t k = 0;
+	while (k < n && k < sizeof u - 1 && isxdigit((unsigned char)s[k])) {
+		u[k] = (char)tolower((unsigned char)s[k]);
+		k++;
+	}
+	return k == 0 ? NULL : strpool_intern(m->pool, u, k);
+}
+
+static void
+fill_session(struct model *m, struct sip_msg *s, const char *v)
+{
+	if (v == NULL)
+		return;
+	while (*v == ' ')
+		v++;
+	s->session_local = uuid_at(m, v, strlen(v));
+	const char *r = strcasestr(v, "remote=");
+	if (r != NULL)
+		s->session_remote = uuid_at(m, r + 7, strlen(r + 7));
+}
+
+/* Returns the Q.850 cause of a Reason value ("Q.850 ;cause=47"), or -1. */
+static int
+q850_cause(const char *v)
+{
+	if (v == NULL || strncasecmp(v, "Q.850", 5) != 0)
+		return -1;
+	const char *c = strcasestr(v, "cause=");
+	if (c == NULL || !isdigit((unsigned char)c[6]))
+		return -1;
+	long n = strtol(c + 6, NULL, 10);
+	return n >= 0 && n < 1000 ? (int)n : -1;
+}
+
+static void
+fill_party(struct model *m, osip_from_t *f, const char **uri, const char **tag,
+    const char **name)
+{
+	if (f == NULL)
+		return;
+	*uri = url_str(m, f->url);
+	*tag = gparam(m, &f->gen_params, "tag");
+	*name = strpool_str(m->pool, f->displayname);
+}
+
+static void
+fill_headers(struct model *m, struct sip_msg *s, osip_message_t *sip)
+{
+	char *str = NULL;
+	if (sip->call_id != NULL && osip_call_id_to_str(sip->call_id, &str) == 0)
+		s->call_id = take(m, str);
+	if (sip->cseq != NULL) {
+		s->cseq = sip->cseq->number ? (uint32_t)strtoul(sip->cseq->number, NULL, 10) : 0;
+		if (!s->is_request)
+			s->method = strpool_str(m->pool, sip->cseq->method);
+	}
+	fill_party(m, sip->from, &s->from_uri, &s->from_tag, &s->from_name);
+	fill_party(m, sip->to, &s->to_uri, &s->to_tag, &s->to_name);
+	fill_vias(m, s, sip);
+	fill_contact(m, s, sip);
+	s->routes = route_list(m, &sip->routes, &s->nroutes);
+	s->rroutes = route_list(m, &sip->record_routes, &s->nrroutes);
+	fill_session(m, s, header(m, sip, "session-id"));
+	s->reason = header(m, sip, "reason");
+	s->q850 = q850_cause(s->reason);
+	s->user_agent = header(m, sip, "user-agent");
+	s->server = header(m, sip, "server");
+	s->warning = header(m, sip, "warning");
+	s->taatag = header(m, sip, "x-taatag");
+	if (sip->content_type != NULL && osip_content_type_to_str(sip->content_type, &str) == 0)
+		s->content_type = take(m, str);
+	if (sip->content_length != NULL && sip->content_length->value != NULL)
+		s->content_length = (uint32_t)strtoul(sip->content_length->value, NULL, 10);
+}
+
+/* Returns the body of the unframed text (after the blank line), or NULL. */
+static const char *
+body_of(const char *text, size_t n, size_t *blen)
+{
+	const char *b = memmem(text, n, "\r\n\r\n", 4);
+	if (b == NULL)
+		return NULL;
+	b += 4;
+	*blen = n - (size_t)(b - text);
+	return b;
+}
+
+/* Returns a copy of text whose Content-Length header states the real body
+ * length (caller frees), or NULL when the header cannot be found. */
+static char *
+fix_content_length(const char *text, size_t n, size_t *outn)
+{
+	size_t blen = 0;
+	const char *body = body_of(text, n, &blen);
+	if (body == NULL)
+		return NULL;
+	size_t hl = (size_t)(body - text);
+	const char *h = NULL;
+	for (const char *p = text; p < body; p++)
+		if ((p == text || p[-1] == '\n') && (strncasecmp(p, "Content-Length:", 15) == 0 ||
+		    strncasecmp(p, "l:", 2) == 0)) {
+			h = p;
+			break;
+		}
+	if (h == NULL)
+		return NULL;
+	const char *e = memmem(h, hl - (size_t)(h - text), "\r\n", 2);
+	struct sbuf b = {0};
+	sbuf_add(&b, text, (size_t)(h - text));
+	sbuf_printf(&b, "Content-Length: %zu", blen);
+	sbuf_add(&b, e, n - (size_t)(e - text));
+	*outn = b.len;
+	return sbuf_take(&b);
+}
+
+/* Returns 0 after libosip2 parsed text into *out (which the caller frees). */
+static int
+osip_parse(const char *text, size_t n, osip_message_t **out)
+{
+	osip_message_t *sip = NULL;
+	if (osip_message_init(&sip) != 0)
+		return -1;
+	int rc = osip_message_parse(sip, text, n);
+	if (rc != 0 || (sip->sip_method == NULL && sip->status_code == 0)) {
+		osip_message_free(sip); /* a failed parse still owns memory */
+		return -1;
+	}
+	*out = sip;
+	return 0;
+}
+
+/* Returns 0 with the message parsed, repairing a lying Content-Length once. */
+static int
+parse_repair(struct sip_msg *s, const char *text, size_t n, osip_message_t **sip)
+{
+	if (osip_parse(text, n, sip) == 0) {
+		size_t blen = 0;
+		const char *cl = NULL;
+		if ((*sip)->content_length != NULL)
+			cl = (*sip)->content_length->value;
+		if (cl == NULL || body_of(text, n, &blen) == NULL || strtoul(cl, NULL, 10) == blen)
+			return 0;
+		s->cl_repaired = true; /* parsed, but the declared length lies */
+		return 0;
+	}
+	size_t fn = 0;
+	char *fixed = fix_content_length(text, n, &fn);
+	if (fixed == NULL)
+		return -1;
+	int rc = osip_parse(fixed, fn, sip);
+	free(fixed);
+	if (rc == 0)
+		s->cl_repaired = true;
+	return rc;
+}
+
+int
+sip_parse(struct model *m, struct sip_msg *s, const char *text, size_t n, char *why,
+    size_t whylen)
+{
+	osip_message_t *sip = NULL;
+	if (n < 12 || parse_repair(s, text, n, &sip) != 0) {
+		char first[80];
+		size_t k = 0;
+		while (k < n && k < sizeof first - 1 && text[k] != '\r' && text[k] != '\n')
+			k++;
+		memcpy(first, text, k);
+		first[k] = '\0';
+		char *safe = text_safe_dup(first);
+		snprintf(why, whylen, "libosip2 could not parse \"%s\"", safe);
+		free(safe);
+		return -1;
+	}
+	s->is_request = MSG_IS_REQUEST(sip);
+	if (s->is_request) {
+		s->method = strpool_str(m->pool, sip->sip_method);
+		s->ruri = url_str(m, sip->req_uri);
+	} else {
+		s->status = sip->status_code;
+		s->reason_phrase = strpool_str(m->pool, sip->reason_phrase);
+	}
+	fill_headers(m, s, sip);
+	osip_message_free(sip);
+	s->size = (uint32_t)n;
+	size_t blen = 0;
+	const char *body = body_of(text, n, &blen);
+	if (body != NULL && blen > 0 && s->content_type != NULL &&
+	    strcasestr(s->content_type, "sdp") != NULL)
+		sdp_summarise(m, s, body, blen);
+	if (s->call_id == NULL || s->method == NULL) {
+		snprintf(why, whylen, "no %s header", s->call_id == NULL ? "Call-ID" : "CSeq");
+		free(s->vias);
+		free(s->routes);
+		free(s->rroutes);
+		free(s->media);
+		return -1;
+	}
+	return 0;
+}
