@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "corr.h"
+#include "diag.h"
 #include "model.h"
 
 /* Command entry points: argv[0] is the command name; they return the exit
@@ -15,6 +16,10 @@ int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_check_pattern(int argc, char **argv);
 int cmd_locate(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+/* The interactive browser; falls back to cmd_list when stdout is no terminal. */
+int cmd_browse(int argc, char **argv);
 
 /* Options every log-reading command takes. */
 struct cmd_common {
@@ -23,10 +28,12 @@ struct cmd_common {
 	const char **xconfigs; /* --xconfig FILE */
 	size_t nxconfigs, xconfigcap;
 	bool quiet;           /* no problem report on stderr */
+	struct diag_result diag; /* findings, filled by cmd_load */
 };
 
-/* Returns a loaded and correlated model of the paths, or NULL after printing
- * a one-line error naming the file (the caller exits 2). */
+/* Returns a loaded, correlated and diagnosed model of the paths (findings in
+ * o->diag), or NULL after printing a one-line error naming the file (the
+ * caller exits 2). */
 struct model *cmd_load(char **paths, int npaths, struct cmd_common *o);
 /* Prints each file's problems (file:line: reason) and a summary on fp. */
 void cmd_report_problems(const struct model *m, FILE *fp);

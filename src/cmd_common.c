@@ -30,6 +30,11 @@ cmd_load(char **paths, int npaths, struct cmd_common *o)
 		model_free(m);
 		return NULL;
 	}
+	if (diag_run(m, o->xconfigs, o->nxconfigs, &o->diag, err, sizeof err) < 0) {
+		fprintf(stderr, "xwtrace: %s\n", err);
+		model_free(m);
+		return NULL;
+	}
 	if (!o->quiet)
 		cmd_report_problems(m, stderr);
 	return m;
@@ -65,4 +70,5 @@ cmd_common_free(struct cmd_common *o)
 {
 	free(o->roles);
 	free(o->xconfigs);
+	diag_result_free(&o->diag);
 }
