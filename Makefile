@@ -36,7 +36,7 @@ $(BUILD)/xwtrace: $(OBJ)
 $(BUILD)/%.o: src/%.c $(HDR) | $(BUILD)
 	$(CC) $(CFLAGS) $(XCFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(LIBOBJ) | $(BUILD)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBOBJ) | $(BUILD)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CFLAGS) $(XCFLAGS) -Itests/unit -o $@ $< $(LIBOBJ) $(LDFLAGS) $(LDLIBS)
 

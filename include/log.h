@@ -16,6 +16,9 @@
 /* Returns 0 after adding every log under path to m (and scanning it), or -1
  * with a one-line reason naming the file in err. */
 int log_load(struct model *m, const char *path, char *err, size_t errlen);
+/* Returns 0 after adding n bytes of text at data (not copied: it must outlive
+ * the model) as a log file named name, and scanning it. */
+int log_load_memory(struct model *m, const char *name, const char *data, size_t n);
 /* Returns 0 after scanning the text of m->files[fi] into messages and events. */
 int log_scan_file(struct model *m, uint32_t fi);
 /* Returns true and sets *val and *vlen to the value of key="..." in the entry

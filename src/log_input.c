@@ -269,6 +269,13 @@ load_path(struct model *m, const char *path, int depth, bool explicit, char *err
 }
 
 int
+log_load_memory(struct model *m, const char *name, const char *data, size_t n)
+{
+	add_file(m, name, data, n, NULL, 0);
+	return log_scan_file(m, (uint32_t)(m->nfiles - 1));
+}
+
+int
 log_load(struct model *m, const char *path, char *err, size_t errlen)
 {
 	return load_path(m, path, 0, true, err, errlen);

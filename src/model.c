@@ -7,12 +7,14 @@
 #include <time.h>
 
 #include "model.h"
+#include "sip.h"
 
 struct model *
 model_new(void)
 {
 	struct model *m = xcalloc(1, sizeof *m);
 	m->pool = strpool_new();
+	sip_init(); /* libosip2's tables must exist before any message is parsed */
 	return m;
 }
 
