@@ -214,6 +214,8 @@ typedef void (*model_progress_fn)(void *arg, uint64_t done, uint64_t total);
 
 struct model {
 	struct strpool *pool;
+	struct strpool **xpools;   /* pools filled by parse threads, freed with the model */
+	size_t nxpools, xpoolcap;
 	struct log_file *files;
 	size_t nfiles, filecap;
 	const char **xconfigs;     /* xConfiguration dumps found (paths or bundle members) */

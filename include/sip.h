@@ -19,8 +19,9 @@ void sip_init(void);
  * closing pipe was found. */
 bool sip_unframe(const char *p, size_t n, struct sbuf *out);
 /* Returns 0 after filling s's SIP fields from the unframed text (n bytes);
- * on failure returns -1 with the reason in why. Strings go to m->pool. */
-int sip_parse(struct model *m, struct sip_msg *s, const char *text, size_t n,
+ * on failure returns -1 with the reason in why. Strings go to pool, which
+ * must outlive the message (parse threads each have their own). */
+int sip_parse(struct strpool *pool, struct sip_msg *s, const char *text, size_t n,
     char *why, size_t whylen);
 /* Returns the unframed text of a logged message (caller frees, length in *n),
  * or NULL when only the INFO summary was logged. */

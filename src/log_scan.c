@@ -8,6 +8,11 @@
  * Lines end with LF, CRLF or a lone CR.
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +23,24 @@
 #define MAX_BLOCK (4u << 20)   /* a SIP message never comes near 4 MB */
 #define MAX_EVENT_TEXT 16384   /* diagnostic entries kept up to this size */
 #define MAX_CONT_LINES 40      /* continuation lines joined to an entry */
+#define MAX_THREADS 4          /* parse threads; the machine has 2 cores */
+#define CHUNK_BLOCKS 4096      /* SIP blocks parsed together */
+#define CHUNK_BYTES (64u << 20) /* scanned text released after each chunk */
+
+/* A SIP block found by the scan, waiting to be parsed. */
+struct pending {
+	struct sip_msg s;        /* log fields set by the scan, SIP fields by the parse */
+	size_t off, end;         /* the framed bytes */
+	int closed;              /* 1 when the closing pipe was found */
+	int rc;                  /* sip_parse's result */
+	char why[200];
+};
 
 struct cursor {
 	const char *d;
 	size_t len, pos;
 	uint32_t lineno;  /* number of the line last returned */
+	size_t next_lf;   /* position of the next '\n' at or after pos, or len */
 };
 
 struct line {
@@ -32,16 +50,22 @@ struct line {
 	uint32_t no;
 };
 
-/* Returns true and the next line, false at the end of the text. */
+/* Returns true and the next line, false at the end of the text. Lines end
+ * with LF, CRLF or a lone CR; memchr keeps this at memory speed. */
 static bool
 next_line(struct cursor *c, struct line *l)
 {
 	if (c->pos >= c->len)
 		return false;
+	if (c->next_lf == SIZE_MAX || c->next_lf < c->pos) { /* passed it: look again */
+		const char *nl = memchr(c->d + c->pos, '\n', c->len - c->pos);
+		c->next_lf = nl ? (size_t)(nl - c->d) : c->len;
+	}
 	const char *s = c->d + c->pos, *e = c->d + c->len;
-	const char *p = s;
-	while (p < e && *p != '\n' && *p != '\r')
-		p++;
+	const char *p = c->d + c->next_lf;
+	const char *cr = memchr(s, '\r', (size_t)(p - s));
+	if (cr != NULL)
+		p = cr;
 	l->s = s;
 	l->n = (size_t)(p - s);
 	l->start = c->pos;
@@ -239,6 +263,37 @@ struct head {
 	xw_time time;          /* UTCTime when present, else the prefix time in UTC */
 };
 
+/* Returns the value of "Key=\"" when p starts with it (sets *end), or NULL. */
+static const char *
+fixed_field(const char *p, const char *e, const char *key, size_t kl, const char **end)
+{
+	if ((size_t)(e - p) < kl || memcmp(p, key, kl) != 0)
+		return NULL;
+	const char *q = memchr(p + kl, '"', (size_t)(e - p - (ptrdiff_t)kl));
+	*end = q;
+	return q ? p + kl : NULL;
+}
+
+/* Returns true after reading the usual layout 'UTCTime="..." Module="..."
+ * Level="..."' at rest; most lines have it, and it saves key searches. */
+static bool
+fast_fields(const char *rest, const char *e, struct head *h)
+{
+	const char *t, *te, *mo, *me, *lv, *le;
+	if ((t = fixed_field(rest, e, "UTCTime=\"", 9, &te)) == NULL ||
+	    (mo = fixed_field(te + 1, e, " Module=\"", 9, &me)) == NULL ||
+	    (lv = fixed_field(me + 1, e, " Level=\"", 8, &le)) == NULL)
+		return false;
+	xw_time tm = log_parse_utctime(t, (size_t)(te - t));
+	if (tm != XW_TIME_NONE)
+		h->time = tm;
+	h->module = mo;
+	h->modlen = (size_t)(me - mo);
+	h->level = lv;
+	h->levlen = (size_t)(le - lv);
+	return true;
+}
+
 /* Returns true after splitting a header line into its parts. */
 static bool
 parse_head(const struct line *l, struct head *h)
@@ -259,6 +314,8 @@ parse_head(const struct line *l, struct head *h)
 	while (rest < e && *rest == ' ')
 		rest++;
 	h->event = (size_t)(e - rest) > 7 && memcmp(rest, "Event=\"", 7) == 0;
+	if (!h->event && fast_fields(rest, e, h))
+		return true;
 	const char *v;
 	size_t n;
 	h->module = log_kv(s, l->n, "Module", &v, &n) ? v : NULL;
@@ -291,7 +348,10 @@ struct scan {
 	size_t ninfo, infocap;
 	uint64_t *seen;          /* hashes of messages logged in DEBUG blocks */
 	size_t nseen, seencap;
-	struct sbuf text;        /* unframed message, reused */
+	struct pending *pend;    /* SIP blocks found, parsed a chunk at a time */
+	size_t npend, pendcap;
+	struct strpool *pools[MAX_THREADS]; /* one per parse thread, given to the model */
+	size_t dropped;          /* bytes of the mapping already released */
 	int last_host;
 	const char *last_hostname;
 };
@@ -500,37 +560,118 @@ seen_has(struct scan *sc, uint64_t k, bool add)
 	return false;
 }
 
-/* Parses one DEBUG network.sip entry and its framed message into the model. */
+/* Records one DEBUG network.sip entry and its framed message for parsing. */
 static void
 scan_sip_debug(struct scan *sc, const struct line *hl, const struct head *h)
 {
-	size_t off = 0, end = 0;
+	struct pending p;
 	uint32_t first = 0;
-	int closed = find_block(sc, hl, &off, &end, &first);
-	if (closed < 0)
+	p.closed = find_block(sc, hl, &p.off, &p.end, &first);
+	if (p.closed < 0)
 		return; /* a network.sip DEBUG line without a message */
-	struct sip_msg s;
-	fill_log_fields(sc, hl, h, &s);
-	s.off = off;
-	s.flen = (uint32_t)(end - off);
-	s.msg_line = first;
-	sc->text.len = 0;
-	sip_unframe(sc->c.d + off, end - off, &sc->text);
-	char why[256];
-	if (end <= off || sip_parse(sc->m, &s, sc->text.s, sc->text.len, why, sizeof why) < 0) {
-		model_problem(sc->m, sfile(sc), first ? first : hl->no, false,
-		    "SIP message skipped: %s", end <= off ? "empty message" : why);
-		return;
+	fill_log_fields(sc, hl, h, &p.s);
+	p.s.off = p.off;
+	p.s.flen = (uint32_t)(p.end - p.off);
+	p.s.msg_line = first ? first : hl->no;
+	p.rc = -1;
+	p.why[0] = '\0';
+	VEC_PUSH(sc->pend, sc->npend, sc->pendcap, p);
+}
+
+/* A parse thread's share of the pending blocks. */
+struct worker {
+	struct pending *pend;
+	size_t from, to;
+	const char *data;
+	struct strpool *pool;
+	pthread_t tid;
+};
+
+/* Returns NULL after parsing the worker's blocks (a thread's body). */
+static void *
+parse_blocks(void *arg)
+{
+	struct worker *w = arg;
+	struct sbuf text = {0};
+	for (size_t i = w->from; i < w->to; i++) {
+		struct pending *p = &w->pend[i];
+		text.len = 0;
+		sip_unframe(w->data + p->off, p->end - p->off, &text);
+		if (p->end <= p->off || text.len == 0)
+			snprintf(p->why, sizeof p->why, "empty message");
+		else
+			p->rc = sip_parse(w->pool, &p->s, text.s, text.len, p->why, sizeof p->why);
 	}
-	if (!closed)
-		model_problem(sc->m, sfile(sc), first, true, "no closing '|' after the message");
-	if (s.cl_repaired)
-		model_problem(sc->m, sfile(sc), first, true,
-		    "Content-Length %u did not match the body; parsed with the real length",
-		    s.content_length);
-	seen_has(sc, msg_key(&s), true);
-	VEC_PUSH(sc->m->msgs, sc->m->nmsgs, sc->m->msgcap, s);
-	sfile(sc)->sip_messages++;
+	sbuf_free(&text);
+	return NULL;
+}
+
+/* Adds parsed blocks to the model in log order, and reports the others. */
+static void
+commit_blocks(struct scan *sc)
+{
+	for (size_t i = 0; i < sc->npend; i++) {
+		struct pending *p = &sc->pend[i];
+		uint32_t line = p->s.msg_line;
+		if (p->rc < 0) {
+			model_problem(sc->m, sfile(sc), line, false, "SIP message skipped: %s", p->why);
+			continue;
+		}
+		if (!p->closed)
+			model_problem(sc->m, sfile(sc), line, true, "no closing '|' after the message");
+		if (p->s.cl_repaired)
+			model_problem(sc->m, sfile(sc), line, true,
+			    "Content-Length %u did not match the body; parsed with the real length",
+			    p->s.content_length);
+		seen_has(sc, msg_key(&p->s), true);
+		VEC_PUSH(sc->m->msgs, sc->m->nmsgs, sc->m->msgcap, p->s);
+		sfile(sc)->sip_messages++;
+	}
+	sc->npend = 0;
+}
+
+/* Parses the pending blocks on every core, then commits them. */
+static void
+flush_blocks(struct scan *sc)
+{
+	struct worker w[MAX_THREADS];
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nt = sc->npend < 256 ? 1 : cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS
+	    : (size_t)cores;
+	for (size_t k = 0; k < nt; k++) {
+		if (sc->pools[k] == NULL)
+			sc->pools[k] = strpool_new();
+		w[k] = (struct worker){sc->pend, sc->npend * k / nt, sc->npend * (k + 1) / nt,
+		    sc->c.d, sc->pools[k], 0};
+		if (k > 0 && pthread_create(&w[k].tid, NULL, parse_blocks, &w[k]) != 0)
+			parse_blocks(&w[k]); /* no thread: do it here */
+		else if (k > 0)
+			continue;
+		w[k].tid = 0;
+	}
+	parse_blocks(&w[0]);
+	for (size_t k = 1; k < nt; k++)
+		if (w[k].tid != 0)
+			pthread_join(w[k].tid, NULL);
+	commit_blocks(sc);
+}
+
+/* Parses what is pending and releases the scanned pages before upto, so a
+ * large log is never resident in full (they come back from the page cache
+ * when a view needs a message's text). */
+static void
+next_chunk(struct scan *sc, size_t upto)
+{
+	flush_blocks(sc);
+	struct log_file *f = sfile(sc);
+	long pg = sysconf(_SC_PAGESIZE);
+	if (f->map_base == NULL || f->map_base != (const void *)f->data || pg <= 0)
+		return;
+	size_t a = sc->dropped / (size_t)pg * (size_t)pg;
+	size_t b = upto / (size_t)pg * (size_t)pg;
+	if (b > a)
+		madvise((char *)f->map_base + a, b - a, MADV_DONTNEED);
+	sc->dropped = upto;
 }
 
 /* Returns true and the value of "Key=" inside an INFO Detail ("A=1, B=2"). */
@@ -700,18 +841,26 @@ log_scan_file(struct model *m, uint32_t fi)
 	sc.fi = fi;
 	sc.c.d = m->files[fi].data;
 	sc.c.len = m->files[fi].len;
+	sc.c.next_lf = SIZE_MAX;
 	sc.last_host = -1;
 	struct line l;
 	uint64_t tick = 0;
 	while (next_line(&sc.c, &l)) {
-		if (log_is_header(l.s, l.n))
-			scan_entry(&sc, &l);
+		if (!log_is_header(l.s, l.n))
+			continue;
+		if (sc.npend >= CHUNK_BLOCKS || l.start - sc.dropped >= CHUNK_BYTES)
+			next_chunk(&sc, l.start);
+		scan_entry(&sc, &l);
 		if (m->progress != NULL && sc.c.pos - tick > (8u << 20)) {
 			tick = sc.c.pos;
 			m->progress(m->progress_arg, sc.c.pos, sc.c.len);
 		}
 	}
+	flush_blocks(&sc);
 	scan_finish_info(&sc);
+	for (size_t k = 0; k < MAX_THREADS; k++)
+		if (sc.pools[k] != NULL)
+			VEC_PUSH(m->xpools, m->nxpools, m->xpoolcap, sc.pools[k]);
 	struct log_file *f = sfile(&sc);
 	f->nlines = sc.c.lineno;
 	uint32_t best = 0;
@@ -725,6 +874,6 @@ log_scan_file(struct model *m, uint32_t fi)
 	free(sc.hostn);
 	free(sc.info);
 	free(sc.seen);
-	sbuf_free(&sc.text);
+	free(sc.pend);
 	return 0;
 }

@@ -68,6 +68,9 @@ model_free(struct model *m)
 	free(m->skew);
 	free(m->skew_pairs);
 	strpool_free(m->pool);
+	for (size_t i = 0; i < m->nxpools; i++)
+		strpool_free(m->xpools[i]);
+	free(m->xpools);
 	free(m);
 }
 

@@ -107,7 +107,7 @@ is_dir(const char *s, size_t n)
 
 /* Stores a finished section into the message. */
 static void
-sect_store(struct model *m, struct sip_msg *s, const struct sect *x, const char *sessdir)
+sect_store(struct strpool *pool, struct sip_msg *s, const struct sect *x, const char *sessdir)
 {
 	struct sbuf b = {0};
 	for (int i = 0; i < x->nfmt; i++) {
@@ -122,16 +122,16 @@ sect_store(struct model *m, struct sip_msg *s, const struct sect *x, const char 
 			sbuf_puts(&b, "?");
 	}
 	struct sdp_media *md = &s->media[s->nmedia++];
-	md->media = strpool_str(m->pool, x->media);
+	md->media = strpool_str(pool, x->media);
 	md->port = (uint16_t)x->port;
-	md->proto = strpool_str(m->pool, x->proto);
-	md->codecs = strpool_intern(m->pool, b.s ? b.s : "", b.len);
-	md->dir = strpool_str(m->pool, x->dir[0] ? x->dir : sessdir[0] ? sessdir : "sendrecv");
+	md->proto = strpool_str(pool, x->proto);
+	md->codecs = strpool_intern(pool, b.s ? b.s : "", b.len);
+	md->dir = strpool_str(pool, x->dir[0] ? x->dir : sessdir[0] ? sessdir : "sendrecv");
 	sbuf_free(&b);
 }
 
 void
-sdp_summarise(struct model *m, struct sip_msg *s, const char *body, size_t n)
+sdp_summarise(struct strpool *pool, struct sip_msg *s, const char *body, size_t n)
 {
 	struct sect x;
 	char sessdir[10] = "";
@@ -146,7 +146,7 @@ sdp_summarise(struct model *m, struct sip_msg *s, const char *body, size_t n)
 		size_t len = j - i;
 		if (len > 2 && l[0] == 'm' && l[1] == '=' && s->nmedia + in < MAX_MEDIA) {
 			if (in)
-				sect_store(m, s, &x, sessdir);
+				sect_store(pool, s, &x, sessdir);
 			sect_start(&x, l + 2, len - 2);
 			in = true;
 		} else if (len > 9 && memcmp(l, "a=rtpmap:", 9) == 0 && in) {
@@ -159,7 +159,7 @@ sdp_summarise(struct model *m, struct sip_msg *s, const char *body, size_t n)
 			i++;
 	}
 	if (in)
-		sect_store(m, s, &x, sessdir);
+		sect_store(pool, s, &x, sessdir);
 }
 
 const char *

@@ -85,28 +85,28 @@ sip_raw(const struct model *m, const struct sip_msg *s, size_t *n)
 
 /* Returns a pooled copy of an osip-allocated string and frees it. */
 static const char *
-take(struct model *m, char *s)
+take(struct strpool *pool, char *s)
 {
 	if (s == NULL)
 		return NULL;
-	const char *r = strpool_str(m->pool, s);
+	const char *r = strpool_str(pool, s);
 	osip_free(s);
 	return r;
 }
 
 /* Returns the pooled value of a generic parameter, or NULL. */
 static const char *
-gparam(struct model *m, osip_list_t *l, const char *name)
+gparam(struct strpool *pool, osip_list_t *l, const char *name)
 {
 	osip_generic_param_t *p = NULL;
 	if (osip_generic_param_get_byname(l, (char *)name, &p) != 0 || p == NULL)
 		return NULL;
-	return strpool_str(m->pool, p->gvalue ? p->gvalue : "");
+	return strpool_str(pool, p->gvalue ? p->gvalue : "");
 }
 
 /* Returns the parameters of a list as ";a=b;c" (pooled), or NULL when none. */
 static const char *
-params_str(struct model *m, osip_list_t *l)
+params_str(struct strpool *pool, osip_list_t *l)
 {
 	struct sbuf b = {0};
 	for (int i = 0; i < osip_list_size(l); i++) {
@@ -114,33 +114,33 @@ params_str(struct model *m, osip_list_t *l)
 		sbuf_printf(&b, ";%s%s%s", p->gname ? p->gname : "", p->gvalue ? "=" : "",
 		    p->gvalue ? p->gvalue : "");
 	}
-	const char *r = b.len ? strpool_intern(m->pool, b.s, b.len) : NULL;
+	const char *r = b.len ? strpool_intern(pool, b.s, b.len) : NULL;
 	sbuf_free(&b);
 	return r;
 }
 
 /* Returns the pooled URI of a From/To/Contact/Route, or NULL. */
 static const char *
-url_str(struct model *m, osip_uri_t *u)
+url_str(struct strpool *pool, osip_uri_t *u)
 {
 	char *s = NULL;
 	if (u == NULL || osip_uri_to_str(u, &s) != 0)
 		return NULL;
-	return take(m, s);
+	return take(pool, s);
 }
 
 /* Returns the value of the first header called name (pooled), or NULL. */
 static const char *
-header(struct model *m, osip_message_t *sip, const char *name)
+header(struct strpool *pool, osip_message_t *sip, const char *name)
 {
 	osip_header_t *h = NULL;
 	if (osip_message_header_get_byname(sip, name, 0, &h) < 0 || h == NULL)
 		return NULL;
-	return strpool_str(m->pool, h->hvalue ? h->hvalue : "");
+	return strpool_str(pool, h->hvalue ? h->hvalue : "");
 }
 
 static void
-fill_vias(struct model *m, struct sip_msg *s, osip_message_t *sip)
+fill_vias(struct strpool *pool, struct sip_msg *s, osip_message_t *sip)
 {
 	int n = osip_list_size(&sip->vias);
 	if (n <= 0)
@@ -151,22 +151,22 @@ fill_vias(struct model *m, struct sip_msg *s, osip_message_t *sip)
 	for (int i = 0; i < n; i++) {
 		osip_via_t *v = osip_list_get(&sip->vias, i);
 		struct sip_via *o = &s->vias[i];
-		o->proto = strpool_str(m->pool, v->protocol);
-		o->host = strpool_str(m->pool, v->host);
+		o->proto = strpool_str(pool, v->protocol);
+		o->host = strpool_str(pool, v->host);
 		o->port = v->port ? (uint16_t)atoi(v->port) : 0;
-		o->branch = gparam(m, &v->via_params, "branch");
-		o->received = gparam(m, &v->via_params, "received");
-		o->egress_zone = gparam(m, &v->via_params, "egress-zone");
-		o->ingress_zone = gparam(m, &v->via_params, "ingress-zone");
-		o->proxy_call_id = gparam(m, &v->via_params, "proxy-call-id");
-		o->params = params_str(m, &v->via_params);
+		o->branch = gparam(pool, &v->via_params, "branch");
+		o->received = gparam(pool, &v->via_params, "received");
+		o->egress_zone = gparam(pool, &v->via_params, "egress-zone");
+		o->ingress_zone = gparam(pool, &v->via_params, "ingress-zone");
+		o->proxy_call_id = gparam(pool, &v->via_params, "proxy-call-id");
+		o->params = params_str(pool, &v->via_params);
 	}
 	s->nvias = (uint16_t)n;
 }
 
 /* Returns a pooled array of the URIs (with params) of a Route-like list. */
 static const char **
-route_list(struct model *m, osip_list_t *l, uint16_t *count)
+route_list(struct strpool *pool, osip_list_t *l, uint16_t *count)
 {
 	int n = osip_list_size(l);
 	*count = 0;
@@ -178,30 +178,30 @@ route_list(struct model *m, osip_list_t *l, uint16_t *count)
 	for (int i = 0; i < n; i++) {
 		char *s = NULL;
 		osip_route_t *rt = osip_list_get(l, i);
-		r[i] = osip_route_to_str(rt, &s) == 0 ? take(m, s) : "";
+		r[i] = osip_route_to_str(rt, &s) == 0 ? take(pool, s) : "";
 	}
 	*count = (uint16_t)n;
 	return r;
 }
 
 static void
-fill_contact(struct model *m, struct sip_msg *s, osip_message_t *sip)
+fill_contact(struct strpool *pool, struct sip_msg *s, osip_message_t *sip)
 {
 	osip_contact_t *c = osip_list_get(&sip->contacts, 0);
 	if (c == NULL)
 		return;
 	char *str = NULL;
 	if (osip_contact_to_str(c, &str) == 0)
-		s->contact = take(m, str);
-	s->contact_uri = url_str(m, c->url);
-	s->contact_params = params_str(m, &c->gen_params);
-	const char *ct = gparam(m, &c->gen_params, "call-type");
+		s->contact = take(pool, str);
+	s->contact_uri = url_str(pool, c->url);
+	s->contact_params = params_str(pool, &c->gen_params);
+	const char *ct = gparam(pool, &c->gen_params, "call-type");
 	s->call_type_squared = ct != NULL && strcasecmp(ct, "squared") == 0;
 }
 
 /* Returns a pooled lower-case copy of a 32-hex UUID at s, or NULL. */
 static const char *
-uuid_at(struct model *m, const char *s, size_t n)
+uuid_at(struct strpool *pool, const char *s, size_t n)
 {
 	char u[64];
 	size_t k = 0;
@@ -209,20 +209,20 @@ uuid_at(struct model *m, const char *s, size_t n)
 		u[k] = (char)tolower((unsigned char)s[k]);
 		k++;
 	}
-	return k == 0 ? NULL : strpool_intern(m->pool, u, k);
+	return k == 0 ? NULL : strpool_intern(pool, u, k);
 }
 
 static void
-fill_session(struct model *m, struct sip_msg *s, const char *v)
+fill_session(struct strpool *pool, struct sip_msg *s, const char *v)
 {
 	if (v == NULL)
 		return;
 	while (*v == ' ')
 		v++;
-	s->session_local = uuid_at(m, v, strlen(v));
+	s->session_local = uuid_at(pool, v, strlen(v));
 	const char *r = strcasestr(v, "remote=");
 	if (r != NULL)
-		s->session_remote = uuid_at(m, r + 7, strlen(r + 7));
+		s->session_remote = uuid_at(pool, r + 7, strlen(r + 7));
 }
 
 /* Returns the Q.850 cause of a Reason value ("Q.850 ;cause=47"), or -1. */
@@ -239,42 +239,42 @@ q850_cause(const char *v)
 }
 
 static void
-fill_party(struct model *m, osip_from_t *f, const char **uri, const char **tag,
+fill_party(struct strpool *pool, osip_from_t *f, const char **uri, const char **tag,
     const char **name)
 {
 	if (f == NULL)
 		return;
-	*uri = url_str(m, f->url);
-	*tag = gparam(m, &f->gen_params, "tag");
-	*name = strpool_str(m->pool, f->displayname);
+	*uri = url_str(pool, f->url);
+	*tag = gparam(pool, &f->gen_params, "tag");
+	*name = strpool_str(pool, f->displayname);
 }
 
 static void
-fill_headers(struct model *m, struct sip_msg *s, osip_message_t *sip)
+fill_headers(struct strpool *pool, struct sip_msg *s, osip_message_t *sip)
 {
 	char *str = NULL;
 	if (sip->call_id != NULL && osip_call_id_to_str(sip->call_id, &str) == 0)
-		s->call_id = take(m, str);
+		s->call_id = take(pool, str);
 	if (sip->cseq != NULL) {
 		s->cseq = sip->cseq->number ? (uint32_t)strtoul(sip->cseq->number, NULL, 10) : 0;
 		if (!s->is_request)
-			s->method = strpool_str(m->pool, sip->cseq->method);
+			s->method = strpool_str(pool, sip->cseq->method);
 	}
-	fill_party(m, sip->from, &s->from_uri, &s->from_tag, &s->from_name);
-	fill_party(m, sip->to, &s->to_uri, &s->to_tag, &s->to_name);
-	fill_vias(m, s, sip);
-	fill_contact(m, s, sip);
-	s->routes = route_list(m, &sip->routes, &s->nroutes);
-	s->rroutes = route_list(m, &sip->record_routes, &s->nrroutes);
-	fill_session(m, s, header(m, sip, "session-id"));
-	s->reason = header(m, sip, "reason");
+	fill_party(pool, sip->from, &s->from_uri, &s->from_tag, &s->from_name);
+	fill_party(pool, sip->to, &s->to_uri, &s->to_tag, &s->to_name);
+	fill_vias(pool, s, sip);
+	fill_contact(pool, s, sip);
+	s->routes = route_list(pool, &sip->routes, &s->nroutes);
+	s->rroutes = route_list(pool, &sip->record_routes, &s->nrroutes);
+	fill_session(pool, s, header(pool, sip, "session-id"));
+	s->reason = header(pool, sip, "reason");
 	s->q850 = q850_cause(s->reason);
-	s->user_agent = header(m, sip, "user-agent");
-	s->server = header(m, sip, "server");
-	s->warning = header(m, sip, "warning");
-	s->taatag = header(m, sip, "x-taatag");
+	s->user_agent = header(pool, sip, "user-agent");
+	s->server = header(pool, sip, "server");
+	s->warning = header(pool, sip, "warning");
+	s->taatag = header(pool, sip, "x-taatag");
 	if (sip->content_type != NULL && osip_content_type_to_str(sip->content_type, &str) == 0)
-		s->content_type = take(m, str);
+		s->content_type = take(pool, str);
 	if (sip->content_length != NULL && sip->content_length->value != NULL)
 		s->content_length = (uint32_t)strtoul(sip->content_length->value, NULL, 10);
 }
@@ -361,7 +361,7 @@ parse_repair(struct sip_msg *s, const char *text, size_t n, osip_message_t **sip
 }
 
 int
-sip_parse(struct model *m, struct sip_msg *s, const char *text, size_t n, char *why,
+sip_parse(struct strpool *pool, struct sip_msg *s, const char *text, size_t n, char *why,
     size_t whylen)
 {
 	osip_message_t *sip = NULL;
@@ -379,20 +379,20 @@ sip_parse(struct model *m, struct sip_msg *s, const char *text, size_t n, char *
 	}
 	s->is_request = MSG_IS_REQUEST(sip);
 	if (s->is_request) {
-		s->method = strpool_str(m->pool, sip->sip_method);
-		s->ruri = url_str(m, sip->req_uri);
+		s->method = strpool_str(pool, sip->sip_method);
+		s->ruri = url_str(pool, sip->req_uri);
 	} else {
 		s->status = sip->status_code;
-		s->reason_phrase = strpool_str(m->pool, sip->reason_phrase);
+		s->reason_phrase = strpool_str(pool, sip->reason_phrase);
 	}
-	fill_headers(m, s, sip);
+	fill_headers(pool, s, sip);
 	osip_message_free(sip);
 	s->size = (uint32_t)n;
 	size_t blen = 0;
 	const char *body = body_of(text, n, &blen);
 	if (body != NULL && blen > 0 && s->content_type != NULL &&
 	    strcasestr(s->content_type, "sdp") != NULL)
-		sdp_summarise(m, s, body, blen);
+		sdp_summarise(pool, s, body, blen);
 	if (s->call_id == NULL || s->method == NULL) {
 		snprintf(why, whylen, "no %s header", s->call_id == NULL ? "Call-ID" : "CSeq");
 		free(s->vias);
