@@ -336,6 +336,14 @@ head_is(const char *s, size_t n, const char *want)
 	return s != NULL && n == strlen(want) && memcmp(s, want, n) == 0;
 }
 
+/* An INFO summary line, remembered until the file's DEBUG blocks are known. */
+struct info_ref {
+	struct line l;
+	struct head h;
+	uint64_t key;            /* hash of its Msg-Hash, when it has one */
+	bool keyed;
+};
+
 /* The state of one file's scan. */
 struct scan {
 	struct model *m;
@@ -344,7 +352,7 @@ struct scan {
 	int *hosts;              /* host index per distinct prefix host */
 	uint32_t *hostn;         /* entries per host */
 	size_t nhosts, hostcap, hostncap;
-	struct sip_msg *info;    /* INFO summaries, kept when no DEBUG block follows */
+	struct info_ref *info;   /* INFO summaries, read only when no DEBUG block follows */
 	size_t ninfo, infocap;
 	uint64_t *seen;          /* hashes of messages logged in DEBUG blocks */
 	size_t nseen, seencap;
@@ -703,19 +711,38 @@ detail_pool(struct model *m, const char *d, size_t n, const char *key)
 	return strpool_intern(m->pool, v, vn);
 }
 
-/* Keeps an INFO summary ("Receive Request Method=INVITE, CSeq=1, ...") in
- * case the file holds no DEBUG block for the same message. */
+/* Remembers an INFO summary line; most are followed by the DEBUG block of
+ * the same message, so reading its fields waits until the file is done. */
 static void
-scan_sip_info(struct scan *sc, const struct line *l, const struct head *h)
+note_sip_info(struct scan *sc, const struct line *l, const struct head *h)
+{
+	struct info_ref r = {*l, *h, 0, false};
+	const char *p = memmem(l->s, l->n, "Msg-Hash=", 9);
+	if (p != NULL) {
+		p += 9;
+		size_t k = 0;
+		while (p + k < l->s + l->n && p[k] != ',' && p[k] != '"' && p[k] != ' ')
+			k++;
+		r.key = xhash(p, k);
+		r.keyed = k > 0;
+	}
+	scan_host(sc, h);
+	VEC_PUSH(sc->info, sc->ninfo, sc->infocap, r);
+}
+
+/* Returns true after building a summary-only message from an INFO line
+ * ("Receive Request Method=INVITE, CSeq=1, ...") into *out. */
+static bool
+read_sip_info(struct scan *sc, const struct line *l, const struct head *h, struct sip_msg *out)
 {
 	const char *d;
 	size_t n;
 	if (!log_kv(l->s, l->n, "Detail", &d, &n))
-		return;
+		return false;
 	bool req = memmem(d, n < 40 ? n : 40, "Request", 7) != NULL;
 	bool resp = memmem(d, n < 40 ? n : 40, "Response", 8) != NULL;
 	if (!req && !resp)
-		return;
+		return false;
 	struct model *m = sc->m;
 	struct sip_msg s;
 	fill_log_fields(sc, l, h, &s);
@@ -735,9 +762,8 @@ scan_sip_info(struct scan *sc, const struct line *l, const struct head *h)
 		s.msg_hash = detail_pool(m, d, n, "Msg-Hash");
 	s.session_local = detail_pool(m, d, n, "Local-SessionID");
 	s.session_remote = detail_pool(m, d, n, "Remote-SessionID");
-	if (s.call_id == NULL || s.method == NULL)
-		return;
-	VEC_PUSH(sc->info, sc->ninfo, sc->infocap, s);
+	*out = s;
+	return s.call_id != NULL && s.method != NULL;
 }
 
 static const struct {
@@ -805,7 +831,7 @@ scan_entry(struct scan *sc, const struct line *l)
 		if (head_is(h.level, h.levlen, "DEBUG") || sipmsg_mark(l) != NULL)
 			scan_sip_debug(sc, l, &h);
 		else if (head_is(h.level, h.levlen, "INFO"))
-			scan_sip_info(sc, l, &h);
+			note_sip_info(sc, l, &h);
 		return;
 	}
 	enum ev_kind k = event_kind(&h);
@@ -821,9 +847,12 @@ scan_finish_info(struct scan *sc)
 {
 	struct log_file *f = sfile(sc);
 	for (size_t i = 0; i < sc->ninfo; i++) {
-		if (seen_has(sc, msg_key(&sc->info[i]), false))
+		struct info_ref *r = &sc->info[i];
+		struct sip_msg s;
+		if ((r->keyed && seen_has(sc, r->key, false)) || !read_sip_info(sc, &r->l, &r->h, &s) ||
+		    seen_has(sc, msg_key(&s), false))
 			continue;
-		VEC_PUSH(sc->m->msgs, sc->m->nmsgs, sc->m->msgcap, sc->info[i]);
+		VEC_PUSH(sc->m->msgs, sc->m->nmsgs, sc->m->msgcap, s);
 		f->info_only++;
 		f->sip_messages++;
 	}
