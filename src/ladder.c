@@ -75,7 +75,7 @@ ascii(struct sbuf *b, const char *s)
 	}
 }
 
-/* Appends the distinct media codecs of a list, at most four, without DTMF,
+/* Appends the distinct media codecs of a list, at most three, without DTMF,
  * comfort noise and FEC: what a reader needs to spot a mismatch. */
 static void
 brief_codecs(struct sbuf *b, const char *list)
@@ -95,7 +95,7 @@ brief_codecs(struct sbuf *b, const char *list)
 			drop |= strcmp(seen[i], name) == 0;
 		if (drop)
 			continue;
-		if (n == 4) {
+		if (n == 3) {
 			more++;
 			continue;
 		}
