@@ -162,15 +162,18 @@ static void
 summarise(struct model *m, struct call *c)
 {
 	const struct sip_msg *first = NULL, *ok = NULL, *last_final = NULL;
+	for (size_t i = 0; i < c->nmsgs && first == NULL; i++)
+		if (m->msgs[c->msgs[i]].is_request)
+			first = &m->msgs[c->msgs[i]];
+	const char *meth = first && first->method ? first->method : "INVITE";
 	c->options_only = true;
 	for (size_t i = 0; i < c->nmsgs; i++) {
 		const struct sip_msg *s = &m->msgs[c->msgs[i]];
 		c->host_mask |= 1u << (s->host & 31);
 		if (!s->method || strcmp(s->method, "OPTIONS") != 0)
 			c->options_only = false;
-		if (first == NULL && s->is_request)
-			first = s;
-		if (!s->is_request && s->status >= 200 && s->method && strcmp(s->method, "INVITE") == 0) {
+		/* the final answer to the call's first request (its INVITE, mostly) */
+		if (!s->is_request && s->status >= 200 && s->method && strcmp(s->method, meth) == 0) {
 			last_final = s;
 			if (ok == NULL && s->status < 300)
 				ok = s;
@@ -255,6 +258,7 @@ collect_legs(struct model *m, struct legs *l)
 
 struct root_start {
 	int root;
+	bool keepalive;          /* only OPTIONS: numbered after the real calls */
 	xw_time start;
 };
 
@@ -262,12 +266,15 @@ static int
 start_cmp(const void *a, const void *b)
 {
 	const struct root_start *x = a, *y = b;
+	if (x->keepalive != y->keepalive)
+		return x->keepalive ? 1 : -1;
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
 	return x->root - y->root;
 }
 
-/* Returns, per leg root, the index of its call (numbered by start time). */
+/* Returns, per leg root, the index of its call: calls numbered by start time,
+ * OPTIONS keepalives after them, so call 1 is the first real call. */
 static int *
 number_calls(struct model *m, struct legs *l)
 {
@@ -275,11 +282,15 @@ number_calls(struct model *m, struct legs *l)
 	for (size_t i = 0; i < l->n; i++) {
 		rs[i].root = (int)i;
 		rs[i].start = INT64_MAX;
+		rs[i].keepalive = true;
 	}
 	for (size_t i = 0; i < m->nmsgs; i++) {
-		int r = find(l, smap_get(&l->cid, m->msgs[i].call_id, 0));
-		if (m->msgs[i].ctime < rs[r].start)
-			rs[r].start = m->msgs[i].ctime;
+		const struct sip_msg *s = &m->msgs[i];
+		int r = find(l, smap_get(&l->cid, s->call_id, 0));
+		if (s->ctime < rs[r].start)
+			rs[r].start = s->ctime;
+		if (s->method == NULL || strcmp(s->method, "OPTIONS") != 0)
+			rs[r].keepalive = false;
 	}
 	qsort(rs, l->n, sizeof *rs, start_cmp);
 	int *callof = xcalloc(l->n + 1, sizeof *callof);
