@@ -80,7 +80,7 @@ struct sip_via {
 	const char *host;
 	uint16_t port;
 	const char *branch, *received, *egress_zone, *ingress_zone, *proxy_call_id;
-	const char *params;        /* every parameter, as written */
+	/* other parameters are in the raw text (sip_raw): not kept per message */
 };
 
 struct sdp_media {

@@ -82,16 +82,18 @@ pair_group(struct model *m, struct cand *c, size_t n)
 	}
 }
 
+static int
+i64_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* Returns the median of n values (sorted in place). */
 static int64_t
 median(int64_t *v, size_t n)
 {
-	for (size_t i = 1; i < n; i++) /* small n: insertion sort is enough */
-		for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			int64_t t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
+	qsort(v, n, sizeof *v, i64_cmp);
 	return n ? v[n / 2] : 0;
 }
 
@@ -104,7 +106,7 @@ pair_offset(const struct model *m, int a, int b, uint32_t *pairs)
 	size_t nab = 0, nba = 0, cab = 0, cba = 0;
 	for (size_t i = 0; i < m->nmsgs; i++) {
 		const struct sip_msg *s = &m->msgs[i];
-		if (s->twin < 0 || !s->twin_primary || (nab > 4096 && nba > 4096))
+		if (s->twin < 0 || !s->twin_primary)
 			continue;
 		const struct sip_msg *t = &m->msgs[s->twin];
 		int64_t d = t->time - s->time; /* receiver minus sender */
@@ -149,6 +151,11 @@ estimate_skew(struct model *m)
 void
 corr_twins(struct model *m)
 {
+	/* loading is over: give back the growth slack of the big arrays */
+	if (m->msgcap > m->nmsgs + 1) {
+		m->msgs = xrealloc(m->msgs, (m->nmsgs + 1) * sizeof *m->msgs);
+		m->msgcap = m->nmsgs + 1;
+	}
 	struct cand *c = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < m->nmsgs; i++) {
@@ -159,7 +166,8 @@ corr_twins(struct model *m)
 		struct cand x = {twin_key(s), s->time, (uint32_t)i, s->action == ACT_SENT};
 		VEC_PUSH(c, n, cap, x);
 	}
-	qsort(c, n, sizeof *c, cand_cmp);
+	if (n > 1) /* c is NULL when there is no candidate */
+		qsort(c, n, sizeof *c, cand_cmp);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		while (j < n && c[j].key == c[i].key)

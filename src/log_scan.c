@@ -25,7 +25,7 @@
 #define MAX_CONT_LINES 40      /* continuation lines joined to an entry */
 #define MAX_THREADS 4          /* parse threads; the machine has 2 cores */
 #define CHUNK_BLOCKS 4096      /* SIP blocks parsed together */
-#define CHUNK_BYTES (64u << 20) /* scanned text released after each chunk */
+#define CHUNK_BYTES (16u << 20) /* scanned text released after each chunk */
 
 /* A SIP block found by the scan, waiting to be parsed. */
 struct pending {
@@ -664,21 +664,27 @@ flush_blocks(struct scan *sc)
 	commit_blocks(sc);
 }
 
-/* Parses what is pending and releases the scanned pages before upto, so a
- * large log is never resident in full (they come back from the page cache
- * when a view needs a message's text). */
+/* Releases the mapped pages of [from, upto): a large log is never resident in
+ * full; pages come back from the page cache when a view needs the text. */
 static void
-next_chunk(struct scan *sc, size_t upto)
+release_pages(struct scan *sc, size_t from, size_t upto)
 {
-	flush_blocks(sc);
 	struct log_file *f = sfile(sc);
 	long pg = sysconf(_SC_PAGESIZE);
 	if (f->map_base == NULL || f->map_base != (const void *)f->data || pg <= 0)
 		return;
-	size_t a = sc->dropped / (size_t)pg * (size_t)pg;
+	size_t a = from / (size_t)pg * (size_t)pg;
 	size_t b = upto / (size_t)pg * (size_t)pg;
 	if (b > a)
 		madvise((char *)f->map_base + a, b - a, MADV_DONTNEED);
+}
+
+/* Parses what is pending and releases the pages scanned before upto. */
+static void
+next_chunk(struct scan *sc, size_t upto)
+{
+	flush_blocks(sc);
+	release_pages(sc, sc->dropped, upto);
 	sc->dropped = upto;
 }
 
@@ -885,8 +891,9 @@ log_scan_file(struct model *m, uint32_t fi)
 			m->progress(m->progress_arg, sc.c.pos, sc.c.len);
 		}
 	}
-	flush_blocks(&sc);
+	next_chunk(&sc, sc.c.len);
 	scan_finish_info(&sc);
+	release_pages(&sc, 0, sc.c.len); /* INFO lines read just now came back */
 	for (size_t k = 0; k < MAX_THREADS; k++)
 		if (sc.pools[k] != NULL)
 			VEC_PUSH(m->xpools, m->nxpools, m->xpoolcap, sc.pools[k]);

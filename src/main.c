@@ -1,5 +1,6 @@
 /* main.c - the command table and the entry point. */
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,6 +47,9 @@ int
 main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* big arrays (messages, calls) then live in their own mappings, which
+	 * realloc grows with mremap instead of copying: no double peak */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	sip_init();
 	if (argc < 2) {
 		usage(stderr);

@@ -1,5 +1,6 @@
 /* sdp.c - summarising SDP bodies: media, port, codec names, direction. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,17 @@ token(char *dst, size_t size, const char *s, size_t n)
 	dst[k] = '\0';
 }
 
+/* Returns the number in the digits at s (n bytes at most: the body is not
+ * NUL-terminated), saturating at INT_MAX, or -1 when s starts no digit. */
+static int
+num_at(const char *s, size_t n)
+{
+	long v = -1;
+	for (size_t i = 0; i < n && isdigit((unsigned char)s[i]); i++)
+		v = v < 0 ? s[i] - '0' : v >= INT_MAX / 10 ? INT_MAX : v * 10 + (s[i] - '0');
+	return (int)v;
+}
+
 /* Starts a section from "m=audio 52668 RTP/SAVP 18 101". */
 static void
 sect_start(struct sect *x, const char *s, size_t n)
@@ -59,7 +71,8 @@ sect_start(struct sect *x, const char *s, size_t n)
 		p++;
 	while (p < e && *p == ' ')
 		p++;
-	x->port = (unsigned)strtoul(p, NULL, 10) & 0xffff; /* strtoul stops at the line's end */
+	int port = num_at(p, (size_t)(e - p));
+	x->port = port < 0 ? 0 : (unsigned)port & 0xffff;
 	while (p < e && *p != ' ')
 		p++;
 	while (p < e && *p == ' ')
@@ -75,7 +88,7 @@ sect_start(struct sect *x, const char *s, size_t n)
 			p++;
 		if (p >= e)
 			break;
-		x->fmts[x->nfmt] = isdigit((unsigned char)*p) ? atoi(p) : -1;
+		x->fmts[x->nfmt] = num_at(p, (size_t)(e - p));
 		x->nfmt++;
 		while (p < e && *p != ' ')
 			p++;
@@ -86,9 +99,9 @@ sect_start(struct sect *x, const char *s, size_t n)
 static void
 sect_rtpmap(struct sect *x, const char *s, size_t n)
 {
-	int pt = atoi(s);
+	int pt = num_at(s, n);
 	const char *sp = memchr(s, ' ', n);
-	if (sp == NULL)
+	if (sp == NULL || pt < 0)
 		return;
 	for (int i = 0; i < x->nfmt; i++)
 		if (x->fmts[i] == pt)
@@ -160,6 +173,8 @@ sdp_summarise(struct strpool *pool, struct sip_msg *s, const char *body, size_t 
 	}
 	if (in)
 		sect_store(pool, s, &x, sessdir);
+	/* most bodies have two or three m= lines: keep only what they use */
+	s->media = xrealloc(s->media, (s->nmedia ? s->nmedia : 1) * sizeof *s->media);
 }
 
 const char *

@@ -159,7 +159,6 @@ fill_vias(struct strpool *pool, struct sip_msg *s, osip_message_t *sip)
 		o->egress_zone = gparam(pool, &v->via_params, "egress-zone");
 		o->ingress_zone = gparam(pool, &v->via_params, "ingress-zone");
 		o->proxy_call_id = gparam(pool, &v->via_params, "proxy-call-id");
-		o->params = params_str(pool, &v->via_params);
 	}
 	s->nvias = (uint16_t)n;
 }

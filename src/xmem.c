@@ -156,12 +156,18 @@ xhash(const void *s, size_t n)
 /* The pool: an open-addressing hash table of pointers into big chunks. */
 #define POOL_CHUNK (256 * 1024)
 
+/* A slot keeps the hash and length so that probing rarely touches the string. */
+struct slot {
+	const char *s;
+	uint32_t hash, len;
+};
+
 struct strpool {
 	char **chunks;
 	size_t nchunks, chunkcap;
 	size_t used;  /* bytes used in the last chunk */
 	size_t bytes; /* total bytes handed out */
-	const char **slots;
+	struct slot *slots;
 	size_t nslots, nitems;
 };
 
@@ -216,15 +222,14 @@ static void
 pool_rehash(struct strpool *p)
 {
 	size_t n = p->nslots * 2;
-	const char **slots = xcalloc(n, sizeof *slots);
+	struct slot *slots = xcalloc(n, sizeof *slots);
 	for (size_t i = 0; i < p->nslots; i++) {
-		const char *s = p->slots[i];
-		if (s == NULL)
+		if (p->slots[i].s == NULL)
 			continue;
-		size_t j = xhash(s, strlen(s)) & (n - 1);
-		while (slots[j] != NULL)
+		size_t j = p->slots[i].hash & (n - 1);
+		while (slots[j].s != NULL)
 			j = (j + 1) & (n - 1);
-		slots[j] = s;
+		slots[j] = p->slots[i];
 	}
 	free(p->slots);
 	p->slots = slots;
@@ -235,20 +240,21 @@ const char *
 strpool_intern(struct strpool *p, const char *s, size_t n)
 {
 	const char *nul = memchr(s, '\0', n);
-	if (nul != NULL) /* pooled strings never hold NUL: hashing and compare use C strings */
+	if (nul != NULL) /* pooled strings never hold NUL: they are used as C strings */
 		n = (size_t)(nul - s);
 	if (p->nitems * 2 >= p->nslots)
 		pool_rehash(p);
-	size_t i = xhash(s, n) & (p->nslots - 1);
-	for (; p->slots[i] != NULL; i = (i + 1) & (p->nslots - 1)) {
-		const char *t = p->slots[i];
-		if (strncmp(t, s, n) == 0 && t[n] == '\0')
-			return t;
+	uint32_t h = (uint32_t)xhash(s, n);
+	size_t i = h & (p->nslots - 1);
+	for (; p->slots[i].s != NULL; i = (i + 1) & (p->nslots - 1)) {
+		const struct slot *t = &p->slots[i];
+		if (t->hash == h && t->len == n && memcmp(t->s, s, n) == 0)
+			return t->s;
 	}
 	char *c = pool_alloc(p, n + 1);
 	memcpy(c, s, n);
 	c[n] = '\0';
-	p->slots[i] = c;
+	p->slots[i] = (struct slot){c, h, (uint32_t)n};
 	p->nitems++;
 	return c;
 }
