@@ -61,6 +61,9 @@ struct strpool *strpool_new(void);
 void strpool_free(struct strpool *p);
 /* Returns the pooled copy of the n bytes at s (NUL-terminated); owned by the pool. */
 const char *strpool_intern(struct strpool *p, const char *s, size_t n);
+/* Returns a copy of n bytes at s kept by the pool, without looking for an
+ * equal string first (for strings known to be unique). */
+const char *strpool_copy(struct strpool *p, const char *s, size_t n);
 /* Returns the pooled copy of NUL-terminated s, or NULL when s is NULL. */
 const char *strpool_str(struct strpool *p, const char *s);
 /* Returns the bytes the pool holds (for memory accounting). */

@@ -424,9 +424,11 @@ fill_log_fields(struct scan *sc, const struct line *l, const struct head *h, str
 	s->twin = -1;
 	s->call = -1;
 	s->q850 = -1;
-	const char *act = kv_pool(m, l, "Action");
+	const char *act;
+	size_t actn;
+	bool has_act = log_kv(l->s, l->n, "Action", &act, &actn);
 	const char *src = kv_pool(m, l, "Src-ip"), *dst = kv_pool(m, l, "Dst-ip");
-	bool sent = act ? strcmp(act, "Sent") == 0 : (dst != NULL && src == NULL);
+	bool sent = has_act ? actn == 4 && memcmp(act, "Sent", 4) == 0 : (dst != NULL && src == NULL);
 	s->action = sent ? ACT_SENT : ACT_RECEIVED;
 	s->local_ip = kv_pool(m, l, "Local-ip");
 	s->local_port = (uint16_t)kv_num(l, "Local-port");
@@ -817,7 +819,7 @@ scan_event(struct scan *sc, const struct line *l, const struct head *h, enum ev_
 	e.time = e.ctime = h->time;
 	e.kind = k;
 	e.call = -1;
-	e.text = strpool_intern(m->pool, b.s, b.len);
+	e.text = strpool_copy(m->pool, b.s, b.len); /* entries are unique: no dedup */
 	const char *v;
 	size_t n;
 	if (log_kv(e.text, b.len, k == EV_EVENT ? "Event" : "Detail", &v, &n))

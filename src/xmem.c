@@ -260,6 +260,18 @@ strpool_intern(struct strpool *p, const char *s, size_t n)
 }
 
 const char *
+strpool_copy(struct strpool *p, const char *s, size_t n)
+{
+	const char *nul = memchr(s, '\0', n);
+	if (nul != NULL)
+		n = (size_t)(nul - s);
+	char *c = pool_alloc(p, n + 1);
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return c;
+}
+
+const char *
 strpool_str(struct strpool *p, const char *s)
 {
 	return s ? strpool_intern(p, s, strlen(s)) : NULL;
