@@ -141,7 +141,8 @@ jsonout_call(struct sbuf *b, const struct model *m, const struct call *c, bool w
 		sbuf_printf(b, "%d", c->final_status);
 	else
 		sbuf_puts(b, "null");
-	kint(b, "messages", (long long)c->narrows, &first);
+	/* list's "messages" is a count; with the messages themselves it is the array */
+	kint(b, with_messages ? "message_count" : "messages", (long long)c->narrows, &first);
 	key(b, "hosts", &first);
 	call_hosts(b, m, c);
 	sbuf_puts(b, ",\"links\":[");

@@ -1,0 +1,190 @@
+/* export_mermaid.c - the mermaid export: one sequenceDiagram of the calls.
+ *
+ * Log text reaches Mermaid only after mmd_text(): anything but letters,
+ * digits and a few plain punctuation marks becomes a #NNN; entity, which
+ * Mermaid decodes when it draws. So ';', '#', '%', '<', '>', quotes and
+ * newlines from a log can end no statement and start no markup, and a word
+ * beginning with "end" cannot close a block.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "export_util.h"
+#include "ladder.h"
+#include "text.h"
+
+/* Returns true for an ASCII letter or digit. */
+static bool
+alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Returns the code point of the UTF-8 sequence of length l at p. */
+static unsigned
+codepoint(const unsigned char *p, size_t l)
+{
+	static const unsigned char lead[5] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+	unsigned cp = p[0] & lead[l];
+	for (size_t i = 1; i < l; i++)
+		cp = cp << 6 | (p[i] & 0x3f);
+	return cp;
+}
+
+/* Returns true when ASCII character i of s may be written as it is. */
+static bool
+plain(const unsigned char *s, size_t n, size_t i)
+{
+	if (strchr(" .,:()+?@-/_=", s[i]) != NULL && s[i] != '\0')
+		return true;
+	if (!alnum(s[i]))
+		return false;
+	/* the keyword end (and words that begin with it) could close a block */
+	return !((s[i] == 'e' || s[i] == 'E') && (i == 0 || !alnum(s[i - 1])) && i + 2 < n &&
+	    (s[i + 1] | 0x20) == 'n' && (s[i + 2] | 0x20) == 'd');
+}
+
+/* Appends untrusted s (may be NULL) as Mermaid text. */
+static void
+mmd_text(struct sbuf *b, const char *s)
+{
+	struct sbuf t = {0};
+	if (s != NULL)
+		text_safe(&t, s, strlen(s));
+	const unsigned char *p = (const unsigned char *)t.s;
+	for (size_t i = 0; i < t.len;) {
+		size_t l = p[i] < 0x80 ? 1 : text_utf8_len(p + i, t.len - i);
+		if (l == 0) /* text_safe leaves valid UTF-8 only; be safe anyway */
+			l = 1;
+		if (l == 1 && plain(p, t.len, i))
+			sbuf_add(b, t.s + i, 1);
+		else
+			sbuf_printf(b, "#%u;", l == 1 ? p[i] : codepoint(p + i, l));
+		i += l;
+	}
+	sbuf_free(&t);
+}
+
+/* Returns the background of a rect around an arrow with a finding. */
+static const char *
+sev_rgb(int sev)
+{
+	return sev == DIAG_ERROR ? "rgb(255,204,204)" : sev == DIAG_WARNING ? "rgb(255,232,176)"
+	    : "rgb(221,238,255)";
+}
+
+/* Appends the participants, the Expressways in one box. */
+static void
+participants(struct sbuf *b, const struct model *m, const int *p, size_t np)
+{
+	size_t nexp = 0, seen = 0;
+	for (size_t i = 0; i < np; i++)
+		nexp += m->machines[p[i]].kind == MACH_EXPRESSWAY;
+	for (size_t i = 0; i < np; i++) {
+		bool exp = m->machines[p[i]].kind == MACH_EXPRESSWAY;
+		if (exp && seen++ == 0)
+			sbuf_printf(b, "    box rgb(242,242,242) %s\n", nexp == 1 ? "Expressway"
+			    : nexp == 2 ? "Expressway pair" : "Expressways");
+		sbuf_printf(b, "    participant m%d as ", p[i]);
+		mmd_text(b, m->machines[p[i]].name);
+		sbuf_printf(b, "<br/>%s\n", export_machine_role(m, p[i]));
+		if (exp && seen == nexp)
+			sbuf_puts(b, "    end\n");
+	}
+}
+
+/* Appends the note of finding f over machines from..to. */
+static void
+note(struct sbuf *b, const struct diag_finding *f, int from, int to)
+{
+	if (from == to)
+		sbuf_printf(b, "    Note right of m%d: ", to);
+	else
+		sbuf_printf(b, "    Note over m%d,m%d: ", from, to);
+	sbuf_printf(b, "%s ", diag_severity_name(f->severity));
+	mmd_text(b, f->id);
+	sbuf_puts(b, "<br/>");
+	mmd_text(b, f->summary);
+	sbuf_puts(b, "\n");
+}
+
+/* Appends the notes of the findings of call ci on arrow ai. */
+static void
+notes(struct sbuf *b, const struct diag_result *d, size_t ci, int ai, int from, int to)
+{
+	for (size_t k = 0; d != NULL && k < d->n; k++)
+		if (d->f[k].call == (int)ci && d->f[k].arrow == ai)
+			note(b, &d->f[k], from, to);
+}
+
+/* Appends one arrow: solid for requests, dashed for responses; an arrow a
+ * finding concerns sits in a coloured rect with its notes. */
+static void
+arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci, size_t i)
+{
+	const struct call_arrow *a = &m->calls[ci].arrows[i];
+	int sev = export_worst(d, ci, (int)i);
+	char t[24];
+	struct sbuf lab = {0};
+	ladder_label(&lab, m, a);
+	if (sev >= 0)
+		sbuf_printf(b, "    rect %s\n", sev_rgb(sev));
+	sbuf_printf(b, "    m%d%s>>m%d: %s ", a->from, m->msgs[a->msg].is_request ? "-" : "--",
+	    a->to, model_time_short(a->t, t, sizeof t));
+	mmd_text(b, lab.s);
+	sbuf_puts(b, "\n");
+	sbuf_free(&lab);
+	notes(b, d, ci, (int)i, a->to, a->to);
+	if (sev >= 0)
+		sbuf_puts(b, "    end\n");
+}
+
+/* Appends a note across every participant. */
+static void
+banner(struct sbuf *b, const char *text, const int *p, size_t np)
+{
+	if (np == 1)
+		sbuf_printf(b, "    Note over m%d: ", p[0]);
+	else
+		sbuf_printf(b, "    Note over m%d,m%d: ", p[0], p[np - 1]);
+	mmd_text(b, text);
+	sbuf_puts(b, "\n");
+}
+
+/* Returns 0 after appending one sequenceDiagram of the calls. */
+int
+export_mermaid(struct sbuf *out, const struct model *m, const struct diag_result *d,
+    const size_t *calls, size_t n)
+{
+	size_t np = 0;
+	int *p = export_participants(m, calls, n, &np);
+	struct sbuf t = {0};
+	/* each call opens with a note across the diagram, not a title: Mermaid
+	 * does not decode entities in titles */
+	sbuf_puts(out, "%% xwtrace export, rebuilt from Expressway logs\nsequenceDiagram\n");
+	participants(out, m, p, np);
+	for (size_t i = 0; i < n && np > 0; i++) {
+		const struct call *c = &m->calls[calls[i]];
+		sbuf_free(&t);
+		export_call_title(&t, m, c);
+		banner(out, t.s, p, np);
+		size_t folded = 0;
+		for (size_t k = 0; k < c->narrows; k++) {
+			/* same-host (B2BUA) hops fold as in the text ladder */
+			if (c->arrows[k].same_host && export_worst(d, calls[i], (int)k) < 0)
+				folded++;
+			else
+				arrow(out, m, d, calls[i], k);
+		}
+		notes(out, d, calls[i], -1, p[0], p[np - 1]);
+		if (folded)
+			sbuf_printf(out, "    %%%% %zu same-host hop%s (Expressway B2BUA) folded\n",
+			    folded, folded == 1 ? "" : "s");
+	}
+	for (size_t k = 0; d != NULL && k < d->n && np > 0; k++)
+		if (d->f[k].call < 0) /* configuration and connection findings */
+			note(out, &d->f[k], p[0], p[np - 1]);
+	sbuf_free(&t);
+	free(p);
+	return 0;
+}

@@ -1,0 +1,199 @@
+/* export_puml.c - the plantuml export: one sequence diagram of the calls.
+ *
+ * Log text reaches PlantUML only after puml_text(): every character that
+ * PlantUML's preprocessor, creole markup or line syntax could read is written
+ * as <U+XXXX>, and newlines never get through, so log text cannot end a
+ * construct, add a line (@enduml, !include) or fetch anything (<img:...>).
+ * (&#NN; entities are not used: PlantUML 1.2020 fails on &#92; and &#36;.)
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "export_util.h"
+#include "ladder.h"
+#include "text.h"
+
+/* Returns the code point of the UTF-8 sequence of length l at p. */
+static unsigned
+codepoint(const unsigned char *p, size_t l)
+{
+	static const unsigned char lead[5] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+	unsigned cp = p[0] & lead[l];
+	for (size_t i = 1; i < l; i++)
+		cp = cp << 6 | (p[i] & 0x3f);
+	return cp;
+}
+
+/* Returns true when ASCII character i of s may be written as it is. */
+static bool
+plain(const unsigned char *s, size_t n, size_t i)
+{
+	unsigned char c = s[i];
+	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    c == ' ' || c == ',' || c == ':' || c == '(' || c == ')' || c == '+' || c == '?' ||
+	    c == '@')
+		return true;
+	/* single ones are plain text; doubled they are creole (--, //, __, ==, ..) */
+	if (strchr("-/_=.", c) == NULL)
+		return false;
+	return !(i > 0 && s[i - 1] == c) && !(i + 1 < n && s[i + 1] == c);
+}
+
+/* Appends untrusted s (may be NULL) as PlantUML label text. */
+static void
+puml_text(struct sbuf *b, const char *s)
+{
+	struct sbuf t = {0};
+	if (s != NULL)
+		text_safe(&t, s, strlen(s));
+	const unsigned char *p = (const unsigned char *)t.s;
+	for (size_t i = 0; i < t.len;) {
+		size_t l = p[i] < 0x80 ? 1 : text_utf8_len(p + i, t.len - i);
+		if (l == 0) /* text_safe leaves valid UTF-8 only; be safe anyway */
+			l = 1;
+		if (l == 1 && plain(p, t.len, i))
+			sbuf_add(b, t.s + i, 1);
+		else
+			sbuf_printf(b, "<U+%04X>", l == 1 ? p[i] : codepoint(p + i, l));
+		i += l;
+	}
+	sbuf_free(&t);
+}
+
+/* Returns the colour of a note of a finding. */
+static const char *
+sev_colour(int sev)
+{
+	return sev == DIAG_ERROR ? "#FFCCCC" : sev == DIAG_WARNING ? "#FFE8B0" : "#DDEEFF";
+}
+
+/* Appends the participants, the Expressways in one box. */
+static void
+participants(struct sbuf *b, const struct model *m, const int *p, size_t np)
+{
+	size_t nexp = 0, seen = 0;
+	for (size_t i = 0; i < np; i++)
+		nexp += m->machines[p[i]].kind == MACH_EXPRESSWAY;
+	for (size_t i = 0; i < np; i++) {
+		bool exp = m->machines[p[i]].kind == MACH_EXPRESSWAY;
+		if (exp && seen++ == 0)
+			sbuf_printf(b, "box \"%s\" #F2F2F2\n", nexp == 1 ? "Expressway"
+			    : nexp == 2 ? "Expressway pair" : "Expressways");
+		sbuf_puts(b, "participant \"");
+		puml_text(b, m->machines[p[i]].name);
+		sbuf_printf(b, "\\n%s\" as m%d\n", export_machine_role(m, p[i]), p[i]);
+		if (exp && seen == nexp)
+			sbuf_puts(b, "end box\n");
+	}
+}
+
+/* Appends the note of finding f over machines from..to (beside from when
+ * they are the same). */
+static void
+note(struct sbuf *b, const struct diag_finding *f, int from, int to)
+{
+	const char *colour = sev_colour((int)f->severity);
+	if (from == to)
+		sbuf_printf(b, "note right of m%d %s : ", to, colour);
+	else
+		sbuf_printf(b, "note over m%d, m%d %s : ", from, to, colour);
+	sbuf_printf(b, "%s ", diag_severity_name(f->severity));
+	puml_text(b, f->id);
+	sbuf_puts(b, "\\n");
+	puml_text(b, f->summary);
+	sbuf_puts(b, "\n");
+}
+
+/* Appends the notes of the findings of call ci on arrow ai. */
+static void
+notes(struct sbuf *b, const struct diag_result *d, size_t ci, int ai, int from, int to)
+{
+	for (size_t k = 0; d != NULL && k < d->n; k++)
+		if (d->f[k].call == (int)ci && d->f[k].arrow == ai)
+			note(b, &d->f[k], from, to);
+}
+
+/* Appends one arrow: solid for requests, dashed for responses, red when a
+ * finding concerns it. */
+static void
+arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci, size_t i)
+{
+	const struct call_arrow *a = &m->calls[ci].arrows[i];
+	const struct sip_msg *s = &m->msgs[a->msg];
+	int sev = export_worst(d, ci, (int)i);
+	const char *colour = sev == DIAG_ERROR ? "[#D00000]" : sev == DIAG_WARNING ?
+	    "[#E07000]" : sev == DIAG_INFO ? "[#2060C0]" : "";
+	char t[24];
+	struct sbuf lab = {0};
+	ladder_label(&lab, m, a);
+	sbuf_printf(b, "m%d -%s%s> m%d : %s ", a->from, colour, s->is_request ? "" : "-", a->to,
+	    model_time_short(a->t, t, sizeof t));
+	puml_text(b, lab.s);
+	sbuf_puts(b, "\n");
+	sbuf_free(&lab);
+	notes(b, d, ci, (int)i, a->to, a->to);
+}
+
+/* Appends the arrows of call ci with its notes. As in the text ladder,
+ * same-host (B2BUA) hops are folded unless a finding concerns them; a gap of
+ * a second or more shows as a delay. */
+static void
+call_body(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci,
+    const int *p, size_t np)
+{
+	const struct call *c = &m->calls[ci];
+	size_t folded = 0;
+	xw_time prev = XW_TIME_NONE;
+	for (size_t i = 0; i < c->narrows; i++) {
+		if (c->arrows[i].same_host && export_worst(d, ci, (int)i) < 0) {
+			folded++;
+			continue;
+		}
+		if (prev != XW_TIME_NONE && c->arrows[i].t - prev >= 1000)
+			sbuf_printf(b, "...%.1f s...\n", (double)(c->arrows[i].t - prev) / 1000);
+		arrow(b, m, d, ci, i);
+		prev = c->arrows[i].t;
+	}
+	notes(b, d, ci, -1, p[0], p[np - 1]);
+	if (folded)
+		sbuf_printf(b, "' %zu same-host hop%s (Expressway B2BUA) folded\n", folded,
+		    folded == 1 ? "" : "s");
+}
+
+/* Returns 0 after appending one @startuml..@enduml diagram of the calls. */
+int
+export_plantuml(struct sbuf *out, const struct model *m, const struct diag_result *d,
+    const size_t *calls, size_t n)
+{
+	size_t np = 0;
+	int *p = export_participants(m, calls, n, &np);
+	struct sbuf t = {0};
+	sbuf_puts(out, "@startuml\n' xwtrace export, rebuilt from Expressway logs\n"
+	    "skinparam shadowing false\nskinparam sequenceMessageAlign center\n"
+	    "skinparam sequenceArrowColor #333333\nskinparam wrapWidth 480\n");
+	if (n == 1)
+		export_call_title(&t, m, &m->calls[calls[0]]);
+	else
+		sbuf_printf(&t, "%zu calls", n);
+	sbuf_puts(out, "title ");
+	puml_text(out, t.s);
+	sbuf_puts(out, "\n");
+	participants(out, m, p, np);
+	for (size_t i = 0; i < n && np > 0; i++) {
+		if (n > 1) {
+			sbuf_free(&t);
+			export_call_title(&t, m, &m->calls[calls[i]]);
+			sbuf_puts(out, "== ");
+			puml_text(out, t.s);
+			sbuf_puts(out, " ==\n");
+		}
+		call_body(out, m, d, calls[i], p, np);
+	}
+	for (size_t k = 0; d != NULL && k < d->n && np > 0; k++)
+		if (d->f[k].call < 0) /* configuration and connection findings */
+			note(out, &d->f[k], p[0], p[np - 1]);
+	sbuf_puts(out, "@enduml\n");
+	sbuf_free(&t);
+	free(p);
+	return 0;
+}

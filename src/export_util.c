@@ -1,0 +1,111 @@
+/* export_util.c - helpers shared by the exporters. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "export_util.h"
+#include "ladder.h"
+#include "text.h"
+
+int
+export_worst(const struct diag_result *d, size_t ci, int ai)
+{
+	int worst = -1;
+	for (size_t k = 0; d != NULL && k < d->n; k++) {
+		const struct diag_finding *f = &d->f[k];
+		if (f->call == (int)ci && f->arrow == ai && (int)f->severity > worst)
+			worst = (int)f->severity;
+	}
+	return worst;
+}
+
+bool
+export_finding_wanted(const struct diag_finding *f, const size_t *calls, size_t ncalls)
+{
+	if (f->call < 0)
+		return true;
+	for (size_t i = 0; i < ncalls; i++)
+		if (calls[i] == (size_t)f->call)
+			return true;
+	return false;
+}
+
+/* Returns true when machine mach is one of the Expressways. */
+static bool
+is_expressway(const struct model *m, int mach)
+{
+	return m->machines[mach].kind == MACH_EXPRESSWAY;
+}
+
+/* Returns the machines of every call in first-seen ladder order (caller frees). */
+static int *
+merged_columns(const struct model *m, const size_t *calls, size_t ncalls, size_t *n)
+{
+	int *v = xcalloc(m->nmachines + 1, sizeof *v);
+	*n = 0;
+	for (size_t i = 0; i < ncalls; i++) {
+		size_t k;
+		int *cols = ladder_columns(m, &m->calls[calls[i]], true, &k);
+		for (size_t j = 0; j < k; j++) {
+			size_t e;
+			for (e = 0; e < *n && v[e] != cols[j]; e++)
+				;
+			if (e == *n)
+				v[(*n)++] = cols[j];
+		}
+		free(cols);
+	}
+	return v;
+}
+
+int *
+export_participants(const struct model *m, const size_t *calls, size_t ncalls, size_t *n)
+{
+	int *v = merged_columns(m, calls, ncalls, n);
+	int *out = xcalloc(*n + 1, sizeof *out);
+	size_t first, k = 0;
+	for (first = 0; first < *n && !is_expressway(m, v[first]); first++)
+		;
+	/* what stands before the first Expressway, then every Expressway (one box
+	 * in the diagrams needs them side by side), then the rest */
+	for (size_t i = 0; i < first; i++)
+		out[k++] = v[i];
+	for (size_t i = first; i < *n; i++)
+		if (is_expressway(m, v[i]))
+			out[k++] = v[i];
+	for (size_t i = first; i < *n; i++)
+		if (!is_expressway(m, v[i]))
+			out[k++] = v[i];
+	free(v);
+	return out;
+}
+
+const char *
+export_machine_role(const struct model *m, int machine)
+{
+	const struct machine *mc = &m->machines[machine];
+	return mc->host >= 0 ? model_role_name(m->hosts[mc->host].role) : model_kind_name(mc->kind);
+}
+
+/* Appends s made terminal-safe, or "?" when it is NULL. */
+static void
+safe(struct sbuf *b, const char *s)
+{
+	if (s == NULL)
+		s = "?";
+	text_safe(b, s, strlen(s));
+}
+
+void
+export_call_title(struct sbuf *b, const struct model *m, const struct call *c)
+{
+	sbuf_printf(b, "Call %u: ", c->number);
+	safe(b, c->method);
+	sbuf_puts(b, " ");
+	safe(b, c->from);
+	sbuf_puts(b, " -> ");
+	safe(b, c->to);
+	if (c->final_status)
+		sbuf_printf(b, ", final %d", c->final_status);
+	else
+		sbuf_puts(b, ", no final response");
+}
