@@ -28,7 +28,7 @@ SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 all: xwtrace
 
 xwtrace: $(BUILD)/xwtrace
-	cp $< $@
+	rm -f $@ && cp $< $@
 
 $(BUILD)/xwtrace: $(OBJ)
 	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $(OBJ) $(LDFLAGS) $(LDLIBS)

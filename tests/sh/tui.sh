@@ -1,0 +1,202 @@
+# tests/sh/tui.sh - the browser, driven for real in tmux: keys in with
+# send-keys, screens out with capture-pane, assertions on what is shown.
+# Runs: colour UTF-8 at 120x40 (list, filter, mouse, ladder, findings,
+# message, compare, resize), ASCII at 80x24 (Q.850 decoding, help),
+# monochrome (NO_COLOR and --no-color: no colour escapes, attributes kept),
+# and a hostile log (escape sequences shown as ^[, never sent).
+. "$TOP/tests/lib.sh"
+if ! command -v tmux >/dev/null 2>&1; then
+	ok "tui-skipped-no-tmux"
+	exit 0
+fi
+T=$XW_TMP/tui
+mkdir -p "$T"
+XWA=$(cd "$(dirname "$XW")" && pwd)/$(basename "$XW") # the pane starts in $T
+RUN=0 SOCK=xwtest$$-0  # a fresh server per run: a dying one refuses new sessions
+TRIES=50
+[ -n "${XW_SANITIZED:-}" ] && TRIES=150
+printf 'set -g status off\nset -g history-limit 0\n' > "$T/tmux.conf"
+
+tm() { tmux -L "$SOCK" -f "$T/tmux.conf" "$@"; }
+# the servers are gone by then; their socket files are not
+trap 'tm kill-server >/dev/null 2>&1; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/xwtest$$-"*' EXIT
+
+# start W H ENV ARGS...: runs the browser in a fresh W x H pane with ENV
+# (space-separated assignments) set; the pane says EXITED n when it ends.
+start() {
+	local w=$1 h=$2 envs=$3 q=""
+	shift 3
+	for a in "$@"; do q="$q $(printf '%q' "$a")"; done
+	tm kill-server >/dev/null 2>&1
+	RUN=$((RUN + 1)) SOCK=xwtest$$-$RUN
+	printf '#!/bin/bash\nenv TERM=xterm-256color %s %q%s\necho "EXITED $?"\nsleep 600\n' \
+	    "$envs" "$XWA" "$q" > "$T/run.sh"
+	tm new-session -d -s xw -x "$w" -y "$h" -c "$T" "bash $T/run.sh"
+}
+screen() { tm capture-pane -p -t xw "$@"; }
+keys() { tm send-keys -t xw "$@"; }
+# wait_for NAME REGEX: ok once the screen shows REGEX (polled), else FAIL
+# with the screen on stderr; returns non-zero then.
+wait_for() {
+	local i
+	for ((i = 0; i < TRIES; i++)); do
+		if screen | grep -qE -- "$2"; then ok "$1"; return 0; fi
+		sleep 0.1
+	done
+	fail "$1" "screen never showed /$2/"
+	screen | sed 's/^/    | /' >&2
+	return 1
+}
+# lacks_now NAME REGEX: ok when the current screen does not show REGEX.
+lacks_now() {
+	if screen | grep -qE -- "$2"; then fail "$1" "screen shows /$2/"; screen >&2
+	else ok "$1"; fi
+}
+# click Y X [double]: a left click (1-based cell) as an SGR mouse report.
+click() {
+	local s=$'\e[<0;'"$2;$1"
+	tm send-keys -t xw -l "${s}M${s}m${3:+${s}M${s}m}"
+}
+# colours FILE: prints the SGR colour parameters found in an `capture-pane -e` dump.
+colours() {
+	python3 - "$1" <<'EOF'
+import re, sys
+bad = set()
+for m in re.finditer(r'\x1b\[([0-9;]*)m', open(sys.argv[1], encoding='utf-8', errors='replace').read()):
+    for p in (m.group(1) or '0').split(';'):
+        n = int(p) if p.isdigit() else 0
+        if 30 <= n <= 38 or 40 <= n <= 48 or 90 <= n <= 97 or 100 <= n <= 107:
+            bad.add(n)
+print(' '.join(map(str, sorted(bad))))
+EOF
+}
+UTF8=C.UTF-8
+locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$' || UTF8=en_US.UTF-8
+
+# --- 1: colour, UTF-8, 120x40: list -> filter -> ladder -> message -> compare
+CPS=$TOP/examples/contact-param-stripped HIN=$TOP/examples/healthy-inbound
+start 120 40 "LC_ALL=$UTF8" "$CPS" "$HIN"
+wait_for list-opens ' Calls .* calls'
+wait_for list-status-hosts 'amer-expressway01 \(E\)'
+screen | grep -qE 'rtp12-tpdmz-118-VCSC \(C\)' && ok list-status-roles || fail list-status-roles
+screen | grep -qE '^ +1 [0-9:.]+ jorobb@.* S *$' && ok list-finding-marker || fail list-finding-marker
+keys /
+wait_for filter-prompt 'Filter rows'
+keys -l 623cea3f
+keys Enter
+wait_for filter-one-call '/623cea3f/ +1/[0-9]+ calls'
+click 3 10 double
+wait_for mouse-opens-ladder '^ Call [0-9]+ +INVITE jorobb@'
+wait_for ladder-machines 'Webex +amer-expressway01 +rtp12-tpdmz-118-VCSC +CUCM 192.168.1.21'
+wait_for ladder-roles 'webex +expressway-e +expressway-c +cucm'
+wait_for ladder-arrow '│─+>│'
+screen | grep -qE '^ {10,}S +│' && ok ladder-finding-marker || fail ladder-finding-marker
+wait_for findings-panel 'Findings \(1\)'
+screen | grep -qE '^ W S contact-param-stripped +at [0-9:.]+: .*call-type=squared' \
+    && ok findings-panel-text || fail findings-panel-text
+screen | grep -qE '^INVITE sip:pstojano-test@rtp.ciscotac.net SIP/2.0' && ok preview-pane \
+    || fail preview-pane
+keys Tab
+wait_for finding-detail '^Fix'
+wait_for finding-jumps-to-arrow ' ([2-9]|[1-9][0-9])/[0-9]+( |$)'
+keys Enter
+wait_for message-view 'Call [0-9]+ +message [0-9]+/[0-9]+ +INVITE'
+wait_for message-contact-absent 'call-type=squared absent here; the previous hop.s copy had it \(expressway-e.log:[0-9]+\)'
+screen | grep -qE '^!warning S contact-param-stripped: ' && ok message-finding-note || fail message-finding-note
+screen | grep -qE '^ Route: <sip:cucm' && ok message-route || fail message-route
+screen | grep -qE '^ m=audio .*\[G722' && ok message-codecs || fail message-codecs
+keys c
+wait_for compare-hop 'compare two messages'
+wait_for compare-hop-diff '~Max-Forwards: 16 +│~Max-Forwards: 15'
+screen | grep -qE '│\+Record-Route:' && ok compare-added || fail compare-added
+keys q
+wait_for back-to-message 'message [0-9]+/[0-9]+ +INVITE'
+keys q
+wait_for back-to-ladder 'Findings \(1\)'
+keys c
+wait_for compare-call 'Expressway-C log \| Expressway-E log'
+wait_for compare-twins-same-row '=[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} INVITE'
+tm resize-window -t xw -x 100 -y 30
+wait_for resize-redraws '^ Call [0-9]+ +compare'
+[ "$(screen | wc -l)" -eq 30 ] && screen | tail -1 | grep -q 'q back' && ok resize-bottom-line \
+    || fail resize-bottom-line
+keys q
+wait_for resize-ladder 'Findings \(1\)'
+[ "$(screen | head -1 | awk '{ print length }')" -eq 99 ] && ok resize-width || fail resize-width
+keys q
+wait_for back-to-list ' Calls '
+keys Q
+wait_for quit-exits-0 '^EXITED 0'
+
+# --- 2: ASCII line drawing at 80x24: Q.850 decoded inline, help legend
+start 80 24 "LC_ALL=C" "$TOP/examples/q850-cause"
+wait_for small-list-opens ' Calls .* calls'
+screen | tail -1 | grep -q 'Enter flow' && ok small-hints || fail small-hints
+keys Enter
+wait_for small-ladder-ascii '\|-+>\|'
+screen | LC_ALL=C grep -q $'\xe2\x94' && fail small-no-utf8 || ok small-no-utf8
+keys /
+keys -l 'cause=31'
+keys Enter
+wait_for small-search-note '[0-9]+/[0-9]+ *$'
+keys Enter
+wait_for q850-decoded 'Reason: Q.850;cause=31 +\[Q.850 31 \(Normal, unspecified\)\]'
+keys ?
+wait_for help-opens 'Help'
+for i in 1 2 3 4 5 6 7 8; do screen | grep -q 'Q  q850-cause' && break; keys NPage; sleep 0.2; done
+wait_for help-legend 'Q  q850-cause \(info|warning|error\)'
+keys Q
+wait_for small-quit '^EXITED 0'
+
+# --- 3: monochrome: NO_COLOR, then --no-color; bold/reverse still mark things
+start 120 40 "LC_ALL=$UTF8 NO_COLOR=1" "$CPS"
+wait_for mono-list ' Calls .* calls'
+screen -e > "$T/mono-list"
+[ -z "$(colours "$T/mono-list")" ] && ok mono-list-no-colour || fail mono-list-no-colour "$(colours "$T/mono-list")"
+grep -qE $'^\e\\[([0-9;]*;)?7m.* 1 [0-9:.]+ jorobb@' "$T/mono-list" && ok mono-selection-reverse \
+    || fail mono-selection-reverse
+keys Enter
+wait_for mono-ladder 'Findings \(1\)'
+screen -e > "$T/mono-flow"
+[ -z "$(colours "$T/mono-flow")" ] && ok mono-ladder-no-colour || fail mono-ladder-no-colour "$(colours "$T/mono-flow")"
+grep -qE $'\e\\[[0-9;]*1m[^\e]*W S contact-param-stripped' "$T/mono-flow" && ok mono-finding-bold \
+    || fail mono-finding-bold
+keys Q
+wait_for mono-quit '^EXITED 0'
+start 100 30 "LC_ALL=$UTF8" --no-color "$CPS"
+wait_for nocolor-list ' Calls .* calls'
+screen -e > "$T/nocolor"
+[ -z "$(colours "$T/nocolor")" ] && ok no-color-option || fail no-color-option "$(colours "$T/nocolor")"
+start 100 30 "LC_ALL=$UTF8" "$CPS"
+wait_for colour-list ' Calls .* calls'
+screen -e > "$T/colour"
+[ -n "$(colours "$T/colour")" ] && ok colour-by-default || fail colour-by-default
+
+# --- 4: a hostile log: escape sequences in the display name and User-Agent
+E=$(printf '\033')
+hdr() {
+	printf '2018-01-01T12:56:%s-05:00 exp-e1 tvcs: UTCTime="2018-01-01 17:56:%s" Module="network.sip" Level="DEBUG":  Action="%s" Local-ip="10.81.54.5" Local-port="5061" %s-ip="10.0.0.9" %s-port="47177"\n SIPMSG:\n' \
+	    "$1" "${1/./,}" "$2" "$3" "$3"
+}
+frame() { sed '1s/^/|/; s/^/ /'; echo ' |'; echo; }
+{
+	hdr 48.100 Received Src
+	printf 'INVITE sip:bob@example.com SIP/2.0\nVia: SIP/2.0/TLS 10.0.0.9:5061;branch=z9hG4bKevil1\nCall-ID: evil-call-1\nCSeq: 1 INVITE\nFrom: "%s[31mEvil%s]0;pwned\a" <sip:alice@example.com>;tag=a1\nTo: <sip:bob@example.com>\nContact: <sip:alice@10.0.0.9:5061>\nUser-Agent: %s[2J%s[Hwiper\nMax-Forwards: 70\nContent-Length: 0\n\n' \
+	    "$E" "$E" "$E" "$E" | frame
+	hdr 48.200 Sent Dst
+	printf 'SIP/2.0 486 Busy Here\nVia: SIP/2.0/TLS 10.0.0.9:5061;branch=z9hG4bKevil1\nCall-ID: evil-call-1\nCSeq: 1 INVITE\nFrom: "%s[31mEvil" <sip:alice@example.com>;tag=a1\nTo: <sip:bob@example.com>;tag=b2\nContent-Length: 0\n\n' \
+	    "$E" | frame
+} > "$T/evil.log"
+start 100 30 "LC_ALL=$UTF8" "$T/evil.log"
+wait_for hostile-list ' Calls .* calls'
+keys Enter
+wait_for hostile-ladder '486 Busy Here'
+keys Enter
+wait_for hostile-escape-visible 'From: "\^\[\[31mEvil\^\[\]0;pwned\^G"'
+screen | grep -qF 'User-Agent: ^[[2J^[[Hwiper' && ok hostile-ua-visible || fail hostile-ua-visible
+[ "$(tm display -p -t xw '#{pane_title}')" != pwned ] && ok hostile-title-untouched \
+    || fail hostile-title-untouched
+screen -e > "$T/evil-screen"
+grep -qF "$E[2J" "$T/evil-screen" && fail hostile-no-raw-escape || ok hostile-no-raw-escape
+keys Q
+wait_for hostile-quit '^EXITED 0'
