@@ -31,6 +31,8 @@ struct diag_finding {
 	const char *fix;       /* a sentence or two, pooled */
 	struct diag_evidence *ev; /* owned by the finding */
 	size_t nev, evcap;
+	const char *peer;      /* connection findings: the peer "ip:port", pooled; else NULL */
+	const char *config;    /* configuration findings: the dump's name, pooled; else NULL */
 };
 
 struct diag_result {
@@ -66,5 +68,108 @@ struct diag_finding *diag_add(struct model *m, struct diag_result *r, const stru
 void diag_evidence(struct model *m, struct diag_finding *f, const char *file, uint32_t line);
 /* Returns a one-character marker of a finding id for compact views. */
 char diag_marker(const char *id);
+/* Returns true when the id names a signature of the table. */
+bool diag_known_id(const char *id);
+
+/*
+ * For the checks (diag_*.c): what diag_run gives every check as its ctx.
+ * Everything here is owned by diag_run and lives until it returns.
+ */
+struct xconf;
+struct xconf_issue;
+
+/* One xConfiguration dump, parsed and linted. */
+struct diag_dump {
+	const char *name;          /* path or bundle member, pooled */
+	struct xconf *x;           /* owned */
+	struct xconf_issue *iss;   /* xconf_lint output, owned */
+	size_t niss;
+	int host;                  /* the logging host it belongs to, or -1 */
+	bool is_e;                 /* an Expressway-E configuration */
+};
+
+/* Where a call's INVITE was inside one Expressway: from its arrival to the
+ * final response the host sent back (times corrected). */
+struct diag_window {
+	int call;
+	int host;
+	uint32_t invite;           /* the INVITE record the host received */
+	int32_t final;             /* the final response it sent, or -1 */
+	xw_time start, end;
+};
+
+struct diag_ctx {
+	struct diag_dump *dumps;
+	size_t ndumps, dumpcap;
+	uint32_t **hev;            /* per host: event indices ordered by corrected time */
+	size_t *nhev;
+	struct diag_window *win;   /* ordered by start */
+	size_t nwin;
+};
+
+/* Returns the first event index of host h at or after time t in ctx->hev[h]
+ * order (a position in that array, up to ctx->nhev[h]). */
+size_t diag_events_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t);
+/* Returns the window of host h that holds time t (the latest started one),
+ * or NULL. */
+const struct diag_window *diag_window_at(const struct model *m, const struct diag_ctx *ctx,
+    int h, xw_time t);
+/* Returns the latest started window of host h that holds time t and whose
+ * INVITE came from ip (and port, unless 0), or NULL. */
+const struct diag_window *diag_window_from(const struct model *m, const struct diag_ctx *ctx,
+    int h, xw_time t, const char *ip, unsigned port);
+/* Returns the index in c's arrows of the arrow that carries record msg, or -1. */
+int diag_arrow_of(const struct call *c, uint32_t msg);
+/* Adds the evidence of record msg and of its twin (file:line of each). */
+void diag_msg_evidence(struct model *m, struct diag_finding *f, uint32_t msg);
+/* Adds the evidence of an event (file:line). */
+void diag_event_evidence(struct model *m, struct diag_finding *f, const struct log_event *e);
+/* Returns the dump tied to host h; else the first dump tied to no host whose
+ * role is h's (or, for a host of unknown role, want_e's); else NULL. */
+const struct diag_dump *diag_dump_for(const struct model *m, const struct diag_ctx *ctx, int h,
+    bool want_e);
+/* Returns the lint issue with this id in dump d, or NULL. */
+const struct xconf_issue *diag_dump_issue(const struct diag_dump *d, const char *id);
+/* Returns true when the host part of uri (or a bare host) is a Webex domain:
+ * *.ciscospark.com, *.webex.com, *.wbx2.com. */
+bool diag_webex_uri(const char *uri);
+/* Copies the host part of a SIP URI or name-addr ("<sip:a@b.c;lr>") to buf;
+ * returns buf, "" when there is none. */
+char *diag_uri_host(const char *uri, char *buf, size_t size);
+/* Copies the value of key="..." in an event's text to buf (cut to size);
+ * returns true when the key was found. */
+bool diag_event_kv(const struct log_event *e, const char *key, char *buf, size_t size);
+/* Returns true when the event text holds s (case-insensitive). */
+bool diag_event_has(const struct log_event *e, const char *s);
+/* Returns a label for the machine that uses address ip ("Webex 1.2.3.4",
+ * "CUCM 10.0.0.1", or the bare address) into buf; returns buf. */
+char *diag_addr_label(const struct model *m, const char *ip, char *buf, size_t size);
+/* Returns true when the window's INVITE was answered with success (2xx). */
+bool diag_window_answered(const struct model *m, const struct diag_window *w);
+/* Returns true when ip is an address of a machine of kind k. */
+bool diag_addr_is(const struct model *m, const char *ip, enum machine_kind k);
+
+/* The checks of the table, by concern (diag_sip.c, diag_net.c, diag_tls.c,
+ * diag_xconf.c); each adds its signature's findings. */
+void diag_check_contact_stripped(const struct diag_sig *sig, struct model *m,
+    struct diag_result *r, void *ctx);
+void diag_check_preloaded_route(const struct diag_sig *sig, struct model *m,
+    struct diag_result *r, void *ctx);
+void diag_check_q850(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+    void *ctx);
+void diag_check_codecs(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+    void *ctx);
+void diag_check_cucm_size(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+    void *ctx);
+void diag_check_cpl(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+    void *ctx);
+void diag_check_srv_domain(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+    void *ctx);
+void diag_check_tcp(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+    void *ctx);
+void diag_check_tls(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+    void *ctx);
+void diag_check_xconfig(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+    void *ctx);
 
 #endif

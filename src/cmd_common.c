@@ -9,6 +9,16 @@
 
 #define MAX_REPORTED 10 /* problems printed per file before a summary */
 
+/* Returns nothing; prints a one-line error made terminal-safe: it names
+ * files, and names of directory entries and bundle members are untrusted. */
+static void
+say(const char *err)
+{
+	fputs("xwtrace: ", stderr);
+	text_fputs(stderr, err);
+	fputc('\n', stderr);
+}
+
 struct model *
 cmd_load(char **paths, int npaths, struct cmd_common *o)
 {
@@ -20,18 +30,18 @@ cmd_load(char **paths, int npaths, struct cmd_common *o)
 	struct model *m = model_new();
 	for (int i = 0; i < npaths; i++)
 		if (log_load(m, paths[i], err, sizeof err) < 0) {
-			fprintf(stderr, "xwtrace: %s\n", err);
+			say(err);
 			model_free(m);
 			return NULL;
 		}
 	struct corr_opts co = {o->roles, o->nroles};
 	if (corr_build(m, &co, err, sizeof err) < 0) {
-		fprintf(stderr, "xwtrace: %s\n", err);
+		say(err);
 		model_free(m);
 		return NULL;
 	}
 	if (diag_run(m, o->xconfigs, o->nxconfigs, &o->diag, err, sizeof err) < 0) {
-		fprintf(stderr, "xwtrace: %s\n", err);
+		say(err);
 		model_free(m);
 		return NULL;
 	}

@@ -36,7 +36,8 @@ twin_key(const struct sip_msg *s)
 	char buf[640];
 	int n = snprintf(buf, sizeof buf, "%s|%u|%s|%d|%d|%d|%d", s->call_id, s->cseq,
 	    s->method ? s->method : "", s->status, s->is_request, s->from_mach, s->to_mach);
-	return xhash(buf, n > 0 ? (size_t)n : 0);
+	/* snprintf returns the untruncated length: never hash past buf */
+	return xhash(buf, n <= 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 static int

@@ -1,13 +1,23 @@
-/* diag.c - running the signature table and keeping the findings. */
+/* diag.c - running the signature table, keeping the findings, and what the
+ * checks share: dumps, events by host and time, INVITE windows. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "corr.h"
 #include "diag.h"
+#include "log.h"
+#include "xconf.h"
 
 /* The table lives in diag_sigs.c; this file only runs it. */
 extern const struct diag_sig diag_sigs[];
 extern const size_t diag_nsigs;
+
+#define NO_FINAL_SPAN_MS 600000 /* how long an unanswered INVITE's window stays open */
+#define WINDOW_LOOKBACK  512    /* windows scanned back from a time: bounds the cost */
+#define WINDOWS_PER_CALL 64     /* INVITE arrivals kept per call: bounds hostile calls */
 
 const struct diag_sig *
 diag_table(size_t *n)
@@ -20,6 +30,15 @@ const char *
 diag_severity_name(enum diag_severity s)
 {
 	return s == DIAG_ERROR ? "error" : s == DIAG_WARNING ? "warning" : "info";
+}
+
+bool
+diag_known_id(const char *id)
+{
+	for (size_t i = 0; id != NULL && i < diag_nsigs; i++)
+		if (strcmp(diag_sigs[i].id, id) == 0)
+			return true;
+	return false;
 }
 
 struct diag_finding *
@@ -57,6 +76,26 @@ diag_result_free(struct diag_result *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* Orders evidence by file, then line. */
+static int
+ev_line_cmp(const void *a, const void *b)
+{
+	const struct diag_evidence *x = a, *y = b;
+	int c = strcmp(x->file, y->file);
+	if (c != 0)
+		return c;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Orders each finding's evidence by file and line, as a reader scans them. */
+static void
+sort_evidence(struct diag_result *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->f[i].nev > 1)
+			qsort(r->f[i].ev, r->f[i].nev, sizeof *r->f[i].ev, ev_line_cmp);
+}
+
 /* Adds each finding's id to its call's list, once per id. */
 static void
 fill_calls(struct model *m, const struct diag_result *r)
@@ -73,22 +112,350 @@ fill_calls(struct model *m, const struct diag_result *r)
 	}
 }
 
-/* What checks share: the xConfiguration dumps to look at. */
-struct diag_ctx_files {
-	const char **paths;
-	size_t n;
-};
+int
+diag_arrow_of(const struct call *c, uint32_t msg)
+{
+	for (size_t i = 0; i < c->narrows; i++)
+		if (c->arrows[i].msg == msg || (c->arrows[i].twin >= 0 &&
+		    (uint32_t)c->arrows[i].twin == msg))
+			return (int)i;
+	return -1;
+}
 
+void
+diag_msg_evidence(struct model *m, struct diag_finding *f, uint32_t msg)
+{
+	const struct sip_msg *s = &m->msgs[msg];
+	diag_evidence(m, f, m->files[s->file].path, s->msg_line ? s->msg_line : s->line);
+	if (s->twin >= 0) {
+		const struct sip_msg *t = &m->msgs[s->twin];
+		diag_evidence(m, f, m->files[t->file].path, t->msg_line ? t->msg_line : t->line);
+	}
+}
+
+void
+diag_event_evidence(struct model *m, struct diag_finding *f, const struct log_event *e)
+{
+	diag_evidence(m, f, m->files[e->file].path, e->line);
+}
+
+bool
+diag_event_kv(const struct log_event *e, const char *key, char *buf, size_t size)
+{
+	const char *v;
+	size_t n;
+	if (size == 0 || !log_kv(e->text, strlen(e->text), key, &v, &n))
+		return false;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return true;
+}
+
+bool
+diag_event_has(const struct log_event *e, const char *s)
+{
+	return e->text != NULL && strcasestr(e->text, s) != NULL;
+}
+
+/* Returns buf holding the host of a SIP URI, bounded by size. */
+char *
+diag_uri_host(const char *uri, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (uri == NULL || size == 0)
+		return buf;
+	const char *p = strcasestr(uri, "sip:");
+	const char *q = strcasestr(uri, "sips:");
+	if (q != NULL && (p == NULL || q < p))
+		p = q + 5;
+	else if (p != NULL)
+		p += 4;
+	else
+		p = uri;
+	/* user part: up to an '@' before the host's own delimiters */
+	const char *at = NULL;
+	for (const char *s = p; *s && *s != '>' && *s != ';' && *s != ' '; s++)
+		if (*s == '@')
+			at = s;
+	if (at != NULL)
+		p = at + 1;
+	size_t n = 0;
+	if (*p == '[') {
+		while (p[n] && p[n] != ']' && n + 2 < size)
+			n++;
+		if (p[n] == ']')
+			n++;
+	} else {
+		while (p[n] && strchr(":;>? ,\t", p[n]) == NULL && n + 1 < size)
+			n++;
+	}
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Returns true when host ends with the domain suffix, at a label boundary. */
+static bool
+ends_with_domain(const char *host, const char *dom)
+{
+	size_t hn = strlen(host), dn = strlen(dom);
+	if (hn < dn || strcasecmp(host + hn - dn, dom) != 0)
+		return false;
+	return hn == dn || host[hn - dn - 1] == '.';
+}
+
+bool
+diag_webex_uri(const char *uri)
+{
+	char h[256];
+	diag_uri_host(uri, h, sizeof h);
+	return h[0] && (ends_with_domain(h, "ciscospark.com") || ends_with_domain(h, "webex.com") ||
+	    ends_with_domain(h, "wbx2.com"));
+}
+
+/* Dumps. */
+
+/* Returns the logging host a dump describes: by system name, address, then
+ * role when one host only has it; -1 when none fits. */
+static int
+dump_host(const struct model *m, const struct xconf *x)
+{
+	const char *name = xconf_value(x, "SystemUnit Name");
+	for (size_t h = 0; name != NULL && *name && h < m->nhosts; h++) {
+		size_t hn = strcspn(m->hosts[h].name, "."), nn = strcspn(name, ".");
+		if (hn == nn && strncasecmp(m->hosts[h].name, name, hn) == 0)
+			return (int)h;
+	}
+	for (size_t i = 0; i < x->nips; i++)
+		for (size_t h = 0; h < m->nhosts; h++)
+			if (strcmp(x->ips[i], "127.0.0.1") != 0 && corr_host_has(m, (int)h, x->ips[i]))
+				return (int)h;
+	enum host_role want = xconf_is_expressway_e(x) ? ROLE_EXPRESSWAY_E
+	    : xconf_is_expressway_c(x) ? ROLE_EXPRESSWAY_C : ROLE_UNKNOWN;
+	int found = -1, n = 0;
+	for (size_t h = 0; want != ROLE_UNKNOWN && h < m->nhosts; h++)
+		if (m->hosts[h].role == want) {
+			found = (int)h;
+			n++;
+		}
+	return n == 1 ? found : -1;
+}
+
+/* Returns true when the dump name is already loaded (same name or file). */
+static bool
+dump_seen(const struct diag_ctx *ctx, const char *name)
+{
+	char *rp = realpath(name, NULL);
+	bool seen = false;
+	for (size_t i = 0; i < ctx->ndumps && !seen; i++) {
+		if (strcmp(ctx->dumps[i].name, name) == 0) {
+			seen = true;
+		} else if (rp != NULL) {
+			char *o = realpath(ctx->dumps[i].name, NULL);
+			seen = o != NULL && strcmp(o, rp) == 0;
+			free(o);
+		}
+	}
+	free(rp);
+	return seen;
+}
+
+/* Adds a parsed dump to ctx: maps it to a host and lints it. */
+static void
+dump_add(struct model *m, struct diag_ctx *ctx, const char *name, struct xconf *x)
+{
+	struct diag_dump d = {0};
+	d.name = strpool_str(m->pool, name);
+	d.x = x;
+	d.host = dump_host(m, x);
+	d.is_e = xconf_is_expressway_e(x);
+	xconf_lint(x, &d.iss, &d.niss);
+	VEC_PUSH(ctx->dumps, ctx->ndumps, ctx->dumpcap, d);
+}
+
+/* Returns 0 after loading the dumps named on the command line and those
+ * found among the logs; -1 with err when a named one cannot be read. */
+static int
+load_dumps(struct model *m, struct diag_ctx *ctx, const char **paths, size_t n, char *err,
+    size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (dump_seen(ctx, paths[i]))
+			continue;
+		struct xconf *x = xconf_load(paths[i], err, errlen);
+		if (x == NULL)
+			return -1;
+		dump_add(m, ctx, paths[i], x);
+	}
+	for (size_t i = 0; i < m->nxconfigs; i++) {
+		if (dump_seen(ctx, m->xconfigs[i]))
+			continue;
+		struct xconf *x;
+		const char *text = m->xconfig_texts != NULL ? m->xconfig_texts[i] : NULL;
+		if (text != NULL)
+			x = xconf_parse(m->xconfigs[i], text, strlen(text));
+		else if ((x = xconf_load(m->xconfigs[i], err, errlen)) == NULL)
+			return -1;
+		dump_add(m, ctx, m->xconfigs[i], x);
+	}
+	return 0;
+}
+
+const struct diag_dump *
+diag_dump_for(const struct model *m, const struct diag_ctx *ctx, int h, bool want_e)
+{
+	for (size_t i = 0; h >= 0 && i < ctx->ndumps; i++)
+		if (ctx->dumps[i].host == h)
+			return &ctx->dumps[i];
+	if (h >= 0 && (size_t)h < m->nhosts && m->hosts[h].role != ROLE_UNKNOWN)
+		want_e = m->hosts[h].role == ROLE_EXPRESSWAY_E;
+	for (size_t i = 0; i < ctx->ndumps; i++)
+		if (ctx->dumps[i].host < 0 && ctx->dumps[i].is_e == want_e)
+			return &ctx->dumps[i];
+	return NULL;
+}
+
+const struct xconf_issue *
+diag_dump_issue(const struct diag_dump *d, const char *id)
+{
+	for (size_t i = 0; d != NULL && i < d->niss; i++)
+		if (strcmp(d->iss[i].id, id) == 0)
+			return &d->iss[i];
+	return NULL;
+}
+
+/* Events by host and time. */
+
+/* Orders event indices by corrected time, then log order. */
+static int
+ev_cmp(const void *a, const void *b, void *arg)
+{
+	const struct model *m = arg;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	if (m->events[i].ctime != m->events[j].ctime)
+		return m->events[i].ctime < m->events[j].ctime ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+/* Fills ctx->hev: each host's events in time order. */
+static void
+index_events(const struct model *m, struct diag_ctx *ctx)
+{
+	ctx->hev = xcalloc(m->nhosts + 1, sizeof *ctx->hev);
+	ctx->nhev = xcalloc(m->nhosts + 1, sizeof *ctx->nhev);
+	size_t *cap = xcalloc(m->nhosts + 1, sizeof *cap);
+	for (size_t i = 0; i < m->nevents; i++) {
+		uint32_t h = m->events[i].host, idx = (uint32_t)i;
+		if (h < m->nhosts)
+			VEC_PUSH(ctx->hev[h], ctx->nhev[h], cap[h], idx);
+	}
+	for (size_t h = 0; h < m->nhosts; h++)
+		if (ctx->nhev[h] > 1)
+			qsort_r(ctx->hev[h], ctx->nhev[h], sizeof(uint32_t), ev_cmp, (void *)m);
+	free(cap);
+}
+
+size_t
+diag_events_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t)
+{
+	if (h < 0 || (size_t)h >= m->nhosts)
+		return 0;
+	size_t lo = 0, hi = ctx->nhev[h];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->events[ctx->hev[h][mid]].ctime < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* INVITE windows. */
+
+/* Returns the final response host h sent to the INVITE record inv, or -1. */
+static int32_t
+final_sent(const struct model *m, const struct call *c, const struct sip_msg *inv)
+{
+	for (size_t i = 0; i < c->nmsgs; i++) {
+		const struct sip_msg *r = &m->msgs[c->msgs[i]];
+		if (r->host == inv->host && r->action == ACT_SENT && r->status >= 200 &&
+		    r->cseq == inv->cseq && r->method && strcmp(r->method, "INVITE") == 0 &&
+		    strcmp(r->call_id, inv->call_id) == 0 && r->ctime >= inv->ctime)
+			return (int32_t)c->msgs[i];
+	}
+	return -1;
+}
+
+/* Orders windows by start, then call. */
+static int
+win_cmp(const void *a, const void *b)
+{
+	const struct diag_window *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->call - y->call;
+}
+
+/* Adds a window for every initial INVITE a host received from another machine. */
+static void
+build_windows(const struct model *m, struct diag_ctx *ctx)
+{
+	size_t cap = 0;
+	for (size_t ci = 0; ci < m->ncalls; ci++) {
+		const struct call *c = &m->calls[ci];
+		for (size_t i = 0, kept = 0; i < c->nmsgs && kept < WINDOWS_PER_CALL; i++) {
+			const struct sip_msg *s = &m->msgs[c->msgs[i]];
+			if (!model_is(s, "INVITE") || s->action != ACT_RECEIVED || s->retrans ||
+			    s->from_mach == s->to_mach || (s->to_tag != NULL && *s->to_tag))
+				continue;
+			struct diag_window w = {(int)ci, (int)s->host, c->msgs[i], -1, s->ctime, 0};
+			w.final = final_sent(m, c, s);
+			w.end = w.final >= 0 ? m->msgs[w.final].ctime : s->ctime + NO_FINAL_SPAN_MS;
+			VEC_PUSH(ctx->win, ctx->nwin, cap, w);
+			kept++;
+		}
+	}
+	if (ctx->nwin > 1)
+		qsort(ctx->win, ctx->nwin, sizeof *ctx->win, win_cmp);
+}
+
+
+/* Frees what diag_run built for the checks. */
+static void
+ctx_free(const struct model *m, struct diag_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->ndumps; i++) {
+		xconf_issues_free(ctx->dumps[i].iss, ctx->dumps[i].niss);
+		xconf_free(ctx->dumps[i].x);
+	}
+	free(ctx->dumps);
+	for (size_t h = 0; ctx->hev != NULL && h < m->nhosts; h++)
+		free(ctx->hev[h]);
+	free(ctx->hev);
+	free(ctx->nhev);
+	free(ctx->win);
+}
+
+/* Returns 0 after loading dumps, running every check, and sorting evidence. */
 int
 diag_run(struct model *m, const char **xconfigs, size_t nxconfigs, struct diag_result *r,
     char *err, size_t errlen)
 {
-	struct diag_ctx_files ctx = {xconfigs, nxconfigs};
-	(void)err;
-	(void)errlen;
+	struct diag_ctx ctx = {0};
+	if (load_dumps(m, &ctx, xconfigs, nxconfigs, err, errlen) < 0) {
+		ctx_free(m, &ctx);
+		return -1;
+	}
+	index_events(m, &ctx);
+	build_windows(m, &ctx);
 	for (size_t i = 0; i < diag_nsigs; i++)
 		diag_sigs[i].check(&diag_sigs[i], m, r, &ctx);
+	sort_evidence(r);
 	fill_calls(m, r);
+	ctx_free(m, &ctx);
 	return 0;
 }
 
@@ -108,4 +475,70 @@ diag_marker(const char *id)
 		if (strncmp(id, marks[i].id, strlen(marks[i].id)) == 0)
 			return marks[i].mark;
 	return '!';
+}
+
+const struct diag_window *
+diag_window_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t,
+    const char *ip, unsigned port)
+{
+	size_t lo = 0, hi = ctx->nwin;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ctx->win[mid].start <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = 0; k < WINDOW_LOOKBACK && lo > 0; k++) {
+		const struct diag_window *w = &ctx->win[--lo];
+		const struct sip_msg *s = &m->msgs[w->invite];
+		if (w->host != h || w->end < t)
+			continue;
+		if (ip == NULL || (s->remote_ip != NULL && strcmp(s->remote_ip, ip) == 0 &&
+		    (port == 0 || s->remote_port == port)))
+			return w;
+	}
+	return NULL;
+}
+
+/* Returns the latest window of host h holding t, from any address. */
+const struct diag_window *
+diag_window_at(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t)
+{
+	return diag_window_from(m, ctx, h, t, NULL, 0);
+}
+
+bool
+diag_window_answered(const struct model *m, const struct diag_window *w)
+{
+	return w != NULL && w->final >= 0 && m->msgs[w->final].status < 300;
+}
+
+bool
+diag_addr_is(const struct model *m, const char *ip, enum machine_kind k)
+{
+	for (size_t i = 0; ip != NULL && i < m->nmachines; i++) {
+		if (m->machines[i].kind != k)
+			continue;
+		for (size_t a = 0; a < m->machines[i].naddrs; a++)
+			if (strcmp(m->machines[i].addrs[a], ip) == 0)
+				return true;
+	}
+	return false;
+}
+
+char *
+diag_addr_label(const struct model *m, const char *ip, char *buf, size_t size)
+{
+	for (size_t i = 0; ip != NULL && i < m->nmachines; i++)
+		for (size_t a = 0; a < m->machines[i].naddrs; a++)
+			if (strcmp(m->machines[i].addrs[a], ip) == 0) {
+				if (m->machines[i].kind == MACH_WEBEX)
+					snprintf(buf, size, "Webex %s", ip);
+				else
+					snprintf(buf, size, "%s", m->machines[i].name);
+				return buf;
+			}
+	snprintf(buf, size, "%s", ip ? ip : "?");
+	return buf;
 }

@@ -69,6 +69,7 @@ ladder_columns(const struct model *m, const struct call *c, bool all_hops, size_
 static void
 ascii(struct sbuf *b, const char *s)
 {
+	sbuf_add(b, "", 0); /* a string even when s is empty (a host named by NULs) */
 	for (; s && *s; s++) {
 		char ch = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
 		sbuf_add(b, &ch, 1);

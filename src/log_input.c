@@ -16,10 +16,12 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "log.h"
+#include "text.h"
 
-#define MAX_DEPTH 4          /* directories and nested bundles */
+#define MAX_DEPTH 8          /* directories and nested bundles (a .tar.gz counts twice) */
 #define SNIFF 65536          /* bytes looked at to classify a file */
 
 static int load_path(struct model *m, const char *path, int depth, bool explicit,
@@ -131,12 +133,30 @@ tmp_fd(void)
 static int load_fd(struct model *m, const char *name, int fd, int depth, bool explicit,
     char *err, size_t errlen);
 
-/* Returns 0 after loading every regular member of the open archive. */
+/* Returns 0 when an archive cut short had given some log before the cut (the
+ * last file loaded notes the cut), or -1 with err when it had given none. */
+static int
+archive_cut(struct model *m, struct archive *a, const char *name, size_t before,
+    char *err, size_t errlen)
+{
+	if (m->nfiles <= before) {
+		snprintf(err, errlen, "%s: %s", name, archive_error_string(a));
+		return -1;
+	}
+	struct log_file *f = &m->files[m->nfiles - 1];
+	model_problem(m, f, f->nlines ? f->nlines : 1, false,
+	    "%s is cut short (%s); read up to the cut", name, archive_error_string(a));
+	return 0;
+}
+
+/* Returns 0 after loading every regular member of the open archive (of a cut
+ * archive, every member before the cut). */
 static int
 read_archive(struct model *m, struct archive *a, const char *outer, int depth,
     char *err, size_t errlen)
 {
 	struct archive_entry *e;
+	size_t before = m->nfiles;
 	int r;
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
 		bool raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
@@ -147,23 +167,25 @@ read_archive(struct model *m, struct archive *a, const char *outer, int depth,
 		char *member = raw ? xstrdup(outer) : xasprintf("%s:%s", outer, name ? name : "?");
 		int fd = tmp_fd();
 		int rc = -1;
-		if (fd < 0)
+		bool cut = false;
+		if (fd < 0) {
 			snprintf(err, errlen, "%s: cannot create a temporary file: %s", outer,
 			    strerror(errno));
-		else if (archive_read_data_into_fd(a, fd) != ARCHIVE_OK)
-			snprintf(err, errlen, "%s: %s", member, archive_error_string(a));
-		else
+		} else if (archive_read_data_into_fd(a, fd) != ARCHIVE_OK) {
+			cut = true; /* mail gateways cut files: keep what came before the cut */
+			if (load_fd(m, member, fd, depth + 1, raw, err, errlen) == 0)
+				rc = archive_cut(m, a, member, before, err, errlen);
+		} else {
 			rc = load_fd(m, member, fd, depth + 1, raw, err, errlen);
+		}
 		if (fd >= 0)
 			close(fd);
 		free(member);
-		if (rc < 0)
-			return -1;
+		if (rc < 0 || cut)
+			return rc;
 	}
-	if (r != ARCHIVE_EOF) {
-		snprintf(err, errlen, "%s: %s", outer, archive_error_string(a));
-		return -1;
-	}
+	if (r != ARCHIVE_EOF)
+		return archive_cut(m, a, outer, before, err, errlen);
 	return 0;
 }
 
@@ -173,7 +195,9 @@ load_archive(struct model *m, const char *name, const void *d, size_t n, int dep
     char *err, size_t errlen)
 {
 	if (depth > MAX_DEPTH) {
-		fprintf(stderr, "xwtrace: %s: archives nested too deep, skipped\n", name);
+		fputs("xwtrace: ", stderr);
+		text_fputs(stderr, name); /* member names are untrusted */
+		fputs(": archives nested too deep, skipped\n", stderr);
 		return 0;
 	}
 	struct archive *a = archive_read_new();
@@ -186,6 +210,105 @@ load_archive(struct model *m, const char *name, const void *d, size_t n, int dep
 	else
 		rc = read_archive(m, a, name, depth, err, errlen);
 	archive_read_free(a);
+	return rc;
+}
+
+/* Returns 0 after writing all n bytes of p to fd, -1 on a write error. */
+static int
+write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Returns the bytes inflated from the n gzip bytes at d into fd (every member
+ * of a multi-member file), or -1 on a write error. *why is set when the data
+ * ends early or is corrupt: what came before stays written. zlib is used
+ * rather than libarchive, which drops everything when the end is missing. */
+static long long
+gunzip_to_fd(const unsigned char *d, size_t n, int fd, const char **why)
+{
+	enum { BUFSZ = 1 << 16 };
+	unsigned char *buf = xmalloc(BUFSZ);
+	z_stream z = {0};
+	long long total = 0;
+	*why = NULL;
+	if (inflateInit2(&z, 15 + 16) != Z_OK) {
+		*why = "zlib cannot start";
+		free(buf);
+		return 0;
+	}
+	for (;;) {
+		if (z.avail_in == 0 && n > 0) { /* avail_in is 32 bits: feed 1 GB at a time */
+			size_t k = n < (1u << 30) ? n : (1u << 30);
+			z.next_in = (unsigned char *)d;
+			z.avail_in = (uInt)k;
+			d += k;
+			n -= k;
+		}
+		z.next_out = buf;
+		z.avail_out = BUFSZ;
+		int zr = inflate(&z, Z_NO_FLUSH);
+		size_t got = BUFSZ - z.avail_out;
+		if (got > 0 && write_all(fd, buf, got) < 0) {
+			total = -1;
+			break;
+		}
+		total += (long long)got;
+		bool more = z.avail_in > 0 || n > 0;
+		if (zr == Z_STREAM_END) {
+			/* another member follows, or trailing junk that is ignored */
+			if (!more || z.avail_in < 2 || z.next_in[0] != 0x1f || z.next_in[1] != 0x8b)
+				break;
+			inflateReset(&z);
+		} else if (zr == Z_BUF_ERROR && !more) {
+			*why = "the gzip data ends early";
+			break;
+		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			*why = z.msg != NULL ? z.msg : "corrupt gzip data";
+			break;
+		}
+	}
+	inflateEnd(&z);
+	free(buf);
+	return total;
+}
+
+/* Returns 0 after loading what a .gz holds (up to a cut, which the last file
+ * loaded notes), or -1 with err when nothing could be inflated. */
+static int
+load_gzip(struct model *m, const char *name, const void *d, size_t n, int depth,
+    bool explicit, char *err, size_t errlen)
+{
+	int fd = tmp_fd();
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot create a temporary file: %s", name, strerror(errno));
+		return -1;
+	}
+	const char *why;
+	size_t before = m->nfiles;
+	long long got = gunzip_to_fd(d, n, fd, &why);
+	int rc = -1;
+	if (got < 0)
+		snprintf(err, errlen, "%s: cannot write a temporary file: %s", name, strerror(errno));
+	else if (got == 0 && why != NULL)
+		snprintf(err, errlen, "%s: not readable as gzip: %s", name, why);
+	else
+		rc = load_fd(m, name, fd, depth + 1, explicit, err, errlen);
+	if (rc == 0 && why != NULL && m->nfiles > before) {
+		struct log_file *f = &m->files[m->nfiles - 1];
+		model_problem(m, f, f->nlines ? f->nlines : 1, false,
+		    "cut short (%s); read up to the cut", why);
+	}
+	close(fd);
 	return rc;
 }
 
@@ -206,7 +329,9 @@ load_fd(struct model *m, const char *name, int fd, int depth, bool explicit,
 		return -1;
 	}
 	if (base != NULL && is_compressed(base, n)) {
-		int rc = load_archive(m, name, base, n, depth, err, errlen);
+		bool gz = n >= 2 && ((unsigned char *)base)[0] == 0x1f && ((unsigned char *)base)[1] == 0x8b;
+		int rc = gz && depth <= MAX_DEPTH ? load_gzip(m, name, base, n, depth, explicit, err, errlen)
+		    : load_archive(m, name, base, n, depth, err, errlen);
 		munmap(base, n);
 		return rc;
 	}

@@ -362,6 +362,7 @@ struct scan {
 	size_t dropped;          /* bytes of the mapping already released */
 	int last_host;
 	const char *last_hostname;
+	xw_time last_time;       /* of the last entry whose time could be read */
 };
 
 static struct log_file *
@@ -452,7 +453,9 @@ msg_key(const struct sip_msg *s)
 	char buf[512];
 	int n = snprintf(buf, sizeof buf, "%d|%s|%u|%s|%d", (int)s->action,
 	    s->call_id ? s->call_id : "", s->cseq, s->method ? s->method : "", s->status);
-	return xhash(buf, n > 0 ? (size_t)n : 0) ^ 1;
+	/* snprintf returns the untruncated length: a long Call-ID must not make
+	 * the hash read past buf */
+	return xhash(buf, n <= 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1) ^ 1;
 }
 
 /* Returns the first byte after "SIPMSG:" in the line, or NULL. */
@@ -835,6 +838,12 @@ scan_entry(struct scan *sc, const struct line *l)
 	struct head h;
 	if (!parse_head(l, &h))
 		return;
+	/* a garbled date ("2017-13-19") takes the time of the entry before it:
+	 * XW_TIME_NONE would overflow the time differences correlation takes */
+	if (h.time == XW_TIME_NONE)
+		h.time = sc->last_time;
+	else
+		sc->last_time = h.time;
 	if (head_is(h.module, h.modlen, "network.sip")) {
 		if (head_is(h.level, h.levlen, "DEBUG") || sipmsg_mark(l) != NULL)
 			scan_sip_debug(sc, l, &h);

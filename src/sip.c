@@ -301,9 +301,12 @@ fix_content_length(const char *text, size_t n, size_t *outn)
 		return NULL;
 	size_t hl = (size_t)(body - text);
 	const char *h = NULL;
+	/* the header ends before the body, so the compares stay inside the text
+	 * even when it is not NUL-terminated */
 	for (const char *p = text; p < body; p++)
-		if ((p == text || p[-1] == '\n') && (strncasecmp(p, "Content-Length:", 15) == 0 ||
-		    strncasecmp(p, "l:", 2) == 0)) {
+		if ((p == text || p[-1] == '\n') && ((body - p > 15 &&
+		    strncasecmp(p, "Content-Length:", 15) == 0) ||
+		    (body - p > 2 && strncasecmp(p, "l:", 2) == 0))) {
 			h = p;
 			break;
 		}

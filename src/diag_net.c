@@ -1,0 +1,500 @@
+/* diag_net.c - signatures read from what an Expressway logs around a call:
+ * call policy (network.cpl), DNS lookups (network.dns, network.search) and
+ * TCP connections (network.tcp). These lines carry no Call-ID; they are tied
+ * to a call by host, by time (between the INVITE reaching the host and the
+ * host's final response) and, where they carry them, by addresses. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "diag.h"
+#include "xconf.h"
+
+#define SCAN_MAX   8192   /* events looked at per window: bounds hostile logs */
+#define RULE_BACK  64     /* events looked back from a CPL reject for its rule */
+#define CONNECT_BACK_MS 900000 /* a TCP failure's "Connecting" is at most this old */
+#define CONNECT_SEARCHES 1024  /* TCP failures whose "Connecting" line is looked for */
+#define MAX_EVIDENCE 24        /* lines cited by one finding about many failures */
+
+/* Copies the text after `after` up to the next `end` character into buf;
+ * returns false when `after` is not in s. */
+static bool
+copy_after(const char *s, const char *after, char end, char *buf, size_t size)
+{
+	const char *p = s ? strcasestr(s, after) : NULL;
+	if (p == NULL || size == 0)
+		return false;
+	p += strlen(after);
+	size_t n = 0;
+	while (p[n] && p[n] != end && n + 1 < size)
+		n++;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return true;
+}
+
+/* Returns the numeric value of key in an event, or 0. */
+static unsigned
+event_port(const struct log_event *e, const char *key)
+{
+	char buf[16];
+	return diag_event_kv(e, key, buf, sizeof buf) ? (unsigned)strtoul(buf, NULL, 10) : 0;
+}
+
+/* CPL */
+
+/* Returns true when the CPL event came from ip:port. */
+static bool
+cpl_from(const struct log_event *e, const char *ip, unsigned port)
+{
+	char rip[64];
+	return diag_event_kv(e, "Remote-ip", rip, sizeof rip) && strcmp(rip, ip) == 0 &&
+	    event_port(e, "Remote-port") == port;
+}
+
+/* Returns the CPL rule line that matched before the reject at position k, or NULL. */
+static const struct log_event *
+cpl_rule(const struct model *m, const struct diag_ctx *ctx, int h, size_t k, const char *ip,
+    unsigned port)
+{
+	for (size_t n = 0; n < RULE_BACK && k > 0; n++) {
+		const struct log_event *e = &m->events[ctx->hev[h][--k]];
+		if (e->kind == EV_CPL && cpl_from(e, ip, port) && diag_event_has(e, "<rule ") &&
+		    diag_event_has(e, "> matched"))
+			return e;
+	}
+	return NULL;
+}
+
+/* Returns the position of event index ei in ctx->hev[h]; when many events
+ * share its time, the first of them after SCAN_MAX steps (bounded cost). */
+static size_t
+event_pos(const struct model *m, const struct diag_ctx *ctx, int h, uint32_t ei)
+{
+	size_t k0 = diag_events_from(m, ctx, h, m->events[ei].ctime);
+	for (size_t k = k0, n = 0; k < ctx->nhev[h] && n < SCAN_MAX; k++, n++)
+		if (ctx->hev[h][k] == ei)
+			return k;
+	return k0;
+}
+
+/* Adds the call's Event lines that say the search ended Forbidden. */
+static void
+forbidden_events(struct model *m, const struct diag_ctx *ctx, struct diag_finding *f,
+    const struct diag_window *w)
+{
+	for (size_t k = diag_events_from(m, ctx, w->host, w->start), n = 0;
+	    k < ctx->nhev[w->host] && n < SCAN_MAX; k++, n++) {
+		const struct log_event *e = &m->events[ctx->hev[w->host][k]];
+		if (e->ctime > w->end)
+			break;
+		if (e->kind == EV_EVENT && (e->call < 0 || e->call == w->call) && e->name &&
+		    (strcmp(e->name, "Search Completed") == 0 ||
+		    strcmp(e->name, "Call Rejected") == 0) && diag_event_has(e, "Forbidden"))
+			diag_event_evidence(m, f, e);
+	}
+}
+
+/* Writes the summary and fix of a CPL reject. */
+static void
+cpl_text(const struct model *m, int h, const struct log_event *rule, const char *who,
+    char *sum, size_t ssize, struct sbuf *fix)
+{
+	char org[256] = "", dst[256] = "";
+	if (rule != NULL) {
+		copy_after(rule->text, "origin=\"", '"', org, sizeof org);
+		copy_after(rule->text, "destination=\"", '"', dst, sizeof dst);
+	}
+	if (rule != NULL)
+		snprintf(sum, ssize, "the call policy (CPL) of %s rejected the call from %s: rule "
+		    "origin \"%s\" destination \"%s\" matched with action reject, and 403 "
+		    "Forbidden went back", m->hosts[h].name, who, org, dst);
+	else
+		snprintf(sum, ssize, "the call policy (CPL) of %s rejected the call from %s and "
+		    "403 Forbidden went back", m->hosts[h].name, who);
+	sbuf_printf(fix, "Correct the call policy rules of %s (Configuration > Call Policy > "
+	    "Rules; an xConfiguration dump only shows that local CPL is on). The rule for "
+	    "Hybrid calls takes the Webex subdomain as source (.*@SUBDOMAIN\\.call\\."
+	    "ciscospark\\.com.*) and .* as destination.", m->hosts[h].name);
+	if (diag_webex_uri(dst) || strcasestr(dst, "ciscospark") || strcasestr(dst, "webex"))
+		sbuf_puts(fix, " Here the Webex domain is in the destination: source and "
+		    "destination look swapped.");
+}
+
+/* Adds a cpl-reject finding for the reject line ei (window w, may be NULL). */
+static void
+add_cpl(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+    const struct diag_ctx *ctx, uint32_t ei, const struct diag_window *w)
+{
+	const struct log_event *e = &m->events[ei];
+	int h = (int)e->host;
+	char ip[64] = "", who[128], sum[1024];
+	diag_event_kv(e, "Remote-ip", ip, sizeof ip);
+	unsigned port = event_port(e, "Remote-port");
+	const struct log_event *rule = cpl_rule(m, ctx, h, event_pos(m, ctx, h, ei), ip, port);
+	diag_addr_label(m, ip, who, sizeof who);
+	struct sbuf fix = {0};
+	cpl_text(m, h, rule, who, sum, sizeof sum, &fix);
+	int arrow = -1;
+	if (w != NULL)
+		arrow = diag_arrow_of(&m->calls[w->call], w->final >= 0 ? (uint32_t)w->final :
+		    w->invite);
+	struct diag_finding *f = diag_add(m, r, sig, w ? w->call : -1, arrow, h, sum, fix.s);
+	sbuf_free(&fix);
+	if (w == NULL) {
+		char peer[96];
+		snprintf(peer, sizeof peer, "%s:%u", ip, port);
+		f->peer = strpool_str(m->pool, peer);
+	} else {
+		diag_msg_evidence(m, f, w->invite);
+	}
+	if (rule != NULL)
+		diag_event_evidence(m, f, rule);
+	diag_event_evidence(m, f, e);
+	if (w != NULL && w->final >= 0)
+		diag_msg_evidence(m, f, (uint32_t)w->final);
+	if (w != NULL)
+		forbidden_events(m, ctx, f, w);
+}
+
+/* Returns the finding already made for rejects from ip on host h that no
+ * call could be tied to, or NULL: they are one connection's story. */
+static struct diag_finding *
+untied_cpl(struct model *m, struct diag_result *r, const struct diag_sig *sig, int h,
+    const char *ip)
+{
+	size_t n = strlen(ip);
+	for (size_t k = 0; k < r->n; k++) {
+		struct diag_finding *f = &r->f[k];
+		if (f->id == sig->id && f->call < 0 && f->host == h && f->peer != NULL &&
+		    strncmp(f->peer, ip, n) == 0 && f->peer[n] == ':')
+			return f;
+	}
+	return NULL;
+}
+
+/* Adds a finding per call (or peer) that a CPL reject ended. */
+void
+diag_check_cpl(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *vctx)
+{
+	const struct diag_ctx *ctx = vctx;
+	bool *done = xcalloc(ctx->nwin + 1, sizeof *done);
+	for (size_t i = 0; i < m->nevents; i++) {
+		const struct log_event *e = &m->events[i];
+		char ip[64];
+		if (e->kind != EV_CPL || !diag_event_has(e, "<reject") ||
+		    !diag_event_kv(e, "Remote-ip", ip, sizeof ip))
+			continue;
+		const struct diag_window *w = diag_window_from(m, ctx, (int)e->host, e->ctime, ip,
+		    event_port(e, "Remote-port"));
+		if (w != NULL && (done[w - ctx->win] ||
+		    (w->final >= 0 && m->msgs[w->final].status != 403)))
+			continue; /* told already, or the call went on past the reject */
+		struct diag_finding *f = w ? NULL : untied_cpl(m, r, sig, (int)e->host, ip);
+		if (f != NULL) {
+			if (f->nev < 24)
+				diag_event_evidence(m, f, e);
+			continue;
+		}
+		if (w != NULL)
+			done[w - ctx->win] = true;
+		add_cpl(sig, m, r, ctx, (uint32_t)i, w);
+	}
+	free(done);
+}
+
+/* DNS */
+
+/* Returns true when a "Sending DNS query" event asks for the SRV records of
+ * domain dom (any _service._proto prefix). */
+static bool
+srv_query_for(const struct log_event *e, const char *dom, char *name, size_t size)
+{
+	if (e->kind != EV_DNS || !diag_event_has(e, "Sending DNS query") ||
+	    !diag_event_kv(e, "Name", name, size) || name[0] != '_')
+		return false;
+	const char *p = strchr(name + 1, '.'); /* after _sips */
+	if (p == NULL || p[1] != '_' || (p = strchr(p + 1, '.')) == NULL)
+		return false;
+	size_t n = strlen(p + 1);
+	while (n > 0 && p[n] == '.')
+		n--; /* a trailing root dot */
+	return n == strlen(dom) && strncasecmp(p + 1, dom, n) == 0;
+}
+
+/* What the host did about one Webex-bound call's lookup. */
+struct srv_look {
+	const struct log_event *query, *rule, *resolved;
+	char name[256];
+};
+
+/* Fills l from the events of window w; returns true when the host looked up
+ * the SRV records of dom. */
+static bool
+srv_lookup(const struct model *m, const struct diag_ctx *ctx, const struct diag_window *w,
+    const char *dom, struct srv_look *l)
+{
+	memset(l, 0, sizeof *l);
+	for (size_t k = diag_events_from(m, ctx, w->host, w->start), n = 0;
+	    k < ctx->nhev[w->host] && n < SCAN_MAX; k++, n++) {
+		const struct log_event *e = &m->events[ctx->hev[w->host][k]];
+		if (e->ctime > w->end)
+			break;
+		if (l->query == NULL && e->kind == EV_SEARCH &&
+		    diag_event_has(e, "Considering search rule"))
+			l->rule = e;
+		else if (l->query == NULL && srv_query_for(e, dom, l->name, sizeof l->name))
+			l->query = e;
+		else if (l->query != NULL && e->kind == EV_DNS && diag_event_has(e, "Resolved"))
+			return (l->resolved = e), true;
+	}
+	return l->query != NULL;
+}
+
+/* Appends to fix what the dump of the host shows about the two causes. */
+static void
+srv_dump_note(struct model *m, struct diag_finding *f, const struct diag_dump *d,
+    const char *target, struct sbuf *fix)
+{
+	if (d == NULL)
+		return;
+	const struct xconf_zone *z = xconf_webex_zone(d->x);
+	const struct xconf_issue *ov = diag_dump_issue(d, "xconfig-dns-override-off");
+	const struct xconf_issue *sh = diag_dump_issue(d, "xconfig-search-rule-shadowed");
+	if (z != NULL && target[0] && xconf_zone_by_name(d->x, target) != z)
+		sbuf_printf(fix, " The configuration %s shows the second cause: zone \"%s\" is not "
+		    "the Webex zone (\"%s\").", d->name, target, z->name.s ? z->name.s : "?");
+	else if (ov != NULL)
+		sbuf_printf(fix, " The configuration %s shows the first cause: %s", d->name,
+		    ov->summary);
+	const struct xconf_issue *cited = ov != NULL ? ov : sh;
+	if (sh != NULL && ov == NULL)
+		sbuf_printf(fix, " It also reports: %s", sh->summary);
+	for (size_t i = 0; cited != NULL && i < cited->nlines; i++)
+		diag_evidence(m, f, d->name, cited->lines[i]);
+}
+
+/* Adds a webex-srv-wrong-domain finding for window w. */
+static void
+add_srv(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+    const struct diag_ctx *ctx, const struct diag_window *w, const struct srv_look *l)
+{
+	char rule[128] = "", target[128] = "", prio[16] = "", port[16] = "", sum[1024];
+	if (l->rule != NULL) {
+		copy_after(l->rule->text, "search rule '", '\'', rule, sizeof rule);
+		copy_after(l->rule->text, "towards target '", '\'', target, sizeof target);
+		copy_after(l->rule->text, "at priority '", '\'', prio, sizeof prio);
+	}
+	if (l->resolved != NULL)
+		copy_after(l->resolved->text, "Port:'", '\'', port, sizeof port);
+	int n = snprintf(sum, sizeof sum, "%s looked up %s, the request-URI's domain, for a call "
+	    "to Webex instead of _sips._tcp.callservice.ciscospark.com", m->hosts[w->host].name,
+	    l->name);
+	if (rule[0] && n > 0 && (size_t)n < sizeof sum)
+		n += snprintf(sum + n, sizeof sum - (size_t)n, "; search rule \"%s\" (priority %s) "
+		    "had sent the call to zone \"%s\"", rule, prio, target);
+	if (port[0] && strcmp(port, "5062") != 0 && n > 0 && (size_t)n < sizeof sum)
+		snprintf(sum + n, sizeof sum - (size_t)n, "; the answer points at port %s, not the "
+		    "5062 mutual TLS port of Hybrid calls", port);
+	struct sbuf fix = {0};
+	sbuf_puts(&fix, "Two causes give this lookup: (1) the Webex DNS zone does not modify "
+	    "the DNS request: set Modify DNS request On and Domain to search for to "
+	    "callservice.ciscospark.com (or callservice.webex.com) on that zone, or use the Webex "
+	    "zone type (X12.5 and later) which does it; (2) a broader search rule sent the call "
+	    "to another DNS zone first: give the Webex rule a lower priority number than that "
+	    "rule (Configuration > Dial plan > Search rules).");
+	const struct call *c = &m->calls[w->call];
+	struct diag_finding *f = diag_add(m, r, sig, w->call, diag_arrow_of(c, w->invite),
+	    w->host, sum, "");
+	diag_msg_evidence(m, f, w->invite);
+	if (l->rule != NULL)
+		diag_event_evidence(m, f, l->rule);
+	diag_event_evidence(m, f, l->query);
+	if (l->resolved != NULL)
+		diag_event_evidence(m, f, l->resolved);
+	srv_dump_note(m, f, diag_dump_for(m, ctx, w->host, true), target, &fix);
+	f->fix = strpool_str(m->pool, fix.s);
+	sbuf_free(&fix);
+}
+
+/* Adds a finding per Webex call whose SRV lookup used the dialled domain. */
+void
+diag_check_srv_domain(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+    void *vctx)
+{
+	const struct diag_ctx *ctx = vctx;
+	for (size_t i = 0; i < ctx->nwin; i++) {
+		const struct diag_window *w = &ctx->win[i];
+		const struct sip_msg *inv = &m->msgs[w->invite];
+		char dom[256];
+		diag_uri_host(inv->ruri, dom, sizeof dom);
+		if (!diag_webex_uri(inv->ruri) || strncasecmp(dom, "callservice.", 12) == 0)
+			continue;
+		bool dup = false;
+		for (size_t k = 0; k < r->n && !dup; k++)
+			dup = r->f[k].id == sig->id && r->f[k].call == w->call &&
+			    r->f[k].host == w->host;
+		struct srv_look l;
+		if (!dup && srv_lookup(m, ctx, w, dom, &l))
+			add_srv(sig, m, r, ctx, w, &l);
+	}
+}
+
+/* TCP */
+
+/* The four addresses of a network.tcp line. */
+struct tcp4 {
+	char src[64], dst[64];
+	unsigned sport, dport;
+};
+
+/* Returns true after filling t from a network.tcp line's addresses. */
+static bool
+tcp4_of(const struct log_event *e, struct tcp4 *t)
+{
+	t->sport = event_port(e, "Src-port");
+	t->dport = event_port(e, "Dst-port");
+	return diag_event_kv(e, "Src-ip", t->src, sizeof t->src) &&
+	    diag_event_kv(e, "Dst-ip", t->dst, sizeof t->dst);
+}
+
+/* Returns the "TCP Connecting" line of the same connection before position k. */
+static const struct log_event *
+tcp_connecting(const struct model *m, const struct diag_ctx *ctx, int h, size_t k,
+    const struct tcp4 *t)
+{
+	xw_time until = m->events[ctx->hev[h][k < ctx->nhev[h] ? k : 0]].ctime - CONNECT_BACK_MS;
+	for (size_t n = 0; n < SCAN_MAX && k > 0; n++) {
+		const struct log_event *e = &m->events[ctx->hev[h][--k]];
+		struct tcp4 o;
+		if (e->ctime < until)
+			break;
+		if (e->kind == EV_TCP && diag_event_has(e, "TCP Connecting") && tcp4_of(e, &o) &&
+		    strcmp(o.src, t->src) == 0 && strcmp(o.dst, t->dst) == 0 &&
+		    o.sport == t->sport && o.dport == t->dport)
+			return e;
+	}
+	return NULL;
+}
+
+/* Writes what the destination port says about the failure to dsts (the
+ * addresses tried, as a list). */
+static void
+tcp_text(const struct model *m, int h, const char *dsts, unsigned port, bool webex,
+    char *sum, size_t ssize, const char **fix)
+{
+	const char *host = m->hosts[h].name, *w = webex ? "Webex " : "";
+	if (webex && port == 5061) {
+		snprintf(sum, ssize, "%s could not connect to %s%s on port 5061 (TCP Connection "
+		    "Failed): Hybrid calls to Webex use port 5062 (mutual TLS); 5061 comes from an "
+		    "SRV lookup of the request-URI's domain", host, w, dsts);
+		*fix = "Make the Webex DNS zone look up callservice.ciscospark.com (Modify DNS "
+		    "request On, Domain to search for callservice.ciscospark.com), whose SRV "
+		    "records point at port 5062; see webex-srv-wrong-domain and "
+		    "xconfig-dns-override-off.";
+	} else if (webex || port == 5062) {
+		snprintf(sum, ssize, "%s could not connect to %s%s on port %u (TCP Connection "
+		    "Failed): nothing answered the connection to Webex", host, w, dsts, port);
+		*fix = "Outbound TCP 5062 from the Expressway-E to Webex is blocked on the way, "
+		    "most likely by a firewall, IPS or NAT rule: have the network team allow it "
+		    "(a capture on the firewall's outside interface shows where the SYN goes).";
+	} else {
+		snprintf(sum, ssize, "%s could not connect to %s on port %u (TCP Connection "
+		    "Failed)", host, dsts, port);
+		*fix = "Check that the destination listens on that port and that no firewall "
+		    "between the two drops the connection.";
+	}
+}
+
+/* The failures to one port, from one host, for one call (or none). */
+struct tcp_group {
+	int host, call;
+	unsigned port;
+	char dsts[256];   /* the addresses tried, ", "-joined */
+	bool webex;
+	size_t f;         /* index in r->f */
+};
+
+/* Adds dst to the group's list; returns false when it was there already. */
+static bool
+group_dst(struct tcp_group *g, const char *dst)
+{
+	size_t n = strlen(dst), len = strlen(g->dsts);
+	for (const char *p = g->dsts; (p = strstr(p, dst)) != NULL; p += n)
+		if ((p == g->dsts || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+			return false;
+	if (len + n + 3 < sizeof g->dsts)
+		snprintf(g->dsts + len, sizeof g->dsts - len, "%s%s", len ? ", " : "", dst);
+	return true;
+}
+
+/* Returns the group of a failure, adding a new one (and its finding). */
+static struct tcp_group *
+tcp_group(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+    struct tcp_group **gs, size_t *ng, size_t *cap, int h, const struct diag_window *w,
+    const struct tcp4 *t)
+{
+	int call = w ? w->call : -1;
+	for (size_t k = 0; k < *ng; k++) {
+		struct tcp_group *g = &(*gs)[k];
+		if (g->host == h && g->call == call && g->port == t->dport &&
+		    (call >= 0 || strcmp(g->dsts, t->dst) == 0))
+			return g;
+	}
+	struct tcp_group g = {h, call, t->dport, "", false, r->n};
+	g.webex = diag_addr_is(m, t->dst, MACH_WEBEX) ||
+	    (w != NULL && diag_webex_uri(m->msgs[w->invite].ruri));
+	char peer[96];
+	snprintf(peer, sizeof peer, "%s:%u", t->dst, t->dport);
+	struct diag_finding *f = diag_add(m, r, sig, call,
+	    w ? diag_arrow_of(&m->calls[w->call], w->invite) : -1, h, "", "");
+	f->peer = strpool_str(m->pool, peer);
+	if (w != NULL)
+		diag_msg_evidence(m, f, w->invite);
+	if (diag_window_answered(m, w))
+		f->severity = DIAG_WARNING; /* another address took the call: degraded, not broken */
+	VEC_PUSH(*gs, *ng, *cap, g);
+	return &(*gs)[*ng - 1];
+}
+
+/* Adds a finding per call (or destination) whose TCP connections failed. */
+void
+diag_check_tcp(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *vctx)
+{
+	const struct diag_ctx *ctx = vctx;
+	struct tcp_group *gs = NULL;
+	size_t ng = 0, cap = 0, budget = CONNECT_SEARCHES;
+	for (size_t i = 0; i < m->nevents; i++) {
+		const struct log_event *e = &m->events[i];
+		struct tcp4 t;
+		if (e->kind != EV_TCP || !diag_event_has(e, "TCP Connection Failed") ||
+		    !tcp4_of(e, &t))
+			continue;
+		int h = (int)e->host;
+		const struct log_event *c = NULL;
+		if (budget > 0) { /* past it, a flood of failures is tied by its own time */
+			budget--;
+			c = tcp_connecting(m, ctx, h, event_pos(m, ctx, h, (uint32_t)i), &t);
+		}
+		const struct diag_window *w = diag_window_at(m, ctx, h, c ? c->ctime : e->ctime);
+		struct tcp_group *g = tcp_group(sig, m, r, &gs, &ng, &cap, h, w, &t);
+		struct diag_finding *f = &r->f[g->f];
+		if (group_dst(g, t.dst)) {
+			char sum[768];
+			const char *fix;
+			tcp_text(m, h, g->dsts, g->port, g->webex, sum, sizeof sum, &fix);
+			if (f->severity == DIAG_WARNING)
+				snprintf(sum + strlen(sum), sizeof sum - strlen(sum), "; the call "
+				    "still went through another address");
+			f->summary = strpool_str(m->pool, sum);
+			f->fix = strpool_str(m->pool, fix);
+		}
+		if (f->nev >= MAX_EVIDENCE)
+			continue;
+		if (c != NULL)
+			diag_event_evidence(m, f, c);
+		diag_event_evidence(m, f, e);
+	}
+	free(gs);
+}
