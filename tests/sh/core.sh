@@ -41,3 +41,18 @@ calls_of "$T/bundle.tar.gz" > "$T/bund"; cmp -s "$T/plain" "$T/bund" && ok bundl
 "$XW" show nosuchcall "$REAL" >/dev/null 2>"$T/err"; [ $? -eq 2 ] && grep -q "no call 'nosuchcall'" "$T/err" && ok show-unknown-call || fail show-unknown-call
 "$XW" list --role vm-bluck-fed-vcse1=c --json "$REAL" | grep -q '"role":"expressway-c"' && ok role-override || fail role-override
 "$XW" list --role bogus "$REAL" >/dev/null 2>&1; [ $? -eq 2 ] && ok role-bad-usage || fail role-bad-usage
+
+# Two logs of one call: twins merged, skew found, legs joined, ladder columns in order.
+"$XW" show 1 "$EX/healthy-inbound/" > "$T/hi.txt" 2>&1; golden healthy-inbound-show.txt "$T/hi.txt"
+grep -q 'Clock skew: amer-expressway01 -350 ms' "$T/hi.txt" && ok skew-350ms || fail skew-350ms
+head -5 "$T/hi.txt" | grep -qE 'Webex +amer-expressway01 +rtp12-tpdmz-118-VCSC +CUCM 192.168.1.21' && ok columns-outside-in || fail columns-outside-in
+"$XW" list --json "$EX/session-id-legs/" | sed "s|$EX|EX|g" > "$T/sl.json"; golden session-id-legs-list.json "$T/sl.json"
+python3 - "$T/sl.json" <<'PY' && ok session-id-legs-joined || fail session-id-legs-joined
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = [c for c in d["calls"] if c["method"] == "INVITE"]
+assert len(c) == 1 and len(c[0]["call_ids"]) >= 2, c
+assert all(l["by"] == "session-id" for l in c[0]["links"]), c[0]["links"]
+assert {f["role"] for f in d["files"]} == {"expressway-c", "expressway-e"}
+PY
+"$XW" list --json --all "$EX/cpl-reject/" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert sum(c["method"]=="OPTIONS" for c in d["calls"])==2' && ok all-shows-options || fail all-shows-options
