@@ -36,5 +36,10 @@ const char *export_machine_role(const struct model *m, int machine);
 /* Appends a one-line title of a call, terminal-safe but not escaped for any
  * language: "Call 1: INVITE sip:a -> sip:b, final 404". */
 void export_call_title(struct sbuf *b, const struct model *m, const struct call *c);
+/* Appends untrusted s (may be NULL) made terminal-safe, each character that
+ * plain() refuses, and every non-ASCII one, written as the code point in fmt
+ * (a printf format with one unsigned conversion, e.g. "#%u;"). */
+void export_escape(struct sbuf *b, const char *s,
+    bool (*plain)(const unsigned char *s, size_t n, size_t i), const char *fmt);
 
 #endif

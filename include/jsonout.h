@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "diag.h"
 #include "model.h"
 
 /* Appends the "files" array (path, host, role, counts, skipped blocks). */
@@ -16,5 +17,8 @@ void jsonout_call(struct sbuf *b, const struct model *m, const struct call *c,
 /* Appends one message (arrow) object of a call. */
 void jsonout_message(struct sbuf *b, const struct model *m, const struct call_arrow *a,
     size_t index, bool with_raw);
+
+/* Appends ,"summary":..,"fix":..,"evidence":[{"file","line"}] of a finding. */
+void jsonout_finding_text(struct sbuf *b, const struct diag_finding *f);
 
 #endif

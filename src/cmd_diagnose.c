@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "jsonout.h"
 #include "text.h"
 
 enum { OPT_ROLE = 256, OPT_XCONFIG };
@@ -132,17 +133,8 @@ json_finding(struct sbuf *b, const struct model *m, const struct diag_finding *f
 	sbuf_puts(b, ",\"host\":");
 	text_json_str(b, f->host >= 0 && (size_t)f->host < m->nhosts ? m->hosts[f->host].name
 	    : NULL);
-	sbuf_puts(b, ",\"summary\":");
-	text_json_str(b, f->summary);
-	sbuf_puts(b, ",\"fix\":");
-	text_json_str(b, f->fix);
-	sbuf_puts(b, ",\"evidence\":[");
-	for (size_t e = 0; e < f->nev; e++) {
-		sbuf_puts(b, e ? ",{\"file\":" : "{\"file\":");
-		text_json_str(b, f->ev[e].file);
-		sbuf_printf(b, ",\"line\":%u}", f->ev[e].line);
-	}
-	sbuf_puts(b, "]}");
+	jsonout_finding_text(b, f);
+	sbuf_puts(b, "}");
 }
 
 /* Prints the findings as one JSON object. */

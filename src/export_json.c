@@ -52,17 +52,8 @@ finding(struct sbuf *b, const struct model *m, const struct diag_finding *f)
 		sbuf_puts(b, "null");
 	sbuf_puts(b, ",\"host\":");
 	text_json_str(b, f->host >= 0 ? m->hosts[f->host].name : NULL);
-	sbuf_puts(b, ",\"summary\":");
-	text_json_str(b, f->summary);
-	sbuf_puts(b, ",\"fix\":");
-	text_json_str(b, f->fix);
-	sbuf_puts(b, ",\"evidence\":[");
-	for (size_t e = 0; e < f->nev; e++) {
-		sbuf_puts(b, e ? ",{\"file\":" : "{\"file\":");
-		text_json_str(b, f->ev[e].file);
-		sbuf_printf(b, ",\"line\":%u}", f->ev[e].line);
-	}
-	sbuf_puts(b, "]}");
+	jsonout_finding_text(b, f);
+	sbuf_puts(b, "}");
 }
 
 /* Appends a call with every message, one message a line so golden diffs

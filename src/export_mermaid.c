@@ -20,17 +20,6 @@ alnum(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* Returns the code point of the UTF-8 sequence of length l at p. */
-static unsigned
-codepoint(const unsigned char *p, size_t l)
-{
-	static const unsigned char lead[5] = {0, 0x7f, 0x1f, 0x0f, 0x07};
-	unsigned cp = p[0] & lead[l];
-	for (size_t i = 1; i < l; i++)
-		cp = cp << 6 | (p[i] & 0x3f);
-	return cp;
-}
-
 /* Returns true when ASCII character i of s may be written as it is. */
 static bool
 plain(const unsigned char *s, size_t n, size_t i)
@@ -48,21 +37,7 @@ plain(const unsigned char *s, size_t n, size_t i)
 static void
 mmd_text(struct sbuf *b, const char *s)
 {
-	struct sbuf t = {0};
-	if (s != NULL)
-		text_safe(&t, s, strlen(s));
-	const unsigned char *p = (const unsigned char *)t.s;
-	for (size_t i = 0; i < t.len;) {
-		size_t l = p[i] < 0x80 ? 1 : text_utf8_len(p + i, t.len - i);
-		if (l == 0) /* text_safe leaves valid UTF-8 only; be safe anyway */
-			l = 1;
-		if (l == 1 && plain(p, t.len, i))
-			sbuf_add(b, t.s + i, 1);
-		else
-			sbuf_printf(b, "#%u;", l == 1 ? p[i] : codepoint(p + i, l));
-		i += l;
-	}
-	sbuf_free(&t);
+	export_escape(b, s, plain, "#%u;");
 }
 
 /* Returns the background of a rect around an arrow with a finding. */

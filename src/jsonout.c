@@ -306,3 +306,18 @@ jsonout_message(struct sbuf *b, const struct model *m, const struct call_arrow *
 	}
 	sbuf_add(b, "}", 1);
 }
+
+void
+jsonout_finding_text(struct sbuf *b, const struct diag_finding *f)
+{
+	bool first = false;
+	kstr(b, "summary", f->summary, &first);
+	kstr(b, "fix", f->fix, &first);
+	sbuf_puts(b, ",\"evidence\":[");
+	for (size_t e = 0; e < f->nev; e++) {
+		sbuf_puts(b, e ? ",{\"file\":" : "{\"file\":");
+		text_json_str(b, f->ev[e].file);
+		sbuf_printf(b, ",\"line\":%u}", f->ev[e].line);
+	}
+	sbuf_puts(b, "]");
+}
