@@ -1,0 +1,106 @@
+/* fuzz_scan.c - libFuzzer harness: log text -> model -> correlation -> output.
+ *
+ * The input is one or more log files separated by a line "--8<--" (so that
+ * two-host logs, twins and skew are reached). Each file gets its own exactly
+ * sized copy so ASan catches a read past the end of any one of them. Set
+ * XW_FUZZ_NO_DIAG=1 to leave the diagnosis out (to keep fuzzing the scanner
+ * while a diagnosis bug waits for its owner).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corr.h"
+#include "diag.h"
+#include "fuzz_util.h"
+#include "jsonout.h"
+#include "ladder.h"
+#include "log.h"
+#include "sip.h"
+
+#define MAX_FILES 3
+#define SEP "\n--8<--\n"
+#define MAX_OUT_CALLS 8  /* calls rendered per input: enough to reach every path */
+
+static bool no_diag;
+
+/* Returns 0 after initialising libosip2 once. */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	sip_init();
+	const char *e = getenv("XW_FUZZ_NO_DIAG");
+	no_diag = e != NULL && *e == '1';
+	return 0;
+}
+
+/* Returns the number of files the input was split into (copies in out[]). */
+static size_t
+split_files(const uint8_t *d, size_t n, char **out, size_t *lens)
+{
+	size_t k = 0, pos = 0, sl = strlen(SEP);
+	while (k < MAX_FILES - 1) {
+		const uint8_t *s = memmem(d + pos, n - pos, SEP, sl);
+		if (s == NULL)
+			break;
+		size_t len = (size_t)(s - (d + pos));
+		out[k] = fuzz_copy(d + pos, len);
+		lens[k++] = len;
+		pos += len + sl;
+	}
+	out[k] = fuzz_copy(d + pos, n - pos);
+	lens[k++] = n - pos;
+	return k;
+}
+
+/* Returns nothing; renders every view of a few calls (JSON, ladder, raw). */
+static void
+render(const struct model *m)
+{
+	struct sbuf b = {0};
+	jsonout_files(&b, m);
+	for (size_t i = 0; i < m->ncalls && i < MAX_OUT_CALLS; i++) {
+		const struct call *c = &m->calls[i];
+		struct ladder_opts lo = {.all_hops = (i & 1) != 0};
+		jsonout_call(&b, m, c, true, true);
+		ladder_text(&b, m, c, &lo);
+		b.len = 0;
+	}
+	for (size_t i = 0; i < m->nmsgs; i++) {
+		size_t n = 0;
+		free(sip_raw(m, &m->msgs[i], &n));
+	}
+	sbuf_free(&b);
+}
+
+/* Returns 0 after running the whole ingest and correlation over the input. */
+int
+LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	char *texts[MAX_FILES];
+	size_t lens[MAX_FILES];
+	size_t nf = split_files(d, n, texts, lens);
+	struct model *m = model_new();
+	for (size_t i = 0; i < nf; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "fuzz%zu.log", i);
+		log_load_memory(m, name, texts[i], lens[i]);
+	}
+	char err[256];
+	struct corr_opts co = {0};
+	if (corr_build(m, &co, err, sizeof err) == 0) {
+		struct diag_result r = {0};
+		if (!no_diag)
+			diag_run(m, NULL, 0, &r, err, sizeof err);
+		render(m);
+		diag_result_free(&r);
+	}
+	model_free(m);
+	for (size_t i = 0; i < nf; i++)
+		fuzz_free(texts[i], lens[i]);
+	return 0;
+}
