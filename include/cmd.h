@@ -35,6 +35,14 @@ struct cmd_common {
  * o->diag), or NULL after printing a one-line error naming the file (the
  * caller exits 2). */
 struct model *cmd_load(char **paths, int npaths, struct cmd_common *o);
+/* Called before each step of cmd_load_steps: phase 0 reads file number file,
+ * 1 correlates, 2 diagnoses. Returns false to stop (the load is cancelled). */
+typedef bool (*cmd_step_fn)(void *arg, int phase, int file);
+/* Returns 0 after reading, correlating and diagnosing paths into the model m
+ * made by the caller (findings in o->diag), calling step (may be NULL) before
+ * each step; -1 with err naming the file; 1 when step cancelled. */
+int cmd_load_steps(struct model *m, char **paths, int npaths, struct cmd_common *o,
+    cmd_step_fn step, void *arg, char *err, size_t errlen);
 /* Prints each file's problems (file:line: reason) and a summary on fp. */
 void cmd_report_problems(const struct model *m, FILE *fp);
 /* Frees what cmd_common holds. */

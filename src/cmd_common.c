@@ -19,6 +19,26 @@ say(const char *err)
 	fputc('\n', stderr);
 }
 
+int
+cmd_load_steps(struct model *m, char **paths, int npaths, struct cmd_common *o,
+    cmd_step_fn step, void *arg, char *err, size_t errlen)
+{
+	for (int i = 0; i < npaths; i++) {
+		if (step != NULL && !step(arg, 0, i))
+			return 1;
+		if (log_load(m, paths[i], err, errlen) < 0)
+			return -1;
+	}
+	if (step != NULL && !step(arg, 1, npaths))
+		return 1;
+	struct corr_opts co = {o->roles, o->nroles};
+	if (corr_build(m, &co, err, errlen) < 0)
+		return -1;
+	if (step != NULL && !step(arg, 2, npaths))
+		return 1;
+	return diag_run(m, o->xconfigs, o->nxconfigs, &o->diag, err, errlen) < 0 ? -1 : 0;
+}
+
 struct model *
 cmd_load(char **paths, int npaths, struct cmd_common *o)
 {
@@ -28,19 +48,7 @@ cmd_load(char **paths, int npaths, struct cmd_common *o)
 		return NULL;
 	}
 	struct model *m = model_new();
-	for (int i = 0; i < npaths; i++)
-		if (log_load(m, paths[i], err, sizeof err) < 0) {
-			say(err);
-			model_free(m);
-			return NULL;
-		}
-	struct corr_opts co = {o->roles, o->nroles};
-	if (corr_build(m, &co, err, sizeof err) < 0) {
-		say(err);
-		model_free(m);
-		return NULL;
-	}
-	if (diag_run(m, o->xconfigs, o->nxconfigs, &o->diag, err, sizeof err) < 0) {
+	if (cmd_load_steps(m, paths, npaths, o, NULL, NULL, err, sizeof err) != 0) {
 		say(err);
 		model_free(m);
 		return NULL;

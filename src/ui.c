@@ -342,33 +342,27 @@ load_progress(void *arg, uint64_t done, uint64_t total)
 	atomic_store(&l->total, total);
 }
 
-/* Returns 0 after loading, correlating and diagnosing l->paths into l->m
- * (the cmd_load steps, on a model made beforehand); -1 with l->err; 1 when
- * cancelled between steps. */
+/* Returns false when the user asked to stop; records the step for the
+ * progress screen (called from the loading thread). */
+static bool
+load_step(void *arg, int phase, int file)
+{
+	struct load *l = arg;
+	if (phase == 0) {
+		atomic_store(&l->file, file);
+		atomic_store(&l->done, 0);
+	}
+	atomic_store(&l->phase, phase);
+	return !atomic_load(&l->cancel);
+}
+
+/* Returns 0 after loading, correlating and diagnosing l->paths into l->m;
+ * -1 with l->err; 1 when cancelled between steps. */
 static int
 load_into(struct load *l)
 {
-	for (int i = 0; i < l->npaths; i++) {
-		atomic_store(&l->file, i);
-		atomic_store(&l->done, 0);
-		if (atomic_load(&l->cancel))
-			return 1;
-		if (log_load(l->m, l->paths[i], l->err, sizeof l->err) < 0)
-			return -1;
-	}
-	if (atomic_load(&l->cancel))
-		return 1;
-	atomic_store(&l->phase, 1);
-	struct corr_opts co = {l->co->roles, l->co->nroles};
-	if (corr_build(l->m, &co, l->err, sizeof l->err) < 0)
-		return -1;
-	if (atomic_load(&l->cancel))
-		return 1;
-	atomic_store(&l->phase, 2);
-	if (diag_run(l->m, l->co->xconfigs, l->co->nxconfigs, &l->co->diag, l->err,
-	    sizeof l->err) < 0)
-		return -1;
-	return 0;
+	return cmd_load_steps(l->m, l->paths, l->npaths, l->co, load_step, l, l->err,
+	    sizeof l->err);
 }
 
 /* Returns NULL after loading; the result is in the struct load. */
