@@ -241,6 +241,8 @@ static void
 group_peer(struct tls_group *g, const char *label)
 {
 	size_t n = strlen(label), len = strlen(g->peers);
+	if (n == 0)
+		return; /* strstr finds "" everywhere: the scan below would never advance */
 	for (const char *p = g->peers; (p = strstr(p, label)) != NULL; p += n)
 		if ((p == g->peers || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
 			return;
