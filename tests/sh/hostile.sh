@@ -34,12 +34,14 @@ callids() { jpy "$1" '"\n".join(i for c in j["calls"] for i in c["call_ids"])'; 
 # skipped FILE: the lines of every skipped block, space-separated.
 skipped() { jpy "$1" '" ".join(str(p["line"]) for f in j["files"] for p in f["skipped"])'; }
 
-# xlist NAME LOG...: runs list --json --all; ok when it exits 0 and prints JSON.
-# Returns non-zero (after a FAIL line) so that callers can skip dependent checks.
+# xlist NAME LOG...: runs list --json --all; ok when it exits 0 and prints JSON
+# within a minute (a hang is a failure too). Returns non-zero (after a FAIL
+# line) so that callers can skip dependent checks.
 xlist() {
 	local n=$1; shift
-	"$XW" list --json --all "$@" >"$OUT" 2>"$ERR"
+	timeout 60 "$XW" list --json --all "$@" >"$OUT" 2>"$ERR"
 	local rc=$?
+	if [ $rc -eq 124 ]; then fail "$n" "hung (killed after 60 s)"; return 1; fi
 	if [ $rc -ge 128 ]; then fail "$n" "crashed (exit $rc)"; head -5 "$ERR" >&2; return 1; fi
 	if [ $rc -ne 0 ]; then fail "$n" "exit $rc"; head -5 "$ERR" >&2; return 1; fi
 	if ! jpy "$OUT" 1 >/dev/null 2>&1; then fail "$n" "output is not JSON"; return 1; fi
@@ -185,6 +187,19 @@ entry 48.100 nulhost-1 | sed '1s/ exp-e1 / \x00\x00\x00 /' > "$f"
 xlist nul-host "$f" && has_ids nul-host-kept nulhost-1
 "$XW" show 1 "$f" >"$H/show.out" 2>"$ERR"; rc=$?
 if [ $rc -eq 0 ]; then ok nul-host-show; else fail nul-host-show "exit $rc"; fi
+
+# --- a TLS failure whose peer address is empty (fuzz_scan timeout-97634832:
+# diag_tls.c group_peer looped forever on strstr(p, "") with an empty label)
+f=$H/tls-nopeer.log
+{ entry 48.100 tls-1
+  for ip in 10.0.0.9 ""; do # a known peer first, then the empty one joins its group
+	printf '2018-01-01T12:56:49.000-05:00 exp-e1 tvcs: Event="Inbound TLS Negotiation Error" Service="SIP" Src-ip="%s" Src-port="5062" Dst-ip="10.81.54.5" Dst-port="5061" Detail="Peer'"'"'s TLS certificate identity was unacceptable" Protocol="TLS" UTCTime="2018-01-01 17:56:49,000"\n' "$ip"
+  done; } > "$f"
+xlist tls-empty-peer "$f" && has_ids tls-empty-peer-kept tls-1
+if "$XW" --help 2>&1 | grep -q diagnose; then
+	timeout 60 "$XW" diagnose "$f" >/dev/null 2>&1; rc=$?
+	if [ $rc -lt 2 ]; then ok tls-empty-peer-diagnose; else fail tls-empty-peer-diagnose "exit $rc"; fi
+fi
 
 # --- an empty file, and a file of blank lines
 : > "$H/empty.log"
