@@ -293,7 +293,7 @@ body_of(const char *text, size_t n, size_t *blen)
 /* Returns a copy of text whose Content-Length header states the real body
  * length (caller frees), or NULL when the header cannot be found. */
 static char *
-fix_content_length(const char *text, size_t n, size_t *outn)
+fix_content_length(const char *text, size_t n, size_t *outn, uint32_t *declared)
 {
 	size_t blen = 0;
 	const char *body = body_of(text, n, &blen);
@@ -313,6 +313,11 @@ fix_content_length(const char *text, size_t n, size_t *outn)
 	if (h == NULL)
 		return NULL;
 	const char *e = memmem(h, hl - (size_t)(h - text), "\r\n", 2);
+	uint32_t v = 0;
+	for (const char *d = memchr(h, ':', (size_t)(e - h)) + 1; d < e; d++)
+		if (*d >= '0' && *d <= '9' && v < 100000000)
+			v = v * 10 + (uint32_t)(*d - '0');
+	*declared = v; /* what the log said, for the repair note */
 	struct sbuf b = {0};
 	sbuf_add(&b, text, (size_t)(h - text));
 	sbuf_printf(&b, "Content-Length: %zu", blen);
@@ -339,7 +344,8 @@ osip_parse(const char *text, size_t n, osip_message_t **out)
 
 /* Returns 0 with the message parsed, repairing a lying Content-Length once. */
 static int
-parse_repair(struct sip_msg *s, const char *text, size_t n, osip_message_t **sip)
+parse_repair(struct sip_msg *s, const char *text, size_t n, osip_message_t **sip,
+    uint32_t *declared)
 {
 	if (osip_parse(text, n, sip) == 0) {
 		size_t blen = 0;
@@ -349,10 +355,11 @@ parse_repair(struct sip_msg *s, const char *text, size_t n, osip_message_t **sip
 		if (cl == NULL || body_of(text, n, &blen) == NULL || strtoul(cl, NULL, 10) == blen)
 			return 0;
 		s->cl_repaired = true; /* parsed, but the declared length lies */
+		*declared = (uint32_t)strtoul(cl, NULL, 10);
 		return 0;
 	}
 	size_t fn = 0;
-	char *fixed = fix_content_length(text, n, &fn);
+	char *fixed = fix_content_length(text, n, &fn, declared);
 	if (fixed == NULL)
 		return -1;
 	int rc = osip_parse(fixed, fn, sip);
@@ -367,7 +374,8 @@ sip_parse(struct strpool *pool, struct sip_msg *s, const char *text, size_t n, c
     size_t whylen)
 {
 	osip_message_t *sip = NULL;
-	if (n < 12 || parse_repair(s, text, n, &sip) != 0) {
+	uint32_t declared = 0;
+	if (n < 12 || parse_repair(s, text, n, &sip, &declared) != 0) {
 		char first[80];
 		size_t k = 0;
 		while (k < n && k < sizeof first - 1 && text[k] != '\r' && text[k] != '\n')
@@ -388,6 +396,8 @@ sip_parse(struct strpool *pool, struct sip_msg *s, const char *text, size_t n, c
 		s->reason_phrase = strpool_str(pool, sip->reason_phrase);
 	}
 	fill_headers(pool, s, sip);
+	if (s->cl_repaired) /* the parsed header is the repaired one */
+		s->content_length = declared;
 	osip_message_free(sip);
 	s->size = (uint32_t)n;
 	size_t blen = 0;

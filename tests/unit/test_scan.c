@@ -232,6 +232,7 @@ test_content_length_lies(void)
 		struct model *m = scan(b.s);
 		CHECK_INT(m->nmsgs, 1);
 		CHECK(m->nmsgs == 1 && m->msgs[0].cl_repaired);
+		CHECK(m->nmsgs == 1 && m->msgs[0].content_length == (uint32_t)atoi(lies[i]));
 		CHECK_INT(m->files[0].nproblems, 1);
 		model_free(m);
 		free(msg);
