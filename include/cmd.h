@@ -43,6 +43,9 @@ typedef bool (*cmd_step_fn)(void *arg, int phase, int file);
  * each step; -1 with err naming the file; 1 when step cancelled. */
 int cmd_load_steps(struct model *m, char **paths, int npaths, struct cmd_common *o,
     cmd_step_fn step, void *arg, char *err, size_t errlen);
+/* Prints "xwtrace: " and err on stderr, one line, made terminal-safe (it can
+ * name files, bundle members or Call-IDs, all untrusted). */
+void cmd_error(const char *err);
 /* Prints each file's problems (file:line: reason) and a summary on fp. */
 void cmd_report_problems(const struct model *m, FILE *fp);
 /* Frees what cmd_common holds. */

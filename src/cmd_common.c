@@ -9,10 +9,8 @@
 
 #define MAX_REPORTED 10 /* problems printed per file before a summary */
 
-/* Returns nothing; prints a one-line error made terminal-safe: it names
- * files, and names of directory entries and bundle members are untrusted. */
-static void
-say(const char *err)
+void
+cmd_error(const char *err)
 {
 	fputs("xwtrace: ", stderr);
 	text_fputs(stderr, err);
@@ -49,7 +47,7 @@ cmd_load(char **paths, int npaths, struct cmd_common *o)
 	}
 	struct model *m = model_new();
 	if (cmd_load_steps(m, paths, npaths, o, NULL, NULL, err, sizeof err) != 0) {
-		say(err);
+		cmd_error(err);
 		model_free(m);
 		return NULL;
 	}

@@ -83,7 +83,7 @@ pick_calls(struct model *m, const struct export_args *a, size_t *n)
 	for (size_t i = 0; i < a->nspecs; i++) {
 		struct call *c = model_find_call(m, a->specs[i], err, sizeof err);
 		if (c == NULL) {
-			fprintf(stderr, "xwtrace: %s\n", err);
+			cmd_error(err);
 			free(v);
 			return NULL;
 		}
@@ -106,7 +106,7 @@ emit(const struct model *m, const struct export_args *a, const struct sbuf *b)
 	char err[512];
 	if (a->out != NULL && strcmp(a->out, "-") != 0) {
 		if (export_write_file(m, a->out, b->s, b->len, err, sizeof err) < 0) {
-			fprintf(stderr, "xwtrace: %s\n", err);
+			cmd_error(err);
 			return 1;
 		}
 		return 0;

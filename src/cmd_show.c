@@ -51,7 +51,7 @@ cmd_show(int argc, char **argv)
 	char err[256];
 	struct call *call = model_find_call(m, spec, err, sizeof err);
 	if (call == NULL) {
-		fprintf(stderr, "xwtrace: %s\n", err);
+		cmd_error(err);
 		model_free(m);
 		return 2;
 	}

@@ -56,3 +56,8 @@ assert all(l["by"] == "session-id" for l in c[0]["links"]), c[0]["links"]
 assert {f["role"] for f in d["files"]} == {"expressway-c", "expressway-e"}
 PY
 "$XW" list --json --all "$EX/cpl-reject/" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert sum(c["method"]=="OPTIONS" for c in d["calls"])==2' && ok all-shows-options || fail all-shows-options
+# A CALL argument carrying escape sequences comes back in the error, made visible.
+"$XW" show "$(printf '\033]2;pwned\007')" "$REAL" >/dev/null 2>"$T/esc.err"
+if grep -q '\^\[\]2;pwned\^G' "$T/esc.err" && ! grep -qP '\x1b|\x07' "$T/esc.err"; then ok show-error-escaped; else fail show-error-escaped; fi
+"$XW" export --format text --call "$(printf '\033[31m')" "$REAL" >/dev/null 2>"$T/esc2.err"
+if [ -s "$T/esc2.err" ] && ! grep -qP '\x1b' "$T/esc2.err"; then ok export-error-escaped; else fail export-error-escaped; fi
