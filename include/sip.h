@@ -12,17 +12,32 @@
 
 #include "model.h"
 
-/* Initialises libosip2 once (parser tables, silent trace); call before parsing. */
+/* Initialises libosip2 once (parser tables, silent trace, allocator hooks);
+ * call before parsing, before any thread starts. */
 void sip_init(void);
+
+/* A parsing thread's scratch memory for libosip2 (see sip_arena.c). */
+struct sip_arena;
+/* Returns a new empty arena; the caller owns it (sip_arena_free). */
+struct sip_arena *sip_arena_new(void);
+/* Frees the arena and all its memory. */
+void sip_arena_free(struct sip_arena *a);
+/* Routes this thread's libosip2 allocations to a until sip_arena_leave. */
+void sip_arena_enter(struct sip_arena *a);
+/* Stops routing and empties a: every block taken since enter is gone. */
+void sip_arena_leave(struct sip_arena *a);
+/* Hands libosip2 the allocator hooks (done by sip_init). */
+void sip_arena_install(void);
 /* Appends to out the message framed in the n bytes at p, as CRLF text: one
  * leading space per line and the framing pipes removed. Returns true when the
  * closing pipe was found. */
 bool sip_unframe(const char *p, size_t n, struct sbuf *out);
 /* Returns 0 after filling s's SIP fields from the unframed text (n bytes);
  * on failure returns -1 with the reason in why. Strings go to pool, which
- * must outlive the message (parse threads each have their own). */
-int sip_parse(struct strpool *pool, struct sip_msg *s, const char *text, size_t n,
-    char *why, size_t whylen);
+ * must outlive the message (parse threads each have their own). libosip2
+ * works in arena when not NULL (one per thread), else on the heap. */
+int sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s,
+    const char *text, size_t n, char *why, size_t whylen);
 /* Returns the unframed text of a logged message (caller frees, length in *n),
  * or NULL when only the INFO summary was logged. */
 char *sip_raw(const struct model *m, const struct sip_msg *s, size_t *n);

@@ -69,7 +69,7 @@ const char *strpool_str(struct strpool *p, const char *s);
 /* Returns the bytes the pool holds (for memory accounting). */
 size_t strpool_bytes(const struct strpool *p);
 
-/* Returns a 64-bit FNV-1a hash of n bytes. */
+/* Returns a 64-bit hash of n bytes (not stable across versions: never store it). */
 uint64_t xhash(const void *s, size_t n);
 
 #endif

@@ -24,8 +24,8 @@
 #define MAX_EVENT_TEXT 16384   /* diagnostic entries kept up to this size */
 #define MAX_CONT_LINES 40      /* continuation lines joined to an entry */
 #define MAX_THREADS 4          /* parse threads; the machine has 2 cores */
-#define CHUNK_BLOCKS 4096      /* SIP blocks parsed together */
-#define CHUNK_BYTES (16u << 20) /* scanned text released after each chunk */
+#define CHUNK_BLOCKS 1024      /* SIP blocks parsed together */
+#define CHUNK_BYTES (4u << 20) /* text scanned per batch; released once parsed */
 
 /* A SIP block found by the scan, waiting to be parsed. */
 struct pending {
@@ -40,7 +40,8 @@ struct cursor {
 	const char *d;
 	size_t len, pos;
 	uint32_t lineno;  /* number of the line last returned */
-	size_t next_lf;   /* position of the next '\n' at or after pos, or len */
+	size_t next_lf;   /* where the last search for '\n' stopped (see find_byte) */
+	size_t next_cr;   /* the same for '\r'; SIZE_MAX: not looked for yet */
 };
 
 struct line {
@@ -50,41 +51,68 @@ struct line {
 	uint32_t no;
 };
 
-/* Returns true and the next line, false at the end of the text. Lines end
- * with LF, CRLF or a lone CR; memchr keeps this at memory speed. */
+#define LOOKAHEAD (64u << 10) /* how far a terminator search may run ahead */
+
+/* Returns the position of the first ch at or after the cursor, or a position
+ * >= limit when there is none before it. Remembers in *at how far it looked,
+ * so one memchr serves many lines: an LF log looks for '\r' once per window,
+ * and a search never runs ahead of the scan by more than a window (running to
+ * the end would bring the whole mapped file into memory at once). */
+static size_t
+find_byte(const struct cursor *c, size_t *at, int ch, size_t limit)
+{
+	while (*at == SIZE_MAX || *at < c->pos || (*at < limit && *at < c->len && c->d[*at] != ch)) {
+		size_t from = *at == SIZE_MAX || *at < c->pos ? c->pos : *at;
+		size_t to = c->len - from > LOOKAHEAD ? from + LOOKAHEAD : c->len;
+		const char *p = memchr(c->d + from, ch, to - from);
+		*at = p ? (size_t)(p - c->d) : to;
+	}
+	return *at;
+}
+
+/* Returns true and the line at the cursor without moving past it. Lines end
+ * with LF, CRLF or a lone CR. */
 static bool
-next_line(struct cursor *c, struct line *l)
+peek_line(struct cursor *c, struct line *l)
 {
 	if (c->pos >= c->len)
 		return false;
-	if (c->next_lf == SIZE_MAX || c->next_lf < c->pos) { /* passed it: look again */
-		const char *nl = memchr(c->d + c->pos, '\n', c->len - c->pos);
-		c->next_lf = nl ? (size_t)(nl - c->d) : c->len;
-	}
-	const char *s = c->d + c->pos, *e = c->d + c->len;
-	const char *p = c->d + c->next_lf;
-	const char *cr = memchr(s, '\r', (size_t)(p - s));
-	if (cr != NULL)
-		p = cr;
-	l->s = s;
-	l->n = (size_t)(p - s);
+	size_t lim = c->pos, e;
+	do {
+		lim = c->len - lim > LOOKAHEAD ? lim + LOOKAHEAD : c->len;
+		size_t lf = find_byte(c, &c->next_lf, '\n', lim);
+		size_t cr = find_byte(c, &c->next_cr, '\r', lim);
+		e = lf < cr ? lf : cr;
+	} while (e >= lim && lim < c->len);
+	if (e > c->len)
+		e = c->len;
+	size_t nx = e;
+	if (e < c->len)
+		nx += c->d[e] == '\r' && e + 1 < c->len && c->d[e + 1] == '\n' ? 2 : 1;
+	l->s = c->d + c->pos;
+	l->n = e - c->pos;
 	l->start = c->pos;
-	if (p < e && *p == '\r' && p + 1 < e && p[1] == '\n')
-		p += 2;
-	else if (p < e)
-		p++;
-	l->next = (size_t)(p - c->d);
-	l->no = ++c->lineno;
-	c->pos = l->next;
+	l->next = nx;
+	l->no = c->lineno + 1;
 	return true;
 }
 
-/* Returns true and the next line without moving the cursor. */
-static bool
-peek_line(const struct cursor *c, struct line *l)
+/* Moves the cursor past a line peek_line returned. */
+static void
+take_line(struct cursor *c, const struct line *l)
 {
-	struct cursor t = *c;
-	return next_line(&t, l);
+	c->pos = l->next;
+	c->lineno = l->no;
+}
+
+/* Returns true and the next line, false at the end of the text. */
+static bool
+next_line(struct cursor *c, struct line *l)
+{
+	if (!peek_line(c, l))
+		return false;
+	take_line(c, l);
+	return true;
 }
 
 static bool
@@ -344,6 +372,39 @@ struct info_ref {
 	bool keyed;
 };
 
+/* A batch of SIP blocks found by the scan, parsed while the scan goes on. */
+struct job {
+	struct pending *pend;
+	size_t n, cap;
+	size_t claimed;          /* blocks handed to a parser (under the crew lock) */
+	size_t done;             /* blocks parsed (under the crew lock) */
+	size_t text_from;        /* scan position when the batch began */
+	const char *data;        /* the file's text */
+};
+
+struct crew;
+
+/* A parse thread, or the scan thread when it lends a hand. */
+struct parser {
+	struct crew *crew;
+	struct strpool *pool;    /* given to the model at the end */
+	struct sip_arena *arena;
+	struct sbuf text;        /* the unframed message */
+	pthread_t tid;
+	bool started;
+};
+
+/* The parse threads of one file and the batch they share. */
+struct crew {
+	pthread_mutex_t mu;
+	pthread_cond_t posted;   /* a batch was posted, or quit was set */
+	pthread_cond_t parsed;   /* the posted batch's last block was parsed */
+	struct job *job;         /* the posted batch, or NULL */
+	bool quit;
+	struct parser par[MAX_THREADS]; /* par[0] is the scan thread's */
+	size_t npar;
+};
+
 /* The state of one file's scan. */
 struct scan {
 	struct model *m;
@@ -356,9 +417,9 @@ struct scan {
 	size_t ninfo, infocap;
 	uint64_t *seen;          /* hashes of messages logged in DEBUG blocks */
 	size_t nseen, seencap;
-	struct pending *pend;    /* SIP blocks found, parsed a chunk at a time */
-	size_t npend, pendcap;
-	struct strpool *pools[MAX_THREADS]; /* one per parse thread, given to the model */
+	struct job jobs[2];      /* one filled by the scan while the other is parsed */
+	struct job *job;         /* the one being filled */
+	struct crew crew;
 	size_t dropped;          /* bytes of the mapping already released */
 	int last_host;
 	const char *last_hostname;
@@ -500,7 +561,8 @@ find_block(struct scan *sc, const struct line *hl, size_t *off, size_t *end, uin
 		if (!peek_line(&sc->c, &l) || (mark = sipmsg_mark(&l)) == NULL ||
 		    (size_t)(mark - l.s) > 16)
 			return -1;
-		next_line(&sc->c, &ml);
+		ml = l;
+		take_line(&sc->c, &ml);
 		hl = &ml;
 		while (mark < ml.s + ml.n && *mark == ' ')
 			mark++;
@@ -516,7 +578,7 @@ find_block(struct scan *sc, const struct line *hl, size_t *off, size_t *end, uin
 		}
 		*off = l.start;
 		*first = l.no;
-		next_line(&sc->c, &l);
+		take_line(&sc->c, &l);
 	}
 	struct line nx;
 	while (peek_line(&sc->c, &nx)) {
@@ -524,7 +586,8 @@ find_block(struct scan *sc, const struct line *hl, size_t *off, size_t *end, uin
 			*end = nx.start;
 			return 0;
 		}
-		next_line(&sc->c, &l);
+		take_line(&sc->c, &nx);
+		l = nx;
 		if (is_pipe_line(&l)) {
 			*end = l.start + l.n;
 			return 1;
@@ -588,43 +651,149 @@ scan_sip_debug(struct scan *sc, const struct line *hl, const struct head *h)
 	p.s.msg_line = first ? first : hl->no;
 	p.rc = -1;
 	p.why[0] = '\0';
-	VEC_PUSH(sc->pend, sc->npend, sc->pendcap, p);
+	VEC_PUSH(sc->job->pend, sc->job->n, sc->job->cap, p);
 }
 
-/* A parse thread's share of the pending blocks. */
-struct worker {
-	struct pending *pend;
-	size_t from, to;
-	const char *data;
-	struct strpool *pool;
-	pthread_t tid;
-};
-
-/* Returns NULL after parsing the worker's blocks (a thread's body). */
-static void *
-parse_blocks(void *arg)
+/* Parses blocks [from, to) of a batch with the parser's pool and arena. */
+static void
+parse_range(struct parser *pr, struct job *j, size_t from, size_t to)
 {
-	struct worker *w = arg;
-	struct sbuf text = {0};
-	for (size_t i = w->from; i < w->to; i++) {
-		struct pending *p = &w->pend[i];
-		text.len = 0;
-		sip_unframe(w->data + p->off, p->end - p->off, &text);
-		if (p->end <= p->off || text.len == 0)
+	for (size_t i = from; i < to; i++) {
+		struct pending *p = &j->pend[i];
+		pr->text.len = 0;
+		sip_unframe(j->data + p->off, p->end - p->off, &pr->text);
+		if (p->end <= p->off || pr->text.len == 0)
 			snprintf(p->why, sizeof p->why, "empty message");
 		else
-			p->rc = sip_parse(w->pool, &p->s, text.s, text.len, p->why, sizeof p->why);
+			p->rc = sip_parse(pr->pool, pr->arena, &p->s, pr->text.s, pr->text.len,
+			    p->why, sizeof p->why);
 	}
-	sbuf_free(&text);
+}
+
+#define CLAIM 16 /* blocks taken per lock: small enough to share the tail */
+
+/* Returns the number of blocks of the posted batch claimed from *from (0 when
+ * all are claimed). Called with the lock held. */
+static size_t
+crew_claim(struct crew *cr, size_t *from)
+{
+	struct job *j = cr->job;
+	if (j == NULL || j->claimed >= j->n)
+		return 0;
+	size_t k = j->n - j->claimed < CLAIM ? j->n - j->claimed : CLAIM;
+	*from = j->claimed;
+	j->claimed += k;
+	return k;
+}
+
+/* Parses k claimed blocks, then counts them as done. Called with the lock
+ * held; returns with it held. */
+static void
+crew_parse(struct parser *pr, size_t from, size_t k)
+{
+	struct crew *cr = pr->crew;
+	struct job *j = cr->job;
+	pthread_mutex_unlock(&cr->mu);
+	parse_range(pr, j, from, from + k);
+	pthread_mutex_lock(&cr->mu);
+	j->done += k;
+	if (j->done == j->n)
+		pthread_cond_broadcast(&cr->parsed);
+}
+
+/* Returns NULL when told to quit (a parse thread's body): parses whatever
+ * batch is posted. */
+static void *
+crew_thread(void *arg)
+{
+	struct parser *pr = arg;
+	struct crew *cr = pr->crew;
+	size_t from, k;
+	pthread_mutex_lock(&cr->mu);
+	while (!cr->quit) {
+		if ((k = crew_claim(cr, &from)) > 0)
+			crew_parse(pr, from, k);
+		else
+			pthread_cond_wait(&cr->posted, &cr->mu);
+	}
+	pthread_mutex_unlock(&cr->mu);
 	return NULL;
 }
 
-/* Adds parsed blocks to the model in log order, and reports the others. */
+/* Starts the parse threads: one per core beside the scan thread. Without
+ * threads the scan thread parses every batch itself. */
 static void
-commit_blocks(struct scan *sc)
+crew_start(struct crew *cr)
 {
-	for (size_t i = 0; i < sc->npend; i++) {
-		struct pending *p = &sc->pend[i];
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (size_t)cores;
+	pthread_mutex_init(&cr->mu, NULL);
+	pthread_cond_init(&cr->posted, NULL);
+	pthread_cond_init(&cr->parsed, NULL);
+	for (size_t k = 0; k < want; k++) {
+		struct parser *pr = &cr->par[k];
+		*pr = (struct parser){.crew = cr, .pool = strpool_new(), .arena = sip_arena_new()};
+		cr->npar++;
+		if (k > 0 && pthread_create(&pr->tid, NULL, crew_thread, pr) == 0)
+			pr->started = true;
+	}
+}
+
+/* Returns the posted batch once every block of it is parsed (the scan thread
+ * parses alongside), or NULL when none was posted. */
+static struct job *
+crew_finish(struct crew *cr)
+{
+	size_t from, k;
+	pthread_mutex_lock(&cr->mu);
+	while ((k = crew_claim(cr, &from)) > 0)
+		crew_parse(&cr->par[0], from, k);
+	struct job *j = cr->job;
+	while (j != NULL && j->done < j->n)
+		pthread_cond_wait(&cr->parsed, &cr->mu);
+	cr->job = NULL;
+	pthread_mutex_unlock(&cr->mu);
+	return j;
+}
+
+/* Hands a batch to the parse threads. */
+static void
+crew_post(struct crew *cr, struct job *j)
+{
+	pthread_mutex_lock(&cr->mu);
+	j->claimed = j->done = 0;
+	cr->job = j;
+	pthread_cond_broadcast(&cr->posted);
+	pthread_mutex_unlock(&cr->mu);
+}
+
+/* Stops the parse threads and gives their string pools to the model. */
+static void
+crew_stop(struct crew *cr, struct model *m)
+{
+	pthread_mutex_lock(&cr->mu);
+	cr->quit = true;
+	pthread_cond_broadcast(&cr->posted);
+	pthread_mutex_unlock(&cr->mu);
+	for (size_t k = 0; k < cr->npar; k++) {
+		struct parser *pr = &cr->par[k];
+		if (pr->started)
+			pthread_join(pr->tid, NULL);
+		VEC_PUSH(m->xpools, m->nxpools, m->xpoolcap, pr->pool);
+		sip_arena_free(pr->arena);
+		sbuf_free(&pr->text);
+	}
+	pthread_cond_destroy(&cr->posted);
+	pthread_cond_destroy(&cr->parsed);
+	pthread_mutex_destroy(&cr->mu);
+}
+
+/* Adds a parsed batch to the model in log order, and reports the others. */
+static void
+commit_blocks(struct scan *sc, struct job *j)
+{
+	for (size_t i = 0; i < j->n; i++) {
+		struct pending *p = &j->pend[i];
 		uint32_t line = p->s.msg_line;
 		if (p->rc < 0) {
 			model_problem(sc->m, sfile(sc), line, false, "SIP message skipped: %s", p->why);
@@ -640,33 +809,7 @@ commit_blocks(struct scan *sc)
 		VEC_PUSH(sc->m->msgs, sc->m->nmsgs, sc->m->msgcap, p->s);
 		sfile(sc)->sip_messages++;
 	}
-	sc->npend = 0;
-}
-
-/* Parses the pending blocks on every core, then commits them. */
-static void
-flush_blocks(struct scan *sc)
-{
-	struct worker w[MAX_THREADS];
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nt = sc->npend < 256 ? 1 : cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS
-	    : (size_t)cores;
-	for (size_t k = 0; k < nt; k++) {
-		if (sc->pools[k] == NULL)
-			sc->pools[k] = strpool_new();
-		w[k] = (struct worker){sc->pend, sc->npend * k / nt, sc->npend * (k + 1) / nt,
-		    sc->c.d, sc->pools[k], 0};
-		if (k > 0 && pthread_create(&w[k].tid, NULL, parse_blocks, &w[k]) != 0)
-			parse_blocks(&w[k]); /* no thread: do it here */
-		else if (k > 0)
-			continue;
-		w[k].tid = 0;
-	}
-	parse_blocks(&w[0]);
-	for (size_t k = 1; k < nt; k++)
-		if (w[k].tid != 0)
-			pthread_join(w[k].tid, NULL);
-	commit_blocks(sc);
+	j->n = 0;
 }
 
 /* Releases the mapped pages of [from, upto): a large log is never resident in
@@ -684,13 +827,19 @@ release_pages(struct scan *sc, size_t from, size_t upto)
 		madvise((char *)f->map_base + a, b - a, MADV_DONTNEED);
 }
 
-/* Parses what is pending and releases the pages scanned before upto. */
+/* Ends the batch being filled at upto: commits the batch parsed meanwhile,
+ * releases its text, and posts this one to the parse threads. */
 static void
 next_chunk(struct scan *sc, size_t upto)
 {
-	flush_blocks(sc);
-	release_pages(sc, sc->dropped, upto);
-	sc->dropped = upto;
+	struct job *done = crew_finish(&sc->crew);
+	if (done != NULL)
+		commit_blocks(sc, done);
+	release_pages(sc, sc->dropped, sc->job->text_from);
+	sc->dropped = sc->job->text_from;
+	crew_post(&sc->crew, sc->job);
+	sc->job = sc->job == &sc->jobs[0] ? &sc->jobs[1] : &sc->jobs[0];
+	sc->job->text_from = upto;
 }
 
 /* Returns true and the value of "Key=" inside an INFO Detail ("A=1, B=2"). */
@@ -809,7 +958,7 @@ scan_event(struct scan *sc, const struct line *l, const struct head *h, enum ev_
 	for (int i = 0; i < MAX_CONT_LINES && peek_line(&sc->c, &nx); i++) {
 		if (log_is_header(nx.s, nx.n) || is_blank(&nx) || sipmsg_mark(&nx) != NULL)
 			break;
-		next_line(&sc->c, &nx);
+		take_line(&sc->c, &nx);
 		if (b.len + nx.n + 1 < MAX_EVENT_TEXT) {
 			sbuf_add(&b, " ", 1);
 			sbuf_add(&b, nx.s, nx.n);
@@ -879,22 +1028,53 @@ scan_finish_info(struct scan *sc)
 		    "set network.sip to DEBUG for full messages");
 }
 
+/* Returns the file's scan state, with its parse threads running. */
+static void
+scan_init(struct scan *sc, struct model *m, uint32_t fi)
+{
+	*sc = (struct scan){.m = m, .fi = fi, .last_host = -1};
+	sc->c.d = m->files[fi].data;
+	sc->c.len = m->files[fi].len;
+	sc->c.next_lf = sc->c.next_cr = SIZE_MAX;
+	sc->jobs[0].data = sc->jobs[1].data = sc->c.d;
+	sc->job = &sc->jobs[0];
+	crew_start(&sc->crew);
+}
+
+/* Names the file's host (the one most lines name) and frees the scan state. */
+static void
+scan_done(struct scan *sc)
+{
+	struct model *m = sc->m;
+	struct log_file *f = sfile(sc);
+	crew_stop(&sc->crew, m);
+	f->nlines = sc->c.lineno;
+	uint32_t best = 0;
+	for (size_t i = 0; i < sc->nhosts; i++)
+		if (sc->hostn[i] > best) {
+			best = sc->hostn[i];
+			f->host_idx = sc->hosts[i];
+			f->host = m->hosts[sc->hosts[i]].name;
+		}
+	free(sc->hosts);
+	free(sc->hostn);
+	free(sc->info);
+	free(sc->seen);
+	free(sc->jobs[0].pend);
+	free(sc->jobs[1].pend);
+}
+
 int
 log_scan_file(struct model *m, uint32_t fi)
 {
-	struct scan sc = {0};
-	sc.m = m;
-	sc.fi = fi;
-	sc.c.d = m->files[fi].data;
-	sc.c.len = m->files[fi].len;
-	sc.c.next_lf = SIZE_MAX;
-	sc.last_host = -1;
+	struct scan sc;
+	scan_init(&sc, m, fi);
 	struct line l;
 	uint64_t tick = 0;
 	while (next_line(&sc.c, &l)) {
 		if (!log_is_header(l.s, l.n))
 			continue;
-		if (sc.npend >= CHUNK_BLOCKS || l.start - sc.dropped >= CHUNK_BYTES)
+		if (sc.job->n >= CHUNK_BLOCKS || l.start - sc.job->text_from >= CHUNK_BYTES)
 			next_chunk(&sc, l.start);
 		scan_entry(&sc, &l);
 		if (m->progress != NULL && sc.c.pos - tick > (8u << 20)) {
@@ -903,24 +1083,11 @@ log_scan_file(struct model *m, uint32_t fi)
 		}
 	}
 	next_chunk(&sc, sc.c.len);
+	struct job *last = crew_finish(&sc.crew);
+	if (last != NULL)
+		commit_blocks(&sc, last);
 	scan_finish_info(&sc);
 	release_pages(&sc, 0, sc.c.len); /* INFO lines read just now came back */
-	for (size_t k = 0; k < MAX_THREADS; k++)
-		if (sc.pools[k] != NULL)
-			VEC_PUSH(m->xpools, m->nxpools, m->xpoolcap, sc.pools[k]);
-	struct log_file *f = sfile(&sc);
-	f->nlines = sc.c.lineno;
-	uint32_t best = 0;
-	for (size_t i = 0; i < sc.nhosts; i++)
-		if (sc.hostn[i] > best) {
-			best = sc.hostn[i];
-			f->host_idx = sc.hosts[i];
-			f->host = m->hosts[sc.hosts[i]].name;
-		}
-	free(sc.hosts);
-	free(sc.hostn);
-	free(sc.info);
-	free(sc.seen);
-	free(sc.pend);
+	scan_done(&sc);
 	return 0;
 }

@@ -17,6 +17,7 @@ sip_init(void)
 	static int done;
 	if (done++)
 		return;
+	sip_arena_install();
 	parser_init();
 	/* libosip2 prints parse errors on stdout unless its trace is silenced */
 	osip_trace_initialize(TRACE_LEVEL0, NULL);
@@ -28,9 +29,11 @@ frame_line(const char *p, size_t n, size_t *pos, const char **s, size_t *len)
 {
 	if (*pos >= n)
 		return false;
-	size_t i = *pos;
-	while (i < n && p[i] != '\n' && p[i] != '\r')
-		i++;
+	const char *nl = memchr(p + *pos, '\n', n - *pos);
+	size_t i = nl ? (size_t)(nl - p) : n;
+	const char *cr = memchr(p + *pos, '\r', i - *pos);
+	if (cr != NULL)
+		i = (size_t)(cr - p);
 	*s = p + *pos;
 	*len = i - *pos;
 	if (i < n && p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
@@ -370,12 +373,14 @@ parse_repair(struct sip_msg *s, const char *text, size_t n, osip_message_t **sip
 }
 
 int
-sip_parse(struct strpool *pool, struct sip_msg *s, const char *text, size_t n, char *why,
-    size_t whylen)
+sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s, const char *text,
+    size_t n, char *why, size_t whylen)
 {
 	osip_message_t *sip = NULL;
 	uint32_t declared = 0;
+	sip_arena_enter(arena);
 	if (n < 12 || parse_repair(s, text, n, &sip, &declared) != 0) {
+		sip_arena_leave(arena);
 		char first[80];
 		size_t k = 0;
 		while (k < n && k < sizeof first - 1 && text[k] != '\r' && text[k] != '\n')
@@ -399,6 +404,7 @@ sip_parse(struct strpool *pool, struct sip_msg *s, const char *text, size_t n, c
 	if (s->cl_repaired) /* the parsed header is the repaired one */
 		s->content_length = declared;
 	osip_message_free(sip);
+	sip_arena_leave(arena);
 	s->size = (uint32_t)n;
 	size_t blen = 0;
 	const char *body = body_of(text, n, &blen);

@@ -141,15 +141,33 @@ sbuf_take(struct sbuf *b)
 	return s;
 }
 
+static uint64_t
+rotl64(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+/* Word-at-a-time: the pool hashes every URI, tag and branch of every message,
+ * and a byte loop over them cost more than libosip2's own header scan. The
+ * final mix (MurmurHash3's fmix64) spreads the low bits tables index with. */
 uint64_t
 xhash(const void *s, size_t n)
 {
 	const unsigned char *p = s;
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 1099511628211ULL;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h ^= rotl64(w * 0x87c37b91114253d5ULL, 31) * 0x4cf5ad432745937fULL;
+		h = rotl64(h, 27) * 5 + 0x52dce729;
 	}
+	w = 0;
+	memcpy(&w, p, n);
+	h ^= rotl64(w * 0x87c37b91114253d5ULL, 31) * 0x4cf5ad432745937fULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -236,12 +254,10 @@ pool_rehash(struct strpool *p)
 	p->nslots = n;
 }
 
-const char *
-strpool_intern(struct strpool *p, const char *s, size_t n)
+/* Returns the pooled copy of n bytes at s, which hold no NUL. */
+static const char *
+intern(struct strpool *p, const char *s, size_t n)
 {
-	const char *nul = memchr(s, '\0', n);
-	if (nul != NULL) /* pooled strings never hold NUL: they are used as C strings */
-		n = (size_t)(nul - s);
 	if (p->nitems * 2 >= p->nslots)
 		pool_rehash(p);
 	uint32_t h = (uint32_t)xhash(s, n);
@@ -260,6 +276,15 @@ strpool_intern(struct strpool *p, const char *s, size_t n)
 }
 
 const char *
+strpool_intern(struct strpool *p, const char *s, size_t n)
+{
+	const char *nul = memchr(s, '\0', n);
+	if (nul != NULL) /* pooled strings never hold NUL: they are used as C strings */
+		n = (size_t)(nul - s);
+	return intern(p, s, n);
+}
+
+const char *
 strpool_copy(struct strpool *p, const char *s, size_t n)
 {
 	const char *nul = memchr(s, '\0', n);
@@ -274,7 +299,7 @@ strpool_copy(struct strpool *p, const char *s, size_t n)
 const char *
 strpool_str(struct strpool *p, const char *s)
 {
-	return s ? strpool_intern(p, s, strlen(s)) : NULL;
+	return s ? intern(p, s, strlen(s)) : NULL;
 }
 
 size_t

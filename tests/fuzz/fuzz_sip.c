@@ -27,7 +27,7 @@ parse_one(struct model *m, const char *text, size_t n)
 	s.twin = s.call = -1;
 	s.q850 = -1;
 	char why[256], buf[128];
-	if (sip_parse(m->pool, &s, text, n, why, sizeof why) != 0)
+	if (sip_parse(m->pool, NULL, &s, text, n, why, sizeof why) != 0)
 		return; /* sip_parse frees the arrays itself on failure */
 	sip_first_line(&s, buf, sizeof buf);
 	sip_label(&s, buf, sizeof buf);

@@ -133,7 +133,7 @@ test_sip_repair_at_end(void)
 	    "CSeq: 1 INVITE\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\n"
 	    "Content-Length: 9\r\n\r\n", &n);
 	memset(&s, 0, sizeof s);
-	CHECK_INT(sip_parse(pool, &s, t, n, why, sizeof why), 0);
+	CHECK_INT(sip_parse(pool, NULL, &s, t, n, why, sizeof why), 0);
 	CHECK(s.cl_repaired);
 	CHECK_INT(s.status, 200);
 	free(s.vias);
