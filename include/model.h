@@ -106,7 +106,7 @@ struct sip_msg {
 	enum sip_action action;
 	const char *local_ip, *remote_ip;
 	uint16_t local_port, remote_port;
-	const char *msg_hash;
+	uint64_t msg_hash;         /* hash of the Msg-Hash value logged, 0 when none */
 
 	bool is_request;
 	const char *method;        /* request method, or the CSeq method of a response */

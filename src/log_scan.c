@@ -24,8 +24,8 @@
 #define MAX_EVENT_TEXT 16384   /* diagnostic entries kept up to this size */
 #define MAX_CONT_LINES 40      /* continuation lines joined to an entry */
 #define MAX_THREADS 4          /* parse threads; the machine has 2 cores */
-#define CHUNK_BLOCKS 1024      /* SIP blocks parsed together */
-#define CHUNK_BYTES (4u << 20) /* text scanned per batch; released once parsed */
+#define CHUNK_BLOCKS 256       /* SIP blocks parsed together */
+#define CHUNK_BYTES (1u << 20) /* text scanned per batch; released once parsed */
 
 /* A SIP block found by the scan, waiting to be parsed. */
 struct pending {
@@ -206,6 +206,23 @@ log_parse_iso(const char *s, size_t n)
 	return t;
 }
 
+/* Returns the first k-byte needle (k >= 1) in the n bytes at h, or NULL.
+ * memchr on the first byte beats memmem's set-up on lines this short. */
+static const char *
+find_str(const char *h, size_t n, const char *needle, size_t k)
+{
+	const char *e = h + n;
+	if (k == 0)
+		return h;
+	while ((size_t)(e - h) >= k) {
+		const char *p = memchr(h, needle[0], (size_t)(e - h) - k + 1);
+		if (p == NULL || memcmp(p + 1, needle + 1, k - 1) == 0)
+			return p;
+		h = p + 1;
+	}
+	return NULL;
+}
+
 /* Returns the end of a quoted value starting at p: the first quote followed by
  * end of line, ':' or spaces and an upper-case Key=". Inner attributes (CPL
  * XML) are lower case, so their quotes do not end the value. */
@@ -240,7 +257,7 @@ log_kv(const char *line, size_t len, const char *key, const char **val, size_t *
 	size_t kl = strlen(key);
 	const char *e = line + len;
 	for (const char *p = line; p + kl + 2 <= e;) {
-		const char *f = memmem(p, (size_t)(e - p), key, kl);
+		const char *f = find_str(p, (size_t)(e - p), key, kl);
 		if (f == NULL || f + kl + 2 > e)
 			return false;
 		bool start_ok = f == line || f[-1] == ' ' || f[-1] == ':' || f[-1] == '\t';
@@ -256,26 +273,65 @@ log_kv(const char *line, size_t len, const char *key, const char **val, size_t *
 	return false;
 }
 
-/* Returns a pooled copy of key's value in the line, or NULL. */
-static const char *
-kv_pool(struct model *m, const struct line *l, const char *key)
+/* The fields of a network.sip line that a message record takes. */
+enum { F_ACTION, F_LOCAL_IP, F_LOCAL_PORT, F_SRC_IP, F_SRC_PORT, F_DST_IP, F_DST_PORT,
+	F_MSG_HASH, F_COUNT };
+static const char *const sip_fields[F_COUNT] = {"Action", "Local-ip", "Local-port", "Src-ip",
+	"Src-port", "Dst-ip", "Dst-port", "Msg-Hash"};
+
+/* Values of the wanted keys of a line, read in one pass (NULL when absent). */
+struct fields {
+	const char *v[F_COUNT];
+	size_t n[F_COUNT];
+};
+
+static bool
+is_key_char(char c)
 {
-	const char *v;
-	size_t n;
-	return log_kv(l->s, l->n, key, &v, &n) ? strpool_intern(m->pool, v, n) : NULL;
+	return isalnum((unsigned char)c) || c == '-' || c == '_';
 }
 
-/* Returns the numeric value of key in the line, or 0. */
-static unsigned
-kv_num(const struct line *l, const char *key)
+/* Fills f with the first value of each of sip_fields in the line. One walk
+ * from one Key=" to the next replaces a search of the whole line per key. */
+static void
+read_fields(const char *s, size_t len, struct fields *f)
 {
-	const char *v;
-	size_t n;
+	const char *e = s + len, *p = s, *q;
+	memset(f, 0, sizeof *f);
+	while ((q = memchr(p, '=', (size_t)(e - p))) != NULL && q + 1 < e) {
+		p = q + 1;
+		if (q[1] != '"')
+			continue;
+		const char *k = q;
+		while (k > s && is_key_char(k[-1]))
+			k--;
+		if (k == q || (k > s && k[-1] != ' ' && k[-1] != ':' && k[-1] != '\t'))
+			continue;
+		const char *v = q + 2, *ve = value_end(v, e);
+		for (int i = 0; i < F_COUNT; i++)
+			if (f->v[i] == NULL && strlen(sip_fields[i]) == (size_t)(q - k) &&
+			    memcmp(sip_fields[i], k, (size_t)(q - k)) == 0) {
+				f->v[i] = v;
+				f->n[i] = (size_t)(ve - v);
+			}
+		p = ve; /* an '=' inside a value starts no key */
+	}
+}
+
+/* Returns a pooled copy of field i, or NULL. */
+static const char *
+field_pool(struct model *m, const struct fields *f, int i)
+{
+	return f->v[i] ? strpool_intern(m->pool, f->v[i], f->n[i]) : NULL;
+}
+
+/* Returns the numeric value of field i, or 0. */
+static unsigned
+field_num(const struct fields *f, int i)
+{
 	unsigned r = 0;
-	if (!log_kv(l->s, l->n, key, &v, &n))
-		return 0;
-	for (size_t i = 0; i < n && i < 10 && isdigit((unsigned char)v[i]); i++)
-		r = r * 10 + (unsigned)(v[i] - '0');
+	for (size_t k = 0; f->v[i] && k < f->n[i] && k < 10 && isdigit((unsigned char)f->v[i][k]); k++)
+		r = r * 10 + (unsigned)(f->v[i][k] - '0');
 	return r;
 }
 
@@ -322,6 +378,23 @@ fast_fields(const char *rest, const char *e, struct head *h)
 	return true;
 }
 
+/* Reads Module, Level and UTCTime wherever they are in the line. */
+static void
+slow_fields(const struct line *l, struct head *h)
+{
+	const char *v;
+	size_t n;
+	h->module = log_kv(l->s, l->n, "Module", &v, &n) ? v : NULL;
+	h->modlen = h->module ? n : 0;
+	h->level = log_kv(l->s, l->n, "Level", &v, &n) ? v : NULL;
+	h->levlen = h->level ? n : 0;
+	if (log_kv(l->s, l->n, "UTCTime", &v, &n)) {
+		xw_time t = log_parse_utctime(v, n);
+		if (t != XW_TIME_NONE)
+			h->time = t;
+	}
+}
+
 /* Returns true after splitting a header line into its parts. */
 static bool
 parse_head(const struct line *l, struct head *h)
@@ -330,7 +403,7 @@ parse_head(const struct line *l, struct head *h)
 	const char *sp = memchr(s, ' ', (size_t)(e - s));
 	if (sp == NULL)
 		return false;
-	h->time = log_parse_iso(s, (size_t)(sp - s));
+	h->time = XW_TIME_NONE;
 	const char *hs = sp + 1;
 	const char *he = memchr(hs, ' ', (size_t)(e - hs));
 	if (he == NULL)
@@ -342,19 +415,10 @@ parse_head(const struct line *l, struct head *h)
 	while (rest < e && *rest == ' ')
 		rest++;
 	h->event = (size_t)(e - rest) > 7 && memcmp(rest, "Event=\"", 7) == 0;
-	if (!h->event && fast_fields(rest, e, h))
-		return true;
-	const char *v;
-	size_t n;
-	h->module = log_kv(s, l->n, "Module", &v, &n) ? v : NULL;
-	h->modlen = h->module ? n : 0;
-	h->level = log_kv(s, l->n, "Level", &v, &n) ? v : NULL;
-	h->levlen = h->level ? n : 0;
-	if (log_kv(s, l->n, "UTCTime", &v, &n)) {
-		xw_time t = log_parse_utctime(v, n);
-		if (t != XW_TIME_NONE)
-			h->time = t;
-	}
+	if (h->event || !fast_fields(rest, e, h))
+		slow_fields(l, h);
+	if (h->time == XW_TIME_NONE) /* no UTCTime: the prefix's local time with offset */
+		h->time = log_parse_iso(s, (size_t)(sp - s));
 	return true;
 }
 
@@ -366,8 +430,9 @@ head_is(const char *s, size_t n, const char *want)
 
 /* An INFO summary line, remembered until the file's DEBUG blocks are known. */
 struct info_ref {
-	struct line l;
-	struct head h;
+	size_t start;            /* the line, read again if no DEBUG block had it */
+	uint32_t n, no;
+	xw_time time;            /* its time, after the garbled-date fix-up */
 	uint64_t key;            /* hash of its Msg-Hash, when it has one */
 	bool keyed;
 };
@@ -421,8 +486,10 @@ struct scan {
 	struct job *job;         /* the one being filled */
 	struct crew crew;
 	size_t dropped;          /* bytes of the mapping already released */
-	int last_host;
+	int last_host;           /* the host of the previous line, a cache */
+	size_t last_slot;        /* its index in hosts */
 	const char *last_hostname;
+	size_t last_hostlen;
 	xw_time last_time;       /* of the last entry whose time could be read */
 };
 
@@ -436,11 +503,9 @@ sfile(struct scan *sc)
 static int
 scan_host(struct scan *sc, const struct head *h)
 {
-	if (sc->last_hostname != NULL && strlen(sc->last_hostname) == h->hostlen &&
+	if (sc->last_hostname != NULL && sc->last_hostlen == h->hostlen &&
 	    memcmp(sc->last_hostname, h->host, h->hostlen) == 0) {
-		for (size_t i = 0; i < sc->nhosts; i++)
-			if (sc->hosts[i] == sc->last_host)
-				sc->hostn[i]++;
+		sc->hostn[sc->last_slot]++;
 		return sc->last_host;
 	}
 	const char *name = strpool_intern(sc->m->pool, h->host, h->hostlen);
@@ -456,7 +521,9 @@ scan_host(struct scan *sc, const struct head *h)
 	}
 	sc->hostn[i]++;
 	sc->last_host = hi;
+	sc->last_slot = i;
 	sc->last_hostname = name;
+	sc->last_hostlen = strlen(name);
 	return hi;
 }
 
@@ -473,6 +540,14 @@ host_addr(struct model *m, int hi, const char *ip)
 	VEC_PUSH(h->addrs, h->naddrs, h->addrcap, ip);
 }
 
+/* Returns the de-duplication key of a Msg-Hash value (never 0: 0 is none). */
+static uint64_t
+hash_key(const char *v, size_t n)
+{
+	uint64_t k = xhash(v, n);
+	return k ? k : 1;
+}
+
 /* Fills the log fields (addresses, action, time, host) from a network.sip line. */
 static void
 fill_log_fields(struct scan *sc, const struct line *l, const struct head *h, struct sip_msg *s)
@@ -486,22 +561,23 @@ fill_log_fields(struct scan *sc, const struct line *l, const struct head *h, str
 	s->twin = -1;
 	s->call = -1;
 	s->q850 = -1;
-	const char *act;
-	size_t actn;
-	bool has_act = log_kv(l->s, l->n, "Action", &act, &actn);
-	const char *src = kv_pool(m, l, "Src-ip"), *dst = kv_pool(m, l, "Dst-ip");
-	bool sent = has_act ? actn == 4 && memcmp(act, "Sent", 4) == 0 : (dst != NULL && src == NULL);
+	struct fields f;
+	read_fields(l->s, l->n, &f);
+	const char *src = field_pool(m, &f, F_SRC_IP), *dst = field_pool(m, &f, F_DST_IP);
+	bool sent = f.v[F_ACTION] ? f.n[F_ACTION] == 4 && memcmp(f.v[F_ACTION], "Sent", 4) == 0
+	    : (dst != NULL && src == NULL);
 	s->action = sent ? ACT_SENT : ACT_RECEIVED;
-	s->local_ip = kv_pool(m, l, "Local-ip");
-	s->local_port = (uint16_t)kv_num(l, "Local-port");
+	s->local_ip = field_pool(m, &f, F_LOCAL_IP);
+	s->local_port = (uint16_t)field_num(&f, F_LOCAL_PORT);
 	s->remote_ip = sent ? dst : src;
-	s->remote_port = (uint16_t)kv_num(l, sent ? "Dst-port" : "Src-port");
+	s->remote_port = (uint16_t)field_num(&f, sent ? F_DST_PORT : F_SRC_PORT);
 	if (s->local_ip == NULL && src != NULL && dst != NULL) {
 		/* old releases log both ends and no Local-ip */
 		s->local_ip = sent ? src : dst;
-		s->local_port = (uint16_t)kv_num(l, sent ? "Src-port" : "Dst-port");
+		s->local_port = (uint16_t)field_num(&f, sent ? F_SRC_PORT : F_DST_PORT);
 	}
-	s->msg_hash = kv_pool(m, l, "Msg-Hash");
+	if (f.v[F_MSG_HASH] != NULL)
+		s->msg_hash = hash_key(f.v[F_MSG_HASH], f.n[F_MSG_HASH]);
 	host_addr(m, (int)s->host, s->local_ip);
 }
 
@@ -509,8 +585,8 @@ fill_log_fields(struct scan *sc, const struct line *l, const struct head *h, str
 static uint64_t
 msg_key(const struct sip_msg *s)
 {
-	if (s->msg_hash != NULL)
-		return xhash(s->msg_hash, strlen(s->msg_hash));
+	if (s->msg_hash != 0)
+		return s->msg_hash;
 	char buf[512];
 	int n = snprintf(buf, sizeof buf, "%d|%s|%u|%s|%d", (int)s->action,
 	    s->call_id ? s->call_id : "", s->cseq, s->method ? s->method : "", s->status);
@@ -523,7 +599,7 @@ msg_key(const struct sip_msg *s)
 static const char *
 sipmsg_mark(const struct line *l)
 {
-	const char *p = memmem(l->s, l->n, "SIPMSG:", 7);
+	const char *p = find_str(l->s, l->n, "SIPMSG:", 7);
 	return p ? p + 7 : NULL;
 }
 
@@ -876,14 +952,14 @@ detail_pool(struct model *m, const char *d, size_t n, const char *key)
 static void
 note_sip_info(struct scan *sc, const struct line *l, const struct head *h)
 {
-	struct info_ref r = {*l, *h, 0, false};
-	const char *p = memmem(l->s, l->n, "Msg-Hash=", 9);
+	struct info_ref r = {l->start, (uint32_t)l->n, l->no, h->time, 0, false};
+	const char *p = find_str(l->s, l->n, "Msg-Hash=", 9);
 	if (p != NULL) {
 		p += 9;
 		size_t k = 0;
 		while (p + k < l->s + l->n && p[k] != ',' && p[k] != '"' && p[k] != ' ')
 			k++;
-		r.key = xhash(p, k);
+		r.key = hash_key(p, k);
 		r.keyed = k > 0;
 	}
 	scan_host(sc, h);
@@ -899,8 +975,8 @@ read_sip_info(struct scan *sc, const struct line *l, const struct head *h, struc
 	size_t n;
 	if (!log_kv(l->s, l->n, "Detail", &d, &n))
 		return false;
-	bool req = memmem(d, n < 40 ? n : 40, "Request", 7) != NULL;
-	bool resp = memmem(d, n < 40 ? n : 40, "Response", 8) != NULL;
+	bool req = find_str(d, n < 40 ? n : 40, "Request", 7) != NULL;
+	bool resp = find_str(d, n < 40 ? n : 40, "Response", 8) != NULL;
 	if (!req && !resp)
 		return false;
 	struct model *m = sc->m;
@@ -918,8 +994,10 @@ read_sip_info(struct scan *sc, const struct line *l, const struct head *h, struc
 	s.to_uri = detail_pool(m, d, n, "To");
 	s.from_tag = detail_pool(m, d, n, "From-Tag");
 	s.to_tag = detail_pool(m, d, n, "To-Tag");
-	if (s.msg_hash == NULL)
-		s.msg_hash = detail_pool(m, d, n, "Msg-Hash");
+	const char *mh;
+	size_t mhn;
+	if (s.msg_hash == 0 && detail_field(d, n, "Msg-Hash", &mh, &mhn) && mhn > 0)
+		s.msg_hash = hash_key(mh, mhn);
 	s.session_local = detail_pool(m, d, n, "Local-SessionID");
 	s.session_remote = detail_pool(m, d, n, "Remote-SessionID");
 	*out = s;
@@ -1014,9 +1092,15 @@ scan_finish_info(struct scan *sc)
 	struct log_file *f = sfile(sc);
 	for (size_t i = 0; i < sc->ninfo; i++) {
 		struct info_ref *r = &sc->info[i];
+		if (r->keyed && seen_has(sc, r->key, false))
+			continue;
+		struct line l = {sc->c.d + r->start, r->n, r->start, r->start + r->n, r->no};
+		struct head h;
 		struct sip_msg s;
-		if ((r->keyed && seen_has(sc, r->key, false)) || !read_sip_info(sc, &r->l, &r->h, &s) ||
-		    seen_has(sc, msg_key(&s), false))
+		if (!parse_head(&l, &h))
+			continue;
+		h.time = r->time;
+		if (!read_sip_info(sc, &l, &h, &s) || seen_has(sc, msg_key(&s), false))
 			continue;
 		VEC_PUSH(sc->m->msgs, sc->m->nmsgs, sc->m->msgcap, s);
 		f->info_only++;

@@ -114,8 +114,12 @@ params_str(struct strpool *pool, osip_list_t *l)
 	struct sbuf b = {0};
 	for (int i = 0; i < osip_list_size(l); i++) {
 		osip_generic_param_t *p = osip_list_get(l, i);
-		sbuf_printf(&b, ";%s%s%s", p->gname ? p->gname : "", p->gvalue ? "=" : "",
-		    p->gvalue ? p->gvalue : "");
+		sbuf_add(&b, ";", 1);
+		sbuf_puts(&b, p->gname ? p->gname : "");
+		if (p->gvalue != NULL) {
+			sbuf_add(&b, "=", 1);
+			sbuf_puts(&b, p->gvalue);
+		}
 	}
 	const char *r = b.len ? strpool_intern(pool, b.s, b.len) : NULL;
 	sbuf_free(&b);
@@ -132,14 +136,21 @@ url_str(struct strpool *pool, osip_uri_t *u)
 	return take(pool, s);
 }
 
-/* Returns the value of the first header called name (pooled), or NULL. */
+/* Returns the value of the first header called name (owned by sip), or NULL. */
 static const char *
-header(struct strpool *pool, osip_message_t *sip, const char *name)
+header_raw(osip_message_t *sip, const char *name)
 {
 	osip_header_t *h = NULL;
 	if (osip_message_header_get_byname(sip, name, 0, &h) < 0 || h == NULL)
 		return NULL;
-	return strpool_str(pool, h->hvalue ? h->hvalue : "");
+	return h->hvalue ? h->hvalue : "";
+}
+
+/* Returns the value of the first header called name (pooled), or NULL. */
+static const char *
+header(struct strpool *pool, osip_message_t *sip, const char *name)
+{
+	return strpool_str(pool, header_raw(sip, name));
 }
 
 static void
@@ -268,7 +279,7 @@ fill_headers(struct strpool *pool, struct sip_msg *s, osip_message_t *sip)
 	fill_contact(pool, s, sip);
 	s->routes = route_list(pool, &sip->routes, &s->nroutes);
 	s->rroutes = route_list(pool, &sip->record_routes, &s->nrroutes);
-	fill_session(pool, s, header(pool, sip, "session-id"));
+	fill_session(pool, s, header_raw(sip, "session-id"));
 	s->reason = header(pool, sip, "reason");
 	s->q850 = q850_cause(s->reason);
 	s->user_agent = header(pool, sip, "user-agent");
@@ -347,15 +358,14 @@ osip_parse(const char *text, size_t n, osip_message_t **out)
 
 /* Returns 0 with the message parsed, repairing a lying Content-Length once. */
 static int
-parse_repair(struct sip_msg *s, const char *text, size_t n, osip_message_t **sip,
-    uint32_t *declared)
+parse_repair(struct sip_msg *s, const char *text, size_t n, const char *body, size_t blen,
+    osip_message_t **sip, uint32_t *declared)
 {
 	if (osip_parse(text, n, sip) == 0) {
-		size_t blen = 0;
 		const char *cl = NULL;
 		if ((*sip)->content_length != NULL)
 			cl = (*sip)->content_length->value;
-		if (cl == NULL || body_of(text, n, &blen) == NULL || strtoul(cl, NULL, 10) == blen)
+		if (cl == NULL || body == NULL || strtoul(cl, NULL, 10) == blen)
 			return 0;
 		s->cl_repaired = true; /* parsed, but the declared length lies */
 		*declared = (uint32_t)strtoul(cl, NULL, 10);
@@ -378,8 +388,10 @@ sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s, cons
 {
 	osip_message_t *sip = NULL;
 	uint32_t declared = 0;
+	size_t blen = 0;
+	const char *body = body_of(text, n, &blen);
 	sip_arena_enter(arena);
-	if (n < 12 || parse_repair(s, text, n, &sip, &declared) != 0) {
+	if (n < 12 || parse_repair(s, text, n, body, blen, &sip, &declared) != 0) {
 		sip_arena_leave(arena);
 		char first[80];
 		size_t k = 0;
@@ -406,8 +418,6 @@ sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s, cons
 	osip_message_free(sip);
 	sip_arena_leave(arena);
 	s->size = (uint32_t)n;
-	size_t blen = 0;
-	const char *body = body_of(text, n, &blen);
 	if (body != NULL && blen > 0 && s->content_type != NULL &&
 	    strcasestr(s->content_type, "sdp") != NULL)
 		sdp_summarise(pool, s, body, blen);
