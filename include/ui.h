@@ -49,14 +49,14 @@ enum ui_attr {
 /* Line-drawing glyphs: UTF-8 box drawing or plain ASCII. */
 struct ui_glyphs {
 	const char *vline, *hline, *corner_top, *corner_low, *sort_up, *sort_down, *more,
-	    *up_arrow, *sep;
+	    *up_arrow, *sep, *dash;
 };
 
 struct ui;
 
 /* A screen: its functions, shared by every instance. */
 struct ui_screen_ops {
-	const char *name;     /* "list", "flow", "message", "compare", "help" */
+	const char *name;     /* "list", "flow", "message", "compare", "help", "problems" */
 	/* Paints the screen (curses; only called with a terminal). */
 	void (*draw)(struct ui *u, void *st);
 	/* Returns true when the screen used the event (state only, no curses). */
@@ -275,5 +275,10 @@ void ui_compare_call(struct ui *u, size_t ci, int ai);
 void ui_compare_pair(struct ui *u, size_t ci, uint32_t a, uint32_t b);
 /* ui_help.c: pushes the help screen. */
 void ui_help_open(struct ui *u);
+/* ui_problems.c: pushes the list of skipped and repaired blocks (file, line, reason). */
+void ui_problems_open(struct ui *u);
+/* ui_problems.c: returns the blocks skipped in all files; *repaired (may be
+ * NULL) gets the blocks kept after a repair. */
+size_t ui_problem_counts(const struct model *m, size_t *repaired);
 
 #endif

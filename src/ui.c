@@ -209,6 +209,10 @@ global_key(struct ui *u, const struct ui_ev *ev)
 		if (strcmp(ui_top(u), "help") != 0)
 			ui_help_open(u);
 		return true;
+	case 'i':
+		if (strcmp(ui_top(u), "problems") != 0)
+			ui_problems_open(u);
+		return true;
 	case 'e':
 		if (ui_context(u, &ci, &ai))
 			ui_export_start(u, ci);

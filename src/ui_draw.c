@@ -15,9 +15,9 @@
 
 static const struct ui_glyphs glyphs_utf8 = {
 	"\xe2\x94\x82", "\xe2\x94\x80", "\xe2\x94\x90", "\xe2\x94\x98", "\xe2\x96\xb2",
-	"\xe2\x96\xbc", "\xe2\x80\xa6", "\xe2\x86\x91", "\xc2\xb7",
+	"\xe2\x96\xbc", "\xe2\x80\xa6", "\xe2\x86\x91", "\xc2\xb7", "\xe2\x80\x94",
 };
-static const struct ui_glyphs glyphs_ascii = {"|", "-", "+", "+", "^", "v", "~", "^", "-"};
+static const struct ui_glyphs glyphs_ascii = {"|", "-", "+", "+", "^", "v", "~", "^", "-", "-"};
 
 /* How each meaning looks: a colour (or -1) with attributes, and the
  * attributes alone for monochrome, where they must carry the meaning. */

@@ -312,16 +312,16 @@ draw_header(const struct ui *u, const struct list_st *st, const int *x, const in
 	}
 }
 
-/* Draws the status line: files, hosts and roles, messages, skipped blocks. */
+/* Draws the status line: files, hosts and roles, messages; on the right the
+ * skipped and repaired blocks with the key that lists them, drawn last so a
+ * long host list cannot push it off the screen. */
 static void
 draw_status(const struct ui *u, const struct list_st *st, int y)
 {
 	const struct model *m = u->m;
 	struct sbuf b = {0};
-	size_t skipped = 0;
-	for (size_t i = 0; i < m->nfiles; i++)
-		for (size_t k = 0; k < m->files[i].nproblems; k++)
-			skipped += !m->files[i].problems[k].recovered;
+	char right[128] = "";
+	size_t repaired, skipped = ui_problem_counts(m, &repaired);
 	sbuf_printf(&b, " %zu file%s %s ", m->nfiles, m->nfiles == 1 ? "" : "s", u->g->sep);
 	for (size_t h = 0; h < m->nhosts; h++) {
 		enum host_role r = m->hosts[h].role;
@@ -329,11 +329,18 @@ draw_status(const struct ui *u, const struct list_st *st, int y)
 		sbuf_printf(&b, " (%s) ", r == ROLE_EXPRESSWAY_C ? "C" : r == ROLE_EXPRESSWAY_E ? "E"
 		    : "?");
 	}
-	sbuf_printf(&b, "%s %zu messages %s %zu skipped", u->g->sep, m->nmsgs, u->g->sep, skipped);
+	sbuf_printf(&b, "%s %zu messages", u->g->sep, m->nmsgs);
 	if (st->hidden_options)
 		sbuf_printf(&b, " %s %zu OPTIONS hidden", u->g->sep, st->hidden_options);
+	if (skipped + repaired > 0)
+		snprintf(right, sizeof right, " %zu skipped, %zu repaired %s press i ", skipped,
+		    repaired, u->g->dash);
+	else
+		sbuf_printf(&b, " %s 0 skipped", u->g->sep);
+	int rw = ui_width(u, right, strlen(right));
 	ui_fill(u, y, 0, u->cols, u->attr[UA_STATUS]);
-	ui_text(u, y, 0, u->cols, 0, b.s, b.len, u->attr[UA_STATUS]);
+	ui_text(u, y, 0, u->cols - rw, 0, b.s, b.len, u->attr[UA_STATUS]);
+	ui_text(u, y, u->cols - rw, rw, 0, right, strlen(right), u->attr[UA_STATUS] | A_BOLD);
 	sbuf_free(&b);
 }
 

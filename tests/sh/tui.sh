@@ -3,7 +3,8 @@
 # Runs: colour UTF-8 at 120x40 (list, filter, mouse, ladder, findings,
 # message, compare, resize), ASCII at 80x24 (Q.850 decoding, help),
 # monochrome (NO_COLOR and --no-color: no colour escapes, attributes kept),
-# and a hostile log (escape sequences shown as ^[, never sent).
+# a hostile log (escape sequences shown as ^[, never sent), and the input
+# problems screen (skipped and repaired blocks by file and line).
 . "$TOP/tests/lib.sh"
 if ! command -v tmux >/dev/null 2>&1; then
 	ok "tui-skipped-no-tmux"
@@ -200,3 +201,68 @@ screen -e > "$T/evil-screen"
 grep -qF "$E[2J" "$T/evil-screen" && fail hostile-no-raw-escape || ok hostile-no-raw-escape
 keys Q
 wait_for hostile-quit '^EXITED 0'
+
+# --- 5: input problems: skipped and repaired blocks with file and line, a
+# hostile first line in a reason and a hostile file name, scrolling, Enter
+invite() {
+	printf 'INVITE sip:bob@example.com SIP/2.0\nVia: SIP/2.0/TLS 10.0.0.9:5061;branch=z9hG4bK%s\nCall-ID: %s\nCSeq: 1 INVITE\nFrom: <sip:alice@example.com>;tag=a1\nTo: <sip:bob@example.com>\nMax-Forwards: 70\n%s' \
+	    "$1" "$1" "$2"
+}
+{
+	hdr 48.100 Received Src; invite good-1 $'Content-Length: 0\n\n' | frame
+	hdr 48.110 Received Src; printf '%s[2Jwiped%s]0;pwned\aINVITE\n' "$E" "$E" | frame
+	for i in $(seq 10 49); do hdr 48.$((i + 100)) Received Src; printf 'junk block %s\n' "$i" | frame; done
+	hdr 48.900 Received Src
+	invite lied-1 $'Content-Type: text/plain\nContent-Length: 900\n\nhello there\n' | frame
+} > "$T/probs.log"
+EVIL="evil$E[2Jname.log"
+{ hdr 49.100 Received Src; printf 'not sip either\n' | frame; } > "$T/$EVIL"
+# a bundle cut short inside a member with a hostile name: the reason itself
+# holds the name's raw escape bytes
+mkdir -p "$T/cut"
+cutlog() { for i in $(seq 10 "$1"); do hdr 50.$((i + 100)) Received Src; invite "cut-$i" $'Content-Length: 0\n\n' | frame; done; }
+cutlog 40 > "$T/cut/b$E[2Jcut.log"
+tar -cf "$T/full.tar" -C "$T/cut" "b$E[2Jcut.log"
+# cut where the 10th entry ends (the member's data starts after its 512-byte header)
+head -c $((512 + $(cutlog 19 | wc -c))) "$T/full.tar" > "$T/cut.tar"
+L_BAD=$(grep -an 'wiped' "$T/probs.log" | cut -d: -f1)
+L_PG=$(grep -an '|junk block 34$' "$T/probs.log" | cut -d: -f1) # row 26: one page below row 1
+L_REP=$(grep -an '|INVITE sip:bob@example.com' "$T/probs.log" | tail -1 | cut -d: -f1)
+start 100 30 "LC_ALL=$UTF8" probs.log "$EVIL" cut.tar
+wait_for problems-list ' Calls .* calls'
+wait_for problems-status-hint '43 skipped, 1 repaired — press i *$'
+keys i
+wait_for problems-opens 'Input problems +43 skipped, 1 repaired in 3 files'
+wait_for problems-skipped-row "^ probs\.log +$L_BAD +skipped +SIP message skipped: libosip2 could not parse"
+screen | grep -qF '"^[[2Jwiped^[' && ok problems-hostile-reason-visible \
+    || fail problems-hostile-reason-visible
+screen -e > "$T/probs-screen"
+grep -qF "$E[2J" "$T/probs-screen" && fail problems-no-raw-escape || ok problems-no-raw-escape
+[ "$(tm display -p -t xw '#{pane_title}')" != pwned ] && ok problems-title-untouched \
+    || fail problems-title-untouched
+wait_for problems-status-location "^ probs\.log:$L_BAD +nothing was read"
+lacks_now problems-repaired-below-the-page ' repaired +Content-Length'
+keys NPage
+wait_for problems-pgdn "^ probs\.log:$L_PG "
+keys -l $'\eOF' # End as an xterm sends it (tmux's own End is not in xterm's terminfo)
+wait_for problems-end-repaired-row "^ probs\.log +$L_REP +repaired +Content-Length 900 did not match"
+wait_for problems-end-hostile-name '^ evil\^\[\[2Jname\.log +3 +skipped +SIP message skipped'
+wait_for problems-end-cut-reason '^ cut\.tar:b\^\[\[2Jcut\.log +[0-9]+ +skipped +cut\.tar:b\^\[\[2Jcut\.log is cut short'
+lacks_now problems-end-scrolled "^ probs\.log +$L_BAD "
+screen -e | grep -qF "$E[2J" && fail problems-name-no-raw-escape || ok problems-name-no-raw-escape
+keys Up Up Enter
+wait_for problems-enter-message 'Call [0-9]+ +message 1/1 +INVITE'
+wait_for problems-message-location "^probs\.log:$L_REP "
+screen | grep -qE '^ Content-Length: 900' && ok problems-message-text || fail problems-message-text
+keys q
+wait_for problems-back-from-message 'Input problems'
+keys -l $'\eOH' # Home
+wait_for problems-home "^ probs\.log +$L_BAD +skipped"
+keys Enter
+wait_for problems-skipped-note "line $L_BAD was skipped"
+keys Escape
+wait_for problems-closes ' Calls .* calls'
+keys ?
+wait_for problems-help 'i +input problems: every SIP block skipped or repaired'
+keys Q
+wait_for problems-quit '^EXITED 0'

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "logbuild.h"
 #include "t.h"
 #include "ui.h"
 
@@ -267,6 +268,128 @@ test_mouse_and_marks(void)
 	fix_close(&f);
 }
 
+/* Returns the 1-based line of the first occurrence of needle in text. */
+static uint32_t
+line_of(const char *text, const char *needle)
+{
+	const char *at = strstr(text, needle);
+	uint32_t line = 1;
+	for (const char *p = text; at != NULL && p < at; p++)
+		line += *p == '\n';
+	return at ? line : 0;
+}
+
+/* Writes a log with a good INVITE, a garbage block (skipped) and a MESSAGE
+ * whose Content-Length lies (repaired); returns its path (caller frees) and
+ * the lines the two problems must be reported at. */
+static char *
+problems_log(uint32_t *skipped_line, uint32_t *repaired_line)
+{
+	static const char *inv = "INVITE sip:b@example.com SIP/2.0\nVia: SIP/2.0/TLS 10.0.0.2:5061;"
+	    "branch=z9hG4bK1\nCall-ID: good-1\nCSeq: 1 INVITE\nFrom: <sip:a@example.com>;tag=1\n"
+	    "To: <sip:b@example.com>\nContent-Length: 0\n\n";
+	static const char *lie = "MESSAGE sip:b@example.com SIP/2.0\nVia: SIP/2.0/TLS 10.0.0.2:5061;"
+	    "branch=z9hG4bK2\nCall-ID: lied-1\nCSeq: 1 MESSAGE\nFrom: <sip:a@example.com>;tag=2\n"
+	    "To: <sip:b@example.com>\nContent-Type: text/plain\nContent-Length: 900\n\nhello\n";
+	struct sbuf b = {0};
+	lb_msg(&b, "e", "2017-09-19 18:00:00,000", 0, "10.0.0.1", 5061, "10.0.0.2", 5061, inv);
+	lb_head(&b, "e", "2017-09-19 18:00:01,000", "network.sip", "DEBUG", "Action=\"Received\"");
+	sbuf_puts(&b, " SIPMSG:\n |\x1b[2Jgarbage that is no SIP\n |\n\n");
+	lb_msg(&b, "e", "2017-09-19 18:00:02,000", 0, "10.0.0.1", 5061, "10.0.0.2", 5061, lie);
+	*skipped_line = line_of(b.s, "garbage that");
+	*repaired_line = line_of(b.s, "MESSAGE sip:");
+	char *path = xasprintf("%s/ui-problems-%d.log", getenv("XW_TMP") ? getenv("XW_TMP")
+	    : "/tmp", (int)getpid());
+	FILE *fp = fopen(path, "w");
+	if (fp != NULL) {
+		fwrite(b.s, 1, b.len, fp);
+		fclose(fp);
+	}
+	sbuf_free(&b);
+	return path;
+}
+
+/* Checks that the message view is on top, showing the record read from line. */
+static void
+check_message_at(const struct fix *f, uint32_t line)
+{
+	size_t ci;
+	int ai;
+	CHECK_STR(ui_top(f->u), "message");
+	if (!ui_context(f->u, &ci, &ai) || ai < 0) {
+		CHECK(!"the message view has a call and an arrow");
+		return;
+	}
+	const struct sip_msg *s = &f->m->msgs[f->m->calls[ci].arrows[ai].msg];
+	CHECK_INT(s->msg_line, line);
+	CHECK(s->cl_repaired);
+}
+
+/* i lists the skipped and the repaired block by line; Enter opens the repaired one. */
+static void
+test_input_problems(void)
+{
+	uint32_t skipped, repaired;
+	char *path = problems_log(&skipped, &repaired);
+	struct fix f;
+	if (!fix_open(&f, path, NULL, 24, 80)) {
+		CHECK(!"problems log loads");
+		free(path);
+		return;
+	}
+	size_t nrep, nskip = ui_problem_counts(f.m, &nrep);
+	CHECK_INT(nskip, 1);
+	CHECK_INT(nrep, 1);
+	type(f.u, "i");
+	CHECK_STR(ui_top(f.u), "problems");
+	/* rows go by line: the skipped block first, it has no message to open */
+	type(f.u, "\n");
+	CHECK_STR(ui_top(f.u), "problems");
+	char want[64];
+	snprintf(want, sizeof want, "line %u was skipped", skipped);
+	CHECK(strstr(f.u->note, want) != NULL);
+	/* End reaches the repaired block, whose message Enter opens */
+	press(f.u, KEY_END);
+	press(f.u, '\n');
+	check_message_at(&f, repaired);
+	type(f.u, "q");
+	CHECK_STR(ui_top(f.u), "problems");
+	/* Home goes back to the skipped one; moves past either end stay put */
+	press(f.u, KEY_HOME);
+	type(f.u, "kk\n");
+	CHECK_STR(ui_top(f.u), "problems");
+	CHECK(strstr(f.u->note, want) != NULL);
+	type(f.u, "jjj\n");
+	check_message_at(&f, repaired);
+	type(f.u, "qi");
+	CHECK_STR(ui_top(f.u), "list");
+	type(f.u, "i");
+	press(f.u, UI_ESC);
+	CHECK_STR(ui_top(f.u), "list");
+	CHECK(!f.u->quit);
+	fix_close(&f);
+	unlink(path);
+	free(path);
+}
+
+/* Without problems the screen still opens (from the ladder too) and closes. */
+static void
+test_input_problems_none(void)
+{
+	struct fix f;
+	if (!fix_open(&f, EX "expressway-e.log", EX "expressway-c.log", 24, 80))
+		return;
+	CHECK_INT(ui_problem_counts(f.m, NULL), 0);
+	type(f.u, "\ni"); /* reachable from any screen, here the ladder */
+	CHECK_STR(ui_top(f.u), "problems");
+	type(f.u, "jG\n");
+	CHECK_STR(ui_top(f.u), "problems");
+	type(f.u, "q");
+	CHECK_STR(ui_top(f.u), "flow");
+	fix_close(&f);
+}
+
 T_LIST(T(test_scroll_move), T(test_list_filter_to_flow), T(test_bad_filter_keeps_rows),
     T(test_options_and_findings_toggles), T(test_help_and_quit_anywhere),
-    T(test_export_prompt), T(test_mouse_and_marks))
+    T(test_export_prompt), T(test_mouse_and_marks), T(test_input_problems),
+    T(test_input_problems_none))
