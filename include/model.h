@@ -45,9 +45,9 @@ struct log_file {
 	int host_idx;       /* index in m->hosts, -1 when no line named a host */
 	const char *data;   /* the text, mapped read-only (or decompressed copy) */
 	size_t len;
-	void *map_base;     /* private: what to munmap/free */
+	void *map_base;     /* private: what to munmap (log_unmap); NULL for a heap copy */
 	size_t map_len;
-	bool map_is_heap;
+	bool map_is_heap;   /* private: data is a heap copy, freed with the model */
 	uint32_t nlines;
 	uint32_t sip_messages;   /* messages taken from this file */
 	uint32_t info_only;      /* messages built from INFO summaries alone */

@@ -34,7 +34,10 @@ cmd_load_steps(struct model *m, char **paths, int npaths, struct cmd_common *o,
 		return -1;
 	if (step != NULL && !step(arg, 2, npaths))
 		return 1;
-	return diag_run(m, o->xconfigs, o->nxconfigs, &o->diag, err, errlen) < 0 ? -1 : 0;
+	if (diag_run(m, o->xconfigs, o->nxconfigs, &o->diag, err, errlen) < 0)
+		return -1;
+	log_note_shrunk(m); /* a file cut while correlation or diagnosis read it */
+	return 0;
 }
 
 struct model *

@@ -3,7 +3,8 @@
  * Plain files are mapped read-only, never copied. Compressed data and bundle
  * members are decompressed into an unlinked temporary file that is then
  * mapped, so memory stays bounded and nothing is written under a name taken
- * from an archive.
+ * from an archive. Every mapping is guarded against the file shrinking under
+ * it (log_guard.c): the text then reads as NUL bytes past the cut.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -23,6 +24,14 @@
 
 #define MAX_DEPTH 8          /* directories and nested bundles (a .tar.gz counts twice) */
 #define SNIFF 65536          /* bytes looked at to classify a file */
+
+/* What a file's text is held in: a guarded read-only mapping, or a heap copy
+ * when every guard slot is taken (thousands of files at once). */
+struct text_map {
+	void *base;      /* NULL for an empty file */
+	size_t len;
+	bool heap;
+};
 
 static int load_path(struct model *m, const char *path, int depth, bool explicit,
     char *err, size_t errlen);
@@ -60,29 +69,52 @@ is_compressed(const unsigned char *d, size_t n)
 	return n >= 262 && memcmp(d + 257, "ustar", 5) == 0; /* plain tar */
 }
 
-/* Returns a new file entry for text that is already mapped or allocated. */
+/* Returns a new file entry for len bytes of text at data, held by tm (NULL
+ * when the caller keeps the text). */
 static struct log_file *
 add_file(struct model *m, const char *path, const char *data, size_t len,
-    void *base, size_t maplen)
+    const struct text_map *tm)
 {
 	struct log_file f = {0};
 	f.path = strpool_str(m->pool, path);
 	f.data = data;
 	f.len = len;
-	f.map_base = base;
-	f.map_len = maplen;
+	/* a heap copy has no map_base: the scanner drops the pages of a mapping
+	 * (MADV_DONTNEED), which would zero a heap copy */
+	f.map_base = tm != NULL && !tm->heap ? tm->base : NULL;
+	f.map_len = tm != NULL ? tm->len : 0;
+	f.map_is_heap = tm != NULL && tm->heap && tm->base != NULL;
 	f.host_idx = -1;
 	VEC_PUSH(m->files, m->nfiles, m->filecap, f);
 	return &m->files[m->nfiles - 1];
 }
 
-/* Returns 0 after classifying mapped text: log, xConfiguration or ignored. */
-static int
-take_text(struct model *m, const char *path, const char *d, size_t n, void *base,
-    size_t maplen, bool explicit)
+/* Returns nothing; gives back what tm holds. */
+static void
+release(struct text_map *tm)
 {
+	if (tm->heap)
+		free(tm->base);
+	else if (tm->base != NULL)
+		log_unmap(tm->base, tm->len);
+	tm->base = NULL;
+}
+
+void
+log_unmap(void *base, size_t len)
+{
+	log_guard_drop(base); /* first: the address may be reused once unmapped */
+	munmap(base, len);
+}
+
+/* Returns 0 after classifying the text of tm: log, xConfiguration or ignored. */
+static int
+take_text(struct model *m, const char *path, struct text_map *tm, bool explicit)
+{
+	const char *d = tm->base != NULL ? tm->base : "";
+	size_t n = tm->len;
 	if (log_looks_log(d, n)) {
-		add_file(m, path, d, n, base, maplen);
+		add_file(m, path, d, n, tm);
 		return log_scan_file(m, (uint32_t)(m->nfiles - 1));
 	}
 	if (log_looks_xconfig(d, n)) {
@@ -92,24 +124,93 @@ take_text(struct model *m, const char *path, const char *d, size_t n, void *base
 		m->xconfig_texts[m->nxconfigs - 1] = xstrndup(d, n);
 	} else if (explicit) {
 		/* named by the user: keep it so the report says it held no entries */
-		add_file(m, path, d, n, base, maplen);
+		add_file(m, path, d, n, tm);
 		model_problem(m, &m->files[m->nfiles - 1], 1, false,
 		    "no Expressway log entries found");
 		return 0;
 	}
-	if (base != NULL)
-		munmap(base, maplen);
+	release(tm);
 	return 0;
 }
 
-/* Returns the mapping of fd's first n bytes, or NULL (n == 0 gives a static ""). */
-static void *
-map_fd(int fd, size_t n)
+/* Returns 0 with up to n bytes of fd (from its start) copied into tm; -1 on a
+ * read error. A file that ends early simply gives less text. */
+static int
+read_fd(int fd, size_t n, struct text_map *tm)
 {
+	char *p = xmalloc(n);
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, p + got, n - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(p);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	*tm = (struct text_map){got > 0 ? p : NULL, got, true};
+	if (got == 0)
+		free(p);
+	return 0;
+}
+
+/* Returns 0 with fd's first n bytes in tm (nothing when n == 0), or -1. */
+static int
+map_fd(int fd, size_t n, struct text_map *tm)
+{
+	*tm = (struct text_map){NULL, 0, false};
 	if (n == 0)
-		return NULL;
+		return 0;
 	void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return -1;
+	/* guarded before the first byte is read */
+	if (log_guard_add(p, n)) {
+		*tm = (struct text_map){p, n, false};
+		return 0;
+	}
+	munmap(p, n);
+	return read_fd(fd, n, tm);
+}
+
+/* Returns the 1-based line that holds byte off of f's text. */
+static uint32_t
+line_at(const struct log_file *f, size_t off)
+{
+	const char *d = f->data, *e = f->data + (off < f->len ? off : f->len);
+	uint32_t lf = 0, cr = 0;
+	for (const char *p = d; p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+		lf++;
+	if (lf == 0) /* old Mac line ends */
+		for (const char *p = d; p < e && (p = memchr(p, '\r', (size_t)(e - p))) != NULL; p++)
+			cr++;
+	return 1 + (lf > 0 ? lf : cr);
+}
+
+/* Returns true after adding the shrink problem to f, when its mapping was
+ * found cut and this was not yet reported. */
+static bool
+note_cut(struct model *m, struct log_file *f)
+{
+	size_t off;
+	if (f->map_base == NULL || !log_guard_take_cut(f->map_base, &off))
+		return false;
+	model_problem(m, f, line_at(f, off), false,
+	    "the file shrank while it was being read; bytes past the cut were read as empty");
+	return true;
+}
+
+size_t
+log_note_shrunk(struct model *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->nfiles; i++)
+		n += note_cut(m, &m->files[i]);
+	return n;
 }
 
 /* Returns an unlinked temporary file descriptor, or -1. */
@@ -312,6 +413,18 @@ load_gzip(struct model *m, const char *name, const void *d, size_t n, int depth,
 	return rc;
 }
 
+/* Returns nothing; reports f (just scanned from fd, still open) once when its
+ * file shrank. A cut inside a page reads as zeros without a fault, so the
+ * size is looked at too. */
+static void
+check_shrunk(struct model *m, struct log_file *f, int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) == 0 && (size_t)st.st_size < f->len)
+		log_guard_lower_cut(f->map_base, (size_t)st.st_size);
+	note_cut(m, f);
+}
+
 /* Returns 0 after loading the open file fd (any kind); does not close fd. */
 static int
 load_fd(struct model *m, const char *name, int fd, int depth, bool explicit,
@@ -322,22 +435,27 @@ load_fd(struct model *m, const char *name, int fd, int depth, bool explicit,
 		snprintf(err, errlen, "%s: %s", name, strerror(errno));
 		return -1;
 	}
-	size_t n = (size_t)st.st_size;
-	void *base = map_fd(fd, n);
-	if (n > 0 && base == NULL) {
+	struct text_map tm;
+	if (map_fd(fd, (size_t)st.st_size, &tm) < 0) {
 		snprintf(err, errlen, "%s: cannot map: %s", name, strerror(errno));
 		return -1;
 	}
-	if (base != NULL && is_compressed(base, n)) {
-		bool gz = n >= 2 && ((unsigned char *)base)[0] == 0x1f && ((unsigned char *)base)[1] == 0x8b;
-		int rc = gz && depth <= MAX_DEPTH ? load_gzip(m, name, base, n, depth, explicit, err, errlen)
-		    : load_archive(m, name, base, n, depth, err, errlen);
-		munmap(base, n);
+	const unsigned char *u = tm.base;
+	size_t n = tm.len;
+	if (u != NULL && is_compressed(u, n)) {
+		bool gz = n >= 2 && u[0] == 0x1f && u[1] == 0x8b;
+		int rc = gz && depth <= MAX_DEPTH ? load_gzip(m, name, u, n, depth, explicit, err, errlen)
+		    : load_archive(m, name, u, n, depth, err, errlen);
+		release(&tm);
 		return rc;
 	}
-	if (base != NULL)
-		madvise(base, n, MADV_SEQUENTIAL);
-	return take_text(m, name, base ? base : "", n, base, n, explicit);
+	if (u != NULL && !tm.heap)
+		madvise(tm.base, n, MADV_SEQUENTIAL);
+	size_t before = m->nfiles;
+	int rc = take_text(m, name, &tm, explicit);
+	if (m->nfiles > before && u != NULL && m->files[m->nfiles - 1].map_base == u)
+		check_shrunk(m, &m->files[m->nfiles - 1], fd);
+	return rc;
 }
 
 /* Returns 0 after loading every entry of a directory, in name order. */
@@ -396,7 +514,7 @@ load_path(struct model *m, const char *path, int depth, bool explicit, char *err
 int
 log_load_memory(struct model *m, const char *name, const char *data, size_t n)
 {
-	add_file(m, name, data, n, NULL, 0);
+	add_file(m, name, data, n, NULL);
 	return log_scan_file(m, (uint32_t)(m->nfiles - 1));
 }
 

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 
+#include "log.h"
 #include "model.h"
 #include "sip.h"
 
@@ -41,8 +41,10 @@ model_free(struct model *m)
 		return;
 	for (size_t i = 0; i < m->nfiles; i++) {
 		struct log_file *f = &m->files[i];
-		if (f->map_base != NULL)
-			munmap(f->map_base, f->map_len);
+		if (f->map_is_heap)
+			free((void *)f->data);
+		else if (f->map_base != NULL)
+			log_unmap(f->map_base, f->map_len);
 		free(f->problems);
 	}
 	for (size_t i = 0; i < m->nmsgs; i++) {

@@ -3,8 +3,9 @@
 # Runs: colour UTF-8 at 120x40 (list, filter, mouse, ladder, findings,
 # message, compare, resize), ASCII at 80x24 (Q.850 decoding, help),
 # monochrome (NO_COLOR and --no-color: no colour escapes, attributes kept),
-# a hostile log (escape sequences shown as ^[, never sent), and the input
-# problems screen (skipped and repaired blocks by file and line).
+# a hostile log (escape sequences shown as ^[, never sent), the input
+# problems screen (skipped and repaired blocks by file and line), and a log
+# truncated while it is browsed.
 . "$TOP/tests/lib.sh"
 if ! command -v tmux >/dev/null 2>&1; then
 	ok "tui-skipped-no-tmux"
@@ -266,3 +267,19 @@ keys ?
 wait_for problems-help 'i +input problems: every SIP block skipped or repaired'
 keys Q
 wait_for problems-quit '^EXITED 0'
+
+# --- 6: a log truncated while it is browsed (rotated in place): the pages of
+# the mapped text past the cut raised SIGBUS when a message was opened (exit
+# 135); now they read as NUL bytes and the browser stays up
+cp "$TOP/examples/q850-cause/expressway-e.log" "$T/shrink.log"
+start 100 30 "LC_ALL=$UTF8" "$T/shrink.log"
+wait_for shrink-list ' Calls .* calls'
+: > "$T/shrink.log"
+keys Enter
+wait_for shrink-ladder '^ Call 1 +INVITE'
+keys Enter
+wait_for shrink-message-as-nul '^ Call 1 +message 1/[0-9]+ +INVITE' && \
+    { screen | grep -qF '^@^@^@' && ok shrink-text-empty || fail shrink-text-empty; }
+lacks_now shrink-alive 'EXITED [0-9]'
+keys Q
+wait_for shrink-quit '^EXITED 0'
