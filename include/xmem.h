@@ -64,6 +64,9 @@ const char *strpool_intern(struct strpool *p, const char *s, size_t n);
 /* Returns a copy of n bytes at s kept by the pool, without looking for an
  * equal string first (for strings known to be unique). */
 const char *strpool_copy(struct strpool *p, const char *s, size_t n);
+/* Returns n zeroed bytes aligned for any scalar, owned by the pool (small
+ * per-message arrays: no malloc header each, and freed with the pool). */
+void *strpool_alloc(struct strpool *p, size_t n);
 /* Returns the pooled copy of NUL-terminated s, or NULL when s is NULL. */
 const char *strpool_str(struct strpool *p, const char *s);
 /* Returns the bytes the pool holds (for memory accounting). */

@@ -24,8 +24,8 @@
 #define MAX_EVENT_TEXT 16384   /* diagnostic entries kept up to this size */
 #define MAX_CONT_LINES 40      /* continuation lines joined to an entry */
 #define MAX_THREADS 4          /* parse threads; the machine has 2 cores */
-#define CHUNK_BLOCKS 256       /* SIP blocks parsed together */
-#define CHUNK_BYTES (1u << 20) /* text scanned per batch; released once parsed */
+#define CHUNK_BLOCKS 128       /* SIP blocks parsed together */
+#define CHUNK_BYTES (512u << 10) /* text scanned per batch; released once parsed */
 
 /* A SIP block found by the scan, waiting to be parsed. */
 struct pending {
@@ -345,6 +345,8 @@ struct head {
 	size_t levlen;
 	bool event;            /* "<process>: Event=..." */
 	xw_time time;          /* UTCTime when present, else the prefix time in UTC */
+	const char *body;      /* the entry's own fields, after time, host, module */
+	size_t skip;           /* bytes before body */
 };
 
 /* Returns the value of "Key=\"" when p starts with it (sets *end), or NULL. */
@@ -375,6 +377,12 @@ fast_fields(const char *rest, const char *e, struct head *h)
 	h->modlen = (size_t)(me - mo);
 	h->level = lv;
 	h->levlen = (size_t)(le - lv);
+	const char *p = le + 1;
+	if (p < e && *p == ':')
+		p++;
+	while (p < e && *p == ' ')
+		p++;
+	h->body = p;
 	return true;
 }
 
@@ -415,10 +423,12 @@ parse_head(const struct line *l, struct head *h)
 	while (rest < e && *rest == ' ')
 		rest++;
 	h->event = (size_t)(e - rest) > 7 && memcmp(rest, "Event=\"", 7) == 0;
+	h->body = rest;
 	if (h->event || !fast_fields(rest, e, h))
 		slow_fields(l, h);
 	if (h->time == XW_TIME_NONE) /* no UTCTime: the prefix's local time with offset */
 		h->time = log_parse_iso(s, (size_t)(sp - s));
+	h->skip = (size_t)(h->body - s);
 	return true;
 }
 
@@ -797,9 +807,10 @@ crew_thread(void *arg)
 }
 
 /* Starts the parse threads: one per core beside the scan thread. Without
- * threads the scan thread parses every batch itself. */
+ * threads the scan thread parses every batch itself. Parser k fills the
+ * model's k-th extra pool, so the files of a load share their strings. */
 static void
-crew_start(struct crew *cr)
+crew_start(struct crew *cr, struct model *m)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t want = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (size_t)cores;
@@ -808,7 +819,10 @@ crew_start(struct crew *cr)
 	pthread_cond_init(&cr->parsed, NULL);
 	for (size_t k = 0; k < want; k++) {
 		struct parser *pr = &cr->par[k];
-		*pr = (struct parser){.crew = cr, .pool = strpool_new(), .arena = sip_arena_new()};
+		*pr = (struct parser){.crew = cr, .arena = sip_arena_new()};
+		if (k >= m->nxpools)
+			VEC_PUSH(m->xpools, m->nxpools, m->xpoolcap, strpool_new());
+		pr->pool = m->xpools[k];
 		cr->npar++;
 		if (k > 0 && pthread_create(&pr->tid, NULL, crew_thread, pr) == 0)
 			pr->started = true;
@@ -843,9 +857,9 @@ crew_post(struct crew *cr, struct job *j)
 	pthread_mutex_unlock(&cr->mu);
 }
 
-/* Stops the parse threads and gives their string pools to the model. */
+/* Stops the parse threads. */
 static void
-crew_stop(struct crew *cr, struct model *m)
+crew_stop(struct crew *cr)
 {
 	pthread_mutex_lock(&cr->mu);
 	cr->quit = true;
@@ -855,7 +869,6 @@ crew_stop(struct crew *cr, struct model *m)
 		struct parser *pr = &cr->par[k];
 		if (pr->started)
 			pthread_join(pr->tid, NULL);
-		VEC_PUSH(m->xpools, m->nxpools, m->xpoolcap, pr->pool);
 		sip_arena_free(pr->arena);
 		sbuf_free(&pr->text);
 	}
@@ -1031,7 +1044,9 @@ scan_event(struct scan *sc, const struct line *l, const struct head *h, enum ev_
 {
 	struct model *m = sc->m;
 	struct sbuf b = {0};
-	sbuf_add(&b, l->s, l->n < MAX_EVENT_TEXT ? l->n : MAX_EVENT_TEXT);
+	/* time, host and module are in the event's fields: the text keeps the rest */
+	size_t n0 = l->n - h->skip;
+	sbuf_add(&b, l->s + h->skip, n0 < MAX_EVENT_TEXT ? n0 : MAX_EVENT_TEXT);
 	struct line nx;
 	for (int i = 0; i < MAX_CONT_LINES && peek_line(&sc->c, &nx); i++) {
 		if (log_is_header(nx.s, nx.n) || is_blank(&nx) || sipmsg_mark(&nx) != NULL)
@@ -1122,7 +1137,7 @@ scan_init(struct scan *sc, struct model *m, uint32_t fi)
 	sc->c.next_lf = sc->c.next_cr = SIZE_MAX;
 	sc->jobs[0].data = sc->jobs[1].data = sc->c.d;
 	sc->job = &sc->jobs[0];
-	crew_start(&sc->crew);
+	crew_start(&sc->crew, m);
 }
 
 /* Names the file's host (the one most lines name) and frees the scan state. */
@@ -1131,7 +1146,7 @@ scan_done(struct scan *sc)
 {
 	struct model *m = sc->m;
 	struct log_file *f = sfile(sc);
-	crew_stop(&sc->crew, m);
+	crew_stop(&sc->crew);
 	f->nlines = sc->c.lineno;
 	uint32_t best = 0;
 	for (size_t i = 0; i < sc->nhosts; i++)

@@ -47,12 +47,6 @@ model_free(struct model *m)
 			log_unmap(f->map_base, f->map_len);
 		free(f->problems);
 	}
-	for (size_t i = 0; i < m->nmsgs; i++) {
-		free(m->msgs[i].vias);
-		free(m->msgs[i].routes);
-		free(m->msgs[i].rroutes);
-		free(m->msgs[i].media);
-	}
 	for (size_t i = 0; i < m->nhosts; i++)
 		free(m->hosts[i].addrs);
 	for (size_t i = 0; i < m->nmachines; i++)

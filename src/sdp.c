@@ -149,8 +149,9 @@ sdp_summarise(struct strpool *pool, struct sip_msg *s, const char *body, size_t 
 	struct sect x;
 	char sessdir[10] = "";
 	bool in = false;
+	struct sdp_media found[MAX_MEDIA] = {{0}};
 	s->has_sdp = true;
-	s->media = xcalloc(MAX_MEDIA, sizeof *s->media);
+	s->media = found;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		while (j < n && body[j] != '\r' && body[j] != '\n')
@@ -174,7 +175,8 @@ sdp_summarise(struct strpool *pool, struct sip_msg *s, const char *body, size_t 
 	if (in)
 		sect_store(pool, s, &x, sessdir);
 	/* most bodies have two or three m= lines: keep only what they use */
-	s->media = xrealloc(s->media, (s->nmedia ? s->nmedia : 1) * sizeof *s->media);
+	s->media = strpool_alloc(pool, s->nmedia * sizeof *s->media);
+	memcpy(s->media, found, s->nmedia * sizeof *s->media);
 }
 
 const char *

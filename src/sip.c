@@ -161,7 +161,7 @@ fill_vias(struct strpool *pool, struct sip_msg *s, osip_message_t *sip)
 		return;
 	if (n > 64)
 		n = 64; /* a hostile message may repeat Via thousands of times */
-	s->vias = xcalloc((size_t)n, sizeof *s->vias);
+	s->vias = strpool_alloc(pool, (size_t)n * sizeof *s->vias);
 	for (int i = 0; i < n; i++) {
 		osip_via_t *v = osip_list_get(&sip->vias, i);
 		struct sip_via *o = &s->vias[i];
@@ -187,7 +187,7 @@ route_list(struct strpool *pool, osip_list_t *l, uint16_t *count)
 		return NULL;
 	if (n > 64)
 		n = 64;
-	const char **r = xcalloc((size_t)n, sizeof *r);
+	const char **r = strpool_alloc(pool, (size_t)n * sizeof *r);
 	for (int i = 0; i < n; i++) {
 		char *s = NULL;
 		osip_route_t *rt = osip_list_get(l, i);
@@ -423,10 +423,6 @@ sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s, cons
 		sdp_summarise(pool, s, body, blen);
 	if (s->call_id == NULL || s->method == NULL) {
 		snprintf(why, whylen, "no %s header", s->call_id == NULL ? "Call-ID" : "CSeq");
-		free(s->vias);
-		free(s->routes);
-		free(s->rroutes);
-		free(s->media);
 		return -1;
 	}
 	return 0;

@@ -296,6 +296,17 @@ strpool_copy(struct strpool *p, const char *s, size_t n)
 	return c;
 }
 
+void *
+strpool_alloc(struct strpool *p, size_t n)
+{
+	size_t pad = (8 - p->used % 8) % 8;
+	if (p->used + pad + n <= POOL_CHUNK)
+		p->used += pad; /* the next chunk starts aligned (malloc) */
+	char *r = pool_alloc(p, n ? n : 1);
+	memset(r, 0, n);
+	return r;
+}
+
 const char *
 strpool_str(struct strpool *p, const char *s)
 {
