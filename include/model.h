@@ -144,6 +144,7 @@ struct sip_msg {
 	bool has_sdp;
 	bool summary_only;         /* built from the INFO line; the body was not logged */
 	bool cl_repaired;          /* parsed after fixing a wrong Content-Length */
+	bool blank_added;          /* parsed after putting back the blank line before the body */
 	bool twin_primary;         /* of a twin pair, the one a ladder draws */
 	bool retrans;              /* same message seen earlier on the same hop */
 };

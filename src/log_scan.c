@@ -890,6 +890,9 @@ commit_blocks(struct scan *sc, struct job *j)
 		}
 		if (!p->closed)
 			model_problem(sc->m, sfile(sc), line, true, "no closing '|' after the message");
+		if (p->s.blank_added)
+			model_problem(sc->m, sfile(sc), line, true,
+			    "no blank line between the headers and the body; parsed with one");
 		if (p->s.cl_repaired)
 			model_problem(sc->m, sfile(sc), line, true,
 			    "Content-Length %u did not match the body; parsed with the real length",

@@ -304,6 +304,26 @@ body_of(const char *text, size_t n, size_t *blen)
 	return b;
 }
 
+/* Returns a copy of text with the blank line put back between the headers
+ * and an SDP body that follows them directly (caller frees; length in
+ * *outn), or NULL when the text has a blank line or no such body. A copy
+ * edited by hand or by a tool that drops empty lines loses it. */
+static char *
+add_blank_line(const char *text, size_t n, size_t *outn)
+{
+	size_t blen;
+	const char *v = memmem(text, n, "\r\nv=0\r\n", 7);
+	if (v == NULL || body_of(text, n, &blen) != NULL)
+		return NULL;
+	size_t at = (size_t)(v - text) + 2;
+	struct sbuf b = {0};
+	sbuf_add(&b, text, at);
+	sbuf_add(&b, "\r\n", 2);
+	sbuf_add(&b, text + at, n - at);
+	*outn = b.len;
+	return sbuf_take(&b);
+}
+
 /* Returns a copy of text whose Content-Length header states the real body
  * length (caller frees), or NULL when the header cannot be found. */
 static char *
@@ -382,14 +402,13 @@ parse_repair(struct sip_msg *s, const char *text, size_t n, const char *body, si
 	return rc;
 }
 
-int
-sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s, const char *text,
-    size_t n, char *why, size_t whylen)
+/* Returns 0 after sip_parse's work on the text as repaired so far. */
+static int
+parse_text(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s, const char *text,
+    size_t n, const char *body, size_t blen, char *why, size_t whylen)
 {
 	osip_message_t *sip = NULL;
 	uint32_t declared = 0;
-	size_t blen = 0;
-	const char *body = body_of(text, n, &blen);
 	sip_arena_enter(arena);
 	if (n < 12 || parse_repair(s, text, n, body, blen, &sip, &declared) != 0) {
 		sip_arena_leave(arena);
@@ -426,4 +445,21 @@ sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s, cons
 		return -1;
 	}
 	return 0;
+}
+
+int
+sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s, const char *text,
+    size_t n, char *why, size_t whylen)
+{
+	size_t blen = 0, fixed_n = 0;
+	char *fixed = add_blank_line(text, n, &fixed_n);
+	if (fixed != NULL) {
+		text = fixed;
+		n = fixed_n;
+		s->blank_added = true;
+	}
+	const char *body = body_of(text, n, &blen);
+	int rc = parse_text(pool, arena, s, text, n, body, blen, why, whylen);
+	free(fixed);
+	return rc;
 }

@@ -176,8 +176,13 @@ f=$H/noblank.log
   entry 48.300 good-2; } > "$f"
 if xlist body-without-blank-line "$f"; then
 	has_ids body-without-blank-line-kept good-1 good-2
+	# the blank line is put back: the message is read with its SDP, and noted
 	callids "$OUT" | grep -qx noblank && ok body-without-blank-line-read ||
-		skips body-without-blank-line-skipped "$f" 48.200
+		fail body-without-blank-line-read "the message was not kept"
+	l=$(( $(grep -an 'T12:56:48.200-05:00' "$f" | cut -d: -f1) + 2 ))
+	contains body-without-blank-line-noted "$ERR" ":$l: note: no blank line between the headers and the body"
+	"$XW" show --json noblank "$f" 2>/dev/null | grep -q '"codecs":"PCMU"' &&
+		ok body-without-blank-line-sdp || fail body-without-blank-line-sdp
 fi
 
 # --- a header whose host is NUL bytes: a ladder column with an empty name
