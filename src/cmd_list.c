@@ -37,24 +37,34 @@ hosts_cell(const struct model *m, const struct call *c, char *buf, size_t size)
 	}
 }
 
-/* Appends s cut or padded to exactly w columns, terminal-safe. */
+/* Appends s cut or padded to exactly w columns, terminal-safe. Columns are
+ * characters, as text_width counts them, so that a cut never splits a UTF-8
+ * sequence (which would put an invalid byte on the terminal) and non-ASCII
+ * text does not shift the columns after it. */
 static void
 cell(struct sbuf *b, const char *s, size_t w)
 {
 	struct sbuf t = {0};
+	size_t chars = 0, cut = 0;
 	text_safe(&t, s ? s : "-", s ? strlen(s) : 1);
-	size_t n = t.len;
-	if (n > w) {
-		sbuf_add(b, t.s, w - 1);
+	for (size_t i = 0; i < t.len; chars++) {
+		if (chars == w - 1)
+			cut = i;
+		size_t l = text_utf8_len((const unsigned char *)t.s + i, t.len - i);
+		i += l ? l : 1;
+	}
+	if (chars > w) {
+		sbuf_add(b, t.s, cut);
 		sbuf_add(b, "~", 1);
 	} else {
-		sbuf_add(b, t.s, n);
-		for (; n < w; n++)
+		sbuf_add(b, t.s, t.len);
+		for (; chars < w; chars++)
 			sbuf_add(b, " ", 1);
 	}
 	sbuf_free(&t);
 }
 
+/* Returns nothing; writes the table of calls (OPTIONS-only ones with all). */
 static void
 list_text(const struct model *m, bool all, FILE *fp)
 {
@@ -95,6 +105,7 @@ list_text(const struct model *m, bool all, FILE *fp)
 	sbuf_free(&b);
 }
 
+/* Returns nothing; writes the files and calls as one JSON object and a newline. */
 static void
 list_json(const struct model *m, bool all, FILE *fp)
 {
@@ -114,6 +125,13 @@ list_json(const struct model *m, bool all, FILE *fp)
 	sbuf_puts(&b, "]}\n");
 	fwrite(b.s, 1, b.len, fp);
 	sbuf_free(&b);
+}
+
+/* Returns nothing; writes the list as `xwtrace list` prints it. */
+void
+cmd_list_write(FILE *fp, const struct model *m, bool all, bool json)
+{
+	(json ? list_json : list_text)(m, all, fp);
 }
 
 int
@@ -139,10 +157,7 @@ cmd_list(int argc, char **argv)
 		cmd_common_free(&co);
 		return 2;
 	}
-	if (json)
-		list_json(m, all, stdout);
-	else
-		list_text(m, all, stdout);
+	cmd_list_write(stdout, m, all, json);
 	model_free(m);
 	cmd_common_free(&co);
 	return 0;

@@ -22,8 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		if (s.media[i].media == NULL || s.media[i].codecs == NULL || s.media[i].dir == NULL)
 			abort();
 	sip_audio_codecs(&s);
-	free(s.media);
-	model_free(m);
+	model_free(m); /* s.media is in the pool */
 	fuzz_free(body, n);
 	return 0;
 }

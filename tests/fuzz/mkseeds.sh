@@ -7,13 +7,16 @@
 #   xconf: every dump under tests/data/xconfig and examples/
 #   srule: each search rule of those dumps as type, behavior, pattern, alias, replace
 #   text:  short log lines (display names, User-Agents, headers)
+#   export: the scan seeds, the regression logs, shorter C+E pairs, and copies of those pairs with
+#          markup ("<xw-evil", "-->", "@enduml", "end", ...) in display names,
+#          codec names, Reason, Server and host names
 # Writes OUTDIR/<harness>/; safe to run again (it starts from scratch).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?usage: mkseeds.sh OUTDIR}
 real=${XW_REAL_LOGS:-/work/shared/real-logs}
 rm -rf "$out"
-mkdir -p "$out"/{scan,sip,sdp,xconf,srule,text,bundle}
+mkdir -p "$out"/{scan,sip,sdp,xconf,srule,text,bundle,export}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -106,8 +109,22 @@ for f in $(ls "$out"/scan/* | head -6); do
 	tar -czf "$b.tar.gz" -C "$(dirname "$f")" "$(basename "$f")"
 	bzip2 -c "$f" > "$b.bz2" 2>/dev/null || rm -f "$b.bz2"
 done
+# export: what scan starts from, the regression inputs, pairs that fit its
+# max_len, and hostile pairs
+cp "$out"/scan/* "$top"/tests/data/regress/* "$out/export/"
+evil='<xw-evil a="1"> ]]> --> @enduml end;#1 %%'
+for d in "$top"/examples/*/; do
+	[ -f "$d/expressway-c.log" ] && [ -f "$d/expressway-e.log" ] || continue
+	p=$out/export/pair-$(basename "$d")
+	{ head -c 15000 "$d/expressway-e.log"; printf '\n--8<--\n'; head -c 15000 "$d/expressway-c.log"; } > "$p"
+	sed -e "s|^\( From: \)\"\([^\"]*\)\"|\1\"\2 <xw-evil> ]]> --> @enduml end;#1 %%\"|" \
+	    -e "s| \([A-Za-z0-9-]*\)/\(8000\)| <xw-evil>\1/\2|" \
+	    -e "s|^\( Reason: .*\)$|\1;text=\"<xw-evil>\"|" -e "s|^ Server: | Server: $evil |" \
+	    -e "s|^ User-Agent: | User-Agent: $evil |" "$p" > "$p-evil"
+	sed -e 's|^\([0-9][0-9-]*T[^ ]*\) \([^ ]*\) tvcs:|\1 \2<xw-evil>-->end tvcs:|' "$p" > "$p-evilhost"
+done
 # the committed seeds come on top
-for h in scan sip sdp xconf srule text bundle; do
+for h in scan sip sdp xconf srule text bundle export; do
 	[ -d "$top/tests/fuzz/seeds/$h" ] && cp "$top/tests/fuzz/seeds/$h"/* "$out/$h/" 2>/dev/null || true
 	echo "$h: $(ls "$out/$h" | wc -l) seeds"
 done

@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-names=${*:-scan sip sdp text xconf srule bundle}
+names=${*:-scan sip sdp text xconf srule bundle export}
 jobs=${FUZZ_JOBS:-1}
 cc=${FUZZ_CC:-$(command -v clang-14 || command -v clang)}
 bf=build-fuzz
@@ -24,15 +24,19 @@ cflags="-O1 -g $san -fsanitize=fuzzer-no-link"
 maxlen() {
 	case $1 in
 	scan|xconf|bundle) echo 65536 ;;
+	export) echo 32768 ;; # every output of every call per run: keep runs quick
 	sip) echo 16384 ;;
 	sdp) echo 8192 ;;
 	*) echo 4096 ;;
 	esac
 }
-# the dictionary per harness (scan gets log and SIP tokens together)
+# the dictionary per harness (scan gets log and SIP tokens together, export
+# those and the markup that must never get through)
 dict() {
 	case $1 in
 	scan) cat tests/fuzz/log.dict tests/fuzz/sip.dict > $bf/scan.dict; echo $bf/scan.dict ;;
+	export) cat tests/fuzz/log.dict tests/fuzz/sip.dict tests/fuzz/export.dict > $bf/export.dict
+		echo $bf/export.dict ;;
 	bundle) echo tests/fuzz/log.dict ;;
 	sip|sdp|text) echo tests/fuzz/sip.dict ;;
 	xconf) echo tests/fuzz/xconf.dict ;;
