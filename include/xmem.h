@@ -61,6 +61,11 @@ struct strpool *strpool_new(void);
 void strpool_free(struct strpool *p);
 /* Returns the pooled copy of the n bytes at s (NUL-terminated); owned by the pool. */
 const char *strpool_intern(struct strpool *p, const char *s, size_t n);
+/* Returns a copy of n bytes at s kept by the pool, shared only with an equal
+ * string pooled a short while ago: for strings that repeat close together
+ * and never again (branches, tags, Call-IDs). Keeping them out of the hash
+ * table keeps it small enough to stay in cache. */
+const char *strpool_recent(struct strpool *p, const char *s, size_t n);
 /* Returns a copy of n bytes at s kept by the pool, without looking for an
  * equal string first (for strings known to be unique). */
 const char *strpool_copy(struct strpool *p, const char *s, size_t n);

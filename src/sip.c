@@ -97,14 +97,30 @@ take(struct strpool *pool, char *s)
 	return r;
 }
 
-/* Returns the pooled value of a generic parameter, or NULL. */
+/* Returns the value of a generic parameter (owned by libosip2), or NULL. */
 static const char *
-gparam(struct strpool *pool, osip_list_t *l, const char *name)
+gparam_raw(osip_list_t *l, const char *name)
 {
 	osip_generic_param_t *p = NULL;
 	if (osip_generic_param_get_byname(l, (char *)name, &p) != 0 || p == NULL)
 		return NULL;
-	return strpool_str(pool, p->gvalue ? p->gvalue : "");
+	return p->gvalue ? p->gvalue : "";
+}
+
+/* Returns the pooled value of a generic parameter, or NULL. */
+static const char *
+gparam(struct strpool *pool, osip_list_t *l, const char *name)
+{
+	return strpool_str(pool, gparam_raw(l, name));
+}
+
+/* Returns the pooled value of a parameter that names one transaction or
+ * dialog (branch, tag): shared with its recent repeats only. */
+static const char *
+gparam_local(struct strpool *pool, osip_list_t *l, const char *name)
+{
+	const char *v = gparam_raw(l, name);
+	return v ? strpool_recent(pool, v, strlen(v)) : NULL;
 }
 
 /* Returns the parameters of a list as ";a=b;c" (pooled), or NULL when none. */
@@ -168,11 +184,11 @@ fill_vias(struct strpool *pool, struct sip_msg *s, osip_message_t *sip)
 		o->proto = strpool_str(pool, v->protocol);
 		o->host = strpool_str(pool, v->host);
 		o->port = v->port ? (uint16_t)atoi(v->port) : 0;
-		o->branch = gparam(pool, &v->via_params, "branch");
+		o->branch = gparam_local(pool, &v->via_params, "branch");
 		o->received = gparam(pool, &v->via_params, "received");
 		o->egress_zone = gparam(pool, &v->via_params, "egress-zone");
 		o->ingress_zone = gparam(pool, &v->via_params, "ingress-zone");
-		o->proxy_call_id = gparam(pool, &v->via_params, "proxy-call-id");
+		o->proxy_call_id = gparam_local(pool, &v->via_params, "proxy-call-id");
 	}
 	s->nvias = (uint16_t)n;
 }
@@ -222,7 +238,7 @@ uuid_at(struct strpool *pool, const char *s, size_t n)
 		u[k] = (char)tolower((unsigned char)s[k]);
 		k++;
 	}
-	return k == 0 ? NULL : strpool_intern(pool, u, k);
+	return k == 0 ? NULL : strpool_recent(pool, u, k);
 }
 
 static void
@@ -258,7 +274,7 @@ fill_party(struct strpool *pool, osip_from_t *f, const char **uri, const char **
 	if (f == NULL)
 		return;
 	*uri = url_str(pool, f->url);
-	*tag = gparam(pool, &f->gen_params, "tag");
+	*tag = gparam_local(pool, &f->gen_params, "tag");
 	*name = strpool_str(pool, f->displayname);
 }
 
@@ -266,8 +282,10 @@ static void
 fill_headers(struct strpool *pool, struct sip_msg *s, osip_message_t *sip)
 {
 	char *str = NULL;
-	if (sip->call_id != NULL && osip_call_id_to_str(sip->call_id, &str) == 0)
-		s->call_id = take(pool, str);
+	if (sip->call_id != NULL && osip_call_id_to_str(sip->call_id, &str) == 0) {
+		s->call_id = strpool_recent(pool, str, strlen(str));
+		osip_free(str);
+	}
 	if (sip->cseq != NULL) {
 		s->cseq = sip->cseq->number ? (uint32_t)strtoul(sip->cseq->number, NULL, 10) : 0;
 		if (!s->is_request)

@@ -173,6 +173,7 @@ xhash(const void *s, size_t n)
 
 /* The pool: an open-addressing hash table of pointers into big chunks. */
 #define POOL_CHUNK (256 * 1024)
+#define RECENT 1024 /* strpool_recent remembers this many strings */
 
 /* A slot keeps the hash and length so that probing rarely touches the string. */
 struct slot {
@@ -187,6 +188,7 @@ struct strpool {
 	size_t bytes; /* total bytes handed out */
 	struct slot *slots;
 	size_t nslots, nitems;
+	struct slot recent[RECENT]; /* strpool_recent's cache, by hash */
 };
 
 struct strpool *
@@ -282,6 +284,23 @@ strpool_intern(struct strpool *p, const char *s, size_t n)
 	if (nul != NULL) /* pooled strings never hold NUL: they are used as C strings */
 		n = (size_t)(nul - s);
 	return intern(p, s, n);
+}
+
+const char *
+strpool_recent(struct strpool *p, const char *s, size_t n)
+{
+	const char *nul = memchr(s, '\0', n);
+	if (nul != NULL)
+		n = (size_t)(nul - s);
+	uint32_t h = (uint32_t)xhash(s, n);
+	struct slot *t = &p->recent[h % RECENT];
+	if (t->s != NULL && t->hash == h && t->len == n && memcmp(t->s, s, n) == 0)
+		return t->s;
+	char *c = pool_alloc(p, n + 1);
+	memcpy(c, s, n);
+	c[n] = '\0';
+	*t = (struct slot){c, h, (uint32_t)n};
+	return c;
 }
 
 const char *
