@@ -98,13 +98,52 @@ struct diag_window {
 	xw_time start, end;
 };
 
+/* Phrases that checks look for in the text of many events, often of the
+ * same events again (windows overlap): each is searched for at most once
+ * per event (diag_event_phrase). */
+enum diag_phrase {
+	DP_CERTIFICATE,           /* part of three of the TLS phrases below */
+	DP_UNTRUSTED_CA,
+	DP_IDENTITY_UNACCEPTABLE,
+	DP_CERT_UNKNOWN,
+	DP_REMOTE_DISCONNECT,
+	DP_SEARCH_RULE,
+	DP_DNS_QUERY,
+	DP_RESOLVED,
+	DP_TCP_FAILED,
+	DP_TCP_CONNECTING,
+	DP_COUNT
+};
+
+/* What checks ask of a message before anything else, one bit each: a check
+ * reads the bit of a message (ctx->mflags) before its record, which is big
+ * and seldom in cache; each bit is implied by the test that follows it. */
+enum {
+	DM_INVITE = 1 << 0,       /* an INVITE request: model_is(s, "INVITE") */
+	DM_WIRE_INVITE = 1 << 1,  /* ... and not a retransmission, between two machines,
+	                           * logged in full */
+	DM_INVITE_FINAL = 1 << 2, /* status >= 200, CSeq method INVITE */
+	DM_Q850 = 1 << 3,         /* a Q.850 cause other than 16 */
+	DM_SDP = 1 << 4,          /* has SDP */
+	DM_LARGE = 1 << 5,        /* above DIAG_CUCM_MAX_MESSAGE bytes */
+};
+
+#define DIAG_CUCM_MAX_MESSAGE 5000 /* Unified CM's default SIP Max Incoming Message Size */
+
 struct diag_ctx {
 	struct diag_dump *dumps;
 	size_t ndumps, dumpcap;
 	uint32_t **hev;            /* per host: event indices ordered by corrected time */
+	xw_time **hevt;            /* the same events' corrected times */
+	uint8_t **hevk;            /* and kinds (enum ev_kind): scans skip without the events */
 	size_t *nhev;
 	struct diag_window *win;   /* ordered by start */
 	size_t nwin;
+	bool ascii_case;           /* tolower() folds as ASCII: phrases found without it */
+	uint32_t *ev_asked;        /* per event: bit per diag_phrase looked for */
+	uint32_t *ev_found;        /* per event: bit per diag_phrase found */
+	uint8_t anchor[DP_COUNT];  /* per phrase: the byte looked for first (a rare one) */
+	uint8_t *mflags;           /* per message: DM_* bits */
 };
 
 /* Returns the first event index of host h at or after time t in ctx->hev[h]
@@ -133,6 +172,9 @@ const struct xconf_issue *diag_dump_issue(const struct diag_dump *d, const char 
 /* Returns true when the host part of uri (or a bare host) is a Webex domain:
  * *.ciscospark.com, *.webex.com, *.wbx2.com. */
 bool diag_webex_uri(const char *uri);
+/* Returns true when host (as diag_uri_host gives it, cut to 255 bytes) is a
+ * Webex domain, as diag_webex_uri tells of its URI. */
+bool diag_webex_host(const char *host);
 /* Copies the host part of a SIP URI or name-addr ("<sip:a@b.c;lr>") to buf;
  * returns buf, "" when there is none. */
 char *diag_uri_host(const char *uri, char *buf, size_t size);
@@ -141,6 +183,10 @@ char *diag_uri_host(const char *uri, char *buf, size_t size);
 bool diag_event_kv(const struct log_event *e, const char *key, char *buf, size_t size);
 /* Returns true when the event text holds s (case-insensitive). */
 bool diag_event_has(const struct log_event *e, const char *s);
+/* Returns true when the text of event ei holds phrase p (case-insensitive,
+ * as diag_event_has); remembers the answer in ctx. */
+bool diag_event_phrase(const struct model *m, const struct diag_ctx *ctx, uint32_t ei,
+    enum diag_phrase p);
 /* Returns a label for the machine that uses address ip ("Webex 1.2.3.4",
  * "CUCM 10.0.0.1", or the bare address) into buf; returns buf. */
 char *diag_addr_label(const struct model *m, const char *ip, char *buf, size_t size);

@@ -5,6 +5,7 @@
  * of twins give each host's clock skew. Calls are Call-IDs joined by
  * union-find over shared Session-ID pairs, Via proxy-call-ids and TAA tags.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,14 +31,77 @@ mach_host(const struct model *m, int mach)
 	return mach >= 0 && (size_t)mach < m->nmachines ? m->machines[mach].host : -1;
 }
 
-static uint64_t
-twin_key(const struct sip_msg *s)
+#define TWIN_KEY_MAX 639 /* bytes of the formatted key that count */
+
+/* A running FNV-1a hash of a key as it would be formatted, cut after
+ * TWIN_KEY_MAX bytes: the same value as hashing the formatted text, without
+ * formatting it for every message. */
+struct keyhash {
+	uint64_t h;
+	size_t n;
+};
+
+/* Adds n bytes of s to the running hash, up to TWIN_KEY_MAX bytes in all. */
+static void
+kh_bytes(struct keyhash *k, const char *s, size_t n)
 {
-	char buf[640];
-	int n = snprintf(buf, sizeof buf, "%s|%u|%s|%d|%d|%d|%d", s->call_id, s->cseq,
-	    s->method ? s->method : "", s->status, s->is_request, s->from_mach, s->to_mach);
-	/* snprintf returns the untruncated length: never hash past buf */
-	return xhash(buf, n <= 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+	for (size_t i = 0; i < n && k->n < TWIN_KEY_MAX; i++, k->n++) {
+		k->h ^= (unsigned char)s[i];
+		k->h *= 1099511628211ULL;
+	}
+}
+
+/* Adds "|" and the decimal text of v. */
+static void
+kh_num(struct keyhash *k, long long v)
+{
+	char buf[24];
+	size_t i = sizeof buf;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		buf[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		buf[--i] = '-';
+	buf[--i] = '|';
+	kh_bytes(k, buf + i, sizeof buf - i);
+}
+
+#define CID_MEMO_BITS 12
+
+/* The hash state after a Call-ID seen lately, by pointer: a pooled Call-ID
+ * comes back with every message of its call, and hashing it byte by byte is
+ * most of a key's cost. */
+struct cid_memo {
+	const char *cid;
+	struct keyhash k;
+};
+
+/* Returns the hash of "call_id|cseq|method|status|is_request|from|to";
+ * memo has 1 << CID_MEMO_BITS places. */
+static uint64_t
+twin_key(const struct sip_msg *s, struct cid_memo *memo)
+{
+	const char *cid = s->call_id ? s->call_id : "(null)"; /* as printf writes it */
+	const char *meth = s->method ? s->method : "";
+	struct cid_memo *mo = &memo[(uint64_t)(uintptr_t)cid * 0x9e3779b97f4a7c15ULL >>
+	    (64 - CID_MEMO_BITS)];
+	if (mo->cid != cid) {
+		struct keyhash k0 = {1469598103934665603ULL, 0}; /* xhash's basis: keys as before */
+		kh_bytes(&k0, cid, strlen(cid));
+		mo->cid = cid;
+		mo->k = k0;
+	}
+	struct keyhash k = mo->k;
+	kh_num(&k, s->cseq);
+	kh_bytes(&k, "|", 1);
+	kh_bytes(&k, meth, strlen(meth));
+	kh_num(&k, s->status);
+	kh_num(&k, s->is_request);
+	kh_num(&k, s->from_mach);
+	kh_num(&k, s->to_mach);
+	return k.h;
 }
 
 static int
@@ -53,16 +117,73 @@ cand_cmp(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/* Returns true when the strings are equal; pooled strings often share the
+ * pointer, which spares reading them. */
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || strcmp(a, b) == 0;
+}
+
 static bool
 same_message(const struct sip_msg *a, const struct sip_msg *b)
 {
-	return strcmp(a->call_id, b->call_id) == 0 && a->cseq == b->cseq &&
-	    a->status == b->status && a->method && b->method && strcmp(a->method, b->method) == 0;
+	return same_str(a->call_id, b->call_id) && a->cseq == b->cseq &&
+	    a->status == b->status && a->method && b->method && same_str(a->method, b->method);
 }
+
+/* Sorts the n candidates as cand_cmp does: a radix sort on the key (stable,
+ * so equal keys stay in log order), then each run of one key by itself; keys
+ * are hashes, so runs are short. */
+static void
+sort_cands(struct cand *c, size_t n)
+{
+	if (n < 4096) { /* not worth the radix sort's counters */
+		qsort(c, n, sizeof *c, cand_cmp);
+		return;
+	}
+	struct cand *tmp = xmalloc(n * sizeof *tmp), *src = c, *dst = tmp;
+	size_t *pos = xmalloc(65536 * sizeof *pos);
+	for (int shift = 0; shift < 64; shift += 16) {
+		memset(pos, 0, 65536 * sizeof *pos);
+		for (size_t i = 0; i < n; i++)
+			pos[(src[i].key >> shift) & 0xffff]++;
+		for (size_t d = 0, sum = 0; d < 65536; d++) {
+			size_t k = pos[d];
+			pos[d] = sum;
+			sum += k;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[pos[(src[i].key >> shift) & 0xffff]++] = src[i];
+		struct cand *t = src;
+		src = dst;
+		dst = t;
+	}
+	free(pos);
+	free(tmp); /* four passes: the sorted data is back in c */
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && c[j].key == c[i].key; j++)
+			;
+		if (j - i > 1)
+			qsort(c + i, j - i, sizeof *c, cand_cmp);
+	}
+}
+
+/* A twin pair as the clock skew needs it. */
+struct twin_pair {
+	uint32_t from_host, to_host;
+	xw_time sent, received;
+};
+
+/* The twin pairs found, in the order found. */
+struct pairs {
+	struct twin_pair *p;
+	size_t n, cap;
+};
 
 /* Pairs the sent and received candidates of one key, in time order. */
 static void
-pair_group(struct model *m, struct cand *c, size_t n)
+pair_group(struct model *m, struct cand *c, size_t n, struct pairs *ps)
 {
 	size_t ns = 0;
 	while (ns < n && c[ns].sent)
@@ -79,6 +200,8 @@ pair_group(struct model *m, struct cand *c, size_t n)
 		a->twin = (int32_t)c[r].idx;
 		b->twin = (int32_t)c[i].idx;
 		a->twin_primary = true; /* the sender's record draws the arrow */
+		struct twin_pair tp = {a->host, b->host, a->time, b->time};
+		VEC_PUSH(ps->p, ps->n, ps->cap, tp);
 		r++;
 	}
 }
@@ -98,22 +221,19 @@ median(int64_t *v, size_t n)
 	return n ? v[n / 2] : 0;
 }
 
-/* Returns the offset of host b against host a from their twins (b - a), and
- * the number of pairs behind it in *pairs. */
+/* Returns the offset of host b against host a from the twin pairs (b - a),
+ * and the number of pairs behind it in *pairs. */
 static int64_t
-pair_offset(const struct model *m, int a, int b, uint32_t *pairs)
+pair_offset(const struct pairs *ps, int a, int b, uint32_t *pairs)
 {
 	int64_t *ab = NULL, *ba = NULL;
 	size_t nab = 0, nba = 0, cab = 0, cba = 0;
-	for (size_t i = 0; i < m->nmsgs; i++) {
-		const struct sip_msg *s = &m->msgs[i];
-		if (s->twin < 0 || !s->twin_primary)
-			continue;
-		const struct sip_msg *t = &m->msgs[s->twin];
-		int64_t d = t->time - s->time; /* receiver minus sender */
-		if ((int)s->host == a && (int)t->host == b)
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct twin_pair *p = &ps->p[i];
+		int64_t d = p->received - p->sent; /* receiver minus sender */
+		if ((int)p->from_host == a && (int)p->to_host == b)
 			VEC_PUSH(ab, nab, cab, d);
-		else if ((int)s->host == b && (int)t->host == a)
+		else if ((int)p->from_host == b && (int)p->to_host == a)
 			VEC_PUSH(ba, nba, cba, d);
 	}
 	int64_t off = 0;
@@ -131,13 +251,13 @@ pair_offset(const struct model *m, int a, int b, uint32_t *pairs)
 
 /* Sets every host's skew against host 0 and the corrected times. */
 static void
-estimate_skew(struct model *m)
+estimate_skew(struct model *m, const struct pairs *ps)
 {
 	m->skew = xcalloc(m->nhosts + 1, sizeof *m->skew);
 	m->skew_pairs = xcalloc(m->nhosts + 1, sizeof *m->skew_pairs);
 	for (size_t h = 1; h < m->nhosts; h++) {
 		uint32_t pairs = 0;
-		int64_t off = pair_offset(m, 0, (int)h, &pairs);
+		int64_t off = pair_offset(ps, 0, (int)h, &pairs);
 		if (pairs > 0) {
 			m->skew[h] = off;
 			m->skew_pairs[h] = pairs;
@@ -159,23 +279,27 @@ corr_twins(struct model *m)
 	}
 	struct cand *c = NULL;
 	size_t n = 0, cap = 0;
+	struct cid_memo *mo = xcalloc((size_t)1 << CID_MEMO_BITS, sizeof *mo);
 	for (size_t i = 0; i < m->nmsgs; i++) {
 		const struct sip_msg *s = &m->msgs[i];
 		int fh = mach_host(m, s->from_mach), th = mach_host(m, s->to_mach);
 		if (fh < 0 || th < 0 || fh == th)
 			continue;
-		struct cand x = {twin_key(s), s->time, (uint32_t)i, s->action == ACT_SENT};
+		struct cand x = {twin_key(s, mo), s->time, (uint32_t)i, s->action == ACT_SENT};
 		VEC_PUSH(c, n, cap, x);
 	}
+	free(mo);
+	struct pairs ps = {0};
 	if (n > 1) /* c is NULL when there is no candidate */
-		qsort(c, n, sizeof *c, cand_cmp);
+		sort_cands(c, n);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		while (j < n && c[j].key == c[i].key)
 			j++;
-		pair_group(m, c + i, j - i);
+		pair_group(m, c + i, j - i, &ps);
 		i = j;
 	}
 	free(c);
-	estimate_skew(m);
+	estimate_skew(m, &ps);
+	free(ps.p);
 }

@@ -1,4 +1,5 @@
 /* corr_calls.c - grouping Call-IDs into calls, and each call's ladder. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,15 +9,54 @@
 #include "sip.h"
 #include "smap.h"
 
+/* The link keys, one map per kind: a key of one kind never matches another;
+ * and the Call-IDs. */
+enum { KEY_SESSION, KEY_PROXY, KEY_TAG, KEY_KINDS, KEY_CALL_ID = KEY_KINDS };
+
+#define KEY_MAX  253 /* bytes of a link value that count: longer ones are cut */
+#define PAIR_MAX 159 /* bytes of a Session-ID pair key that count */
+#define MEMO_BITS_MAX 13 /* a memo of 8192 places per kind holds the calls in flight */
+
+/* A place of a memo: two pointers and the leg they lead to (-1: no key). */
+struct memo_slot {
+	const char *a, *b;
+	int leg;
+};
+
 /* Union-find over Call-IDs, with the rule that first linked each one. */
 struct legs {
 	struct smap cid;      /* Call-ID -> leg index */
-	struct smap keys;     /* link key -> leg index */
+	struct smap keys[KEY_KINDS]; /* link value -> leg index that first used it */
 	const char **ids;
 	int *parent;
 	const char **by;
 	size_t n, cap, pcap, bcap;
+	int *msg_leg;         /* per message: the leg of its Call-ID */
+	/* per message, apart from the big records that sorting and numbering
+	 * would walk otherwise: corrected time, and whether it is an OPTIONS */
+	xw_time *ct;
+	bool *options;
+	int *ev_leg;          /* per event: the leg it names, or -1 */
+	/* A memo of the leg a pooled value (or pair of values) leads to, by
+	 * pointer, per key kind and then Call-IDs: a pooled string never changes
+	 * and a key's leg never changes once set, so a pointer seen again (the
+	 * next message of the same call, mostly) needs neither reading nor
+	 * hashing. */
+	struct memo_slot *memo[KEY_KINDS + 1];
+	unsigned memo_bits;
 };
+
+/* Returns the memo slot of the pointers (a, b) in memo k; *hit tells that it
+ * holds their leg. */
+static struct memo_slot *
+memo_slot(const struct legs *l, int k, const char *a, const char *b, bool *hit)
+{
+	uint64_t h = (uint64_t)(uintptr_t)a * 0x9e3779b97f4a7c15ULL ^
+	    (uint64_t)(uintptr_t)b * 0xc2b2ae3d27d4eb4fULL;
+	struct memo_slot *ms = &l->memo[k][h >> (64 - l->memo_bits)];
+	*hit = (a != NULL || b != NULL) && ms->a == a && ms->b == b;
+	return ms;
+}
 
 static int
 find(struct legs *l, int i)
@@ -45,7 +85,13 @@ unite(struct legs *l, int a, int b, const char *rule)
 static int
 leg(struct legs *l, const char *id)
 {
+	bool hit;
+	struct memo_slot *ms = memo_slot(l, KEY_CALL_ID, id, NULL, &hit);
+	if (hit)
+		return ms->leg;
 	int i = smap_get(&l->cid, id, -1);
+	if (id != NULL)
+		*ms = (struct memo_slot){id, NULL, i >= 0 ? i : (int)l->n};
 	if (i >= 0)
 		return i;
 	VEC_PUSH(l->ids, l->n, l->cap, id);
@@ -57,21 +103,29 @@ leg(struct legs *l, const char *id)
 	return i;
 }
 
-/* Joins leg i with whatever leg first used key (kind prefix + value). */
-static void
-link_key(struct model *m, struct legs *l, int i, const char *kind, const char *v,
-    const char *rule)
+/* Returns the leg that first used the n bytes at v as a key of this kind,
+ * after joining leg i to it; i itself when v is new (it is kept then, copied
+ * to the pool first when transient: a stack buffer); -1 when n is 0 (no key). */
+static int
+link_key(struct model *m, struct legs *l, int i, int kind, const char *v, size_t n,
+    bool transient, const char *rule)
 {
-	if (v == NULL || *v == '\0')
-		return;
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s%s", kind, v);
-	const char *k = strpool_str(m->pool, buf);
-	int j = smap_get(&l->keys, k, -1);
-	if (j < 0)
-		smap_put(&l->keys, k, i);
-	else
+	if (n == 0)
+		return -1;
+	int j = smap_getn(&l->keys[kind], v, n, -1);
+	if (j >= 0) {
 		unite(l, j, i, rule);
+		return j;
+	}
+	smap_putn(&l->keys[kind], transient ? strpool_copy(m->pool, v, n) : v, n, i);
+	return i;
+}
+
+/* Returns the bytes of a link value that count (it may be NULL). */
+static size_t
+key_len(const char *v)
+{
+	return v == NULL ? 0 : strnlen(v, KEY_MAX);
 }
 
 static bool
@@ -85,67 +139,117 @@ null_uuid(const char *u)
 	return true;
 }
 
+/* Returns the length of the Session-ID pair key written to buf (size
+ * PAIR_MAX + 1): both UUIDs in order, "|"-joined, or the one there is. */
+static size_t
+pair_key(char *buf, const char *a, const char *b)
+{
+	if (a != NULL && b != NULL && strcmp(b, a) < 0) {
+		const char *t = a;
+		a = b;
+		b = t;
+	} else if (a == NULL) {
+		a = b;
+		b = NULL;
+	}
+	size_t n = a ? strnlen(a, PAIR_MAX) : 0;
+	memcpy(buf, a ? a : "", n);
+	if (b != NULL && n < PAIR_MAX) {
+		buf[n++] = '|';
+		size_t k = strnlen(b, PAIR_MAX - n);
+		memcpy(buf + n, b, k);
+		n += k;
+	}
+	return n;
+}
+
+/* Joins leg i with the leg of the key that the values a and b (b only for
+ * Session-IDs) make, through the memo when they were seen lately. */
+static void
+link_values(struct model *m, struct legs *l, int i, int kind, const char *a, const char *b,
+    const char *rule)
+{
+	if (a == NULL && b == NULL)
+		return; /* no value, no key */
+	bool hit;
+	struct memo_slot *ms = memo_slot(l, kind, a, b, &hit);
+	if (hit) {
+		int j = ms->leg;
+		if (j >= 0)
+			unite(l, j, i, rule);
+		return;
+	}
+	int j;
+	if (kind == KEY_SESSION) {
+		char pair[PAIR_MAX + 1];
+		j = link_key(m, l, i, kind, pair, pair_key(pair, null_uuid(a) ? NULL : a,
+		    null_uuid(b) ? NULL : b), true, rule);
+	} else {
+		j = link_key(m, l, i, kind, a, key_len(a), false, rule);
+	}
+	*ms = (struct memo_slot){a, b, j};
+}
+
 /* Adds the link keys of one message: Session-ID pair, proxy-call-ids, tag. */
 static void
 link_message(struct model *m, struct legs *l, const struct sip_msg *s, int i)
 {
-	const char *a = null_uuid(s->session_local) ? NULL : s->session_local;
-	const char *b = null_uuid(s->session_remote) ? NULL : s->session_remote;
-	char pair[160];
-	if (a && b)
-		snprintf(pair, sizeof pair, "%s|%s", strcmp(a, b) < 0 ? a : b, strcmp(a, b) < 0 ? b : a);
-	else
-		snprintf(pair, sizeof pair, "%s", a ? a : b ? b : "");
-	link_key(m, l, i, "S:", pair, "session-id");
+	link_values(m, l, i, KEY_SESSION, s->session_local, s->session_remote, "session-id");
 	for (int v = 0; v < s->nvias; v++)
-		link_key(m, l, i, "P:", s->vias[v].proxy_call_id, "proxy-call-id");
-	link_key(m, l, i, "T:", s->taatag, "tag");
+		link_values(m, l, i, KEY_PROXY, s->vias[v].proxy_call_id, NULL, "proxy-call-id");
+	link_values(m, l, i, KEY_TAG, s->taatag, NULL, "tag");
 }
 
-/* Returns a pooled copy of an Event entry's field, or NULL. */
-static const char *
-event_field(struct model *m, const struct log_event *e, const char *key)
-{
-	const char *v;
-	size_t n;
-	if (!log_kv(e->text, strlen(e->text), key, &v, &n) || n == 0)
-		return NULL;
-	return strpool_intern(m->pool, v, n);
-}
-
-/* Returns the leg an event names through its serial number or tag, or -1. */
+/* Returns the leg that the n bytes at v name as a key of kind, or -1. */
 static int
-event_leg(struct model *m, struct legs *l, const struct log_event *e, bool join)
+named_leg(const struct legs *l, int kind, const char *v, size_t n)
+{
+	n = strnlen(v, n < KEY_MAX ? n : KEY_MAX); /* a value stops at a NUL */
+	return n == 0 ? -1 : smap_getn(&l->keys[kind], v, n, -1);
+}
+
+/* Returns the leg an Event line names through its serial number or tag, or
+ * -1; joins the two when it names both (the Expressway says they are one
+ * call). Only message keys are looked up, so the answer is final. */
+static int
+event_leg(struct legs *l, const struct log_event *e)
 {
 	if (e->kind != EV_EVENT)
 		return -1;
-	char buf[256];
-	const char *serial = event_field(m, e, "Call-serial-number");
-	const char *tag = event_field(m, e, "Tag");
+	size_t len = strlen(e->text), n;
+	const char *v;
 	int a = -1, b = -1;
-	if (serial != NULL) {
-		snprintf(buf, sizeof buf, "P:%s", serial);
-		a = smap_get(&l->keys, buf, -1);
-	}
-	if (tag != NULL) {
-		snprintf(buf, sizeof buf, "T:%s", tag);
-		b = smap_get(&l->keys, buf, -1);
-	}
-	if (join && a >= 0 && b >= 0)
-		unite(l, a, b, "tag"); /* the Expressway says serial and tag are one call */
+	if (log_kv(e->text, len, "Call-serial-number", &v, &n) && n > 0)
+		a = named_leg(l, KEY_PROXY, v, n);
+	if (log_kv(e->text, len, "Tag", &v, &n) && n > 0)
+		b = named_leg(l, KEY_TAG, v, n);
+	if (a >= 0 && b >= 0)
+		unite(l, a, b, "tag");
 	return a >= 0 ? a : b;
 }
 
-/* Orders message indices by corrected time, then by log order. */
+/* Orders message indices by corrected time (arg: the times, one per
+ * message, kept apart so that sorting does not walk the big records), then
+ * by log order. */
 static int
 msg_cmp(const void *a, const void *b, void *arg)
 {
-	const struct model *m = arg;
-	const struct sip_msg *x = &m->msgs[*(const uint32_t *)a];
-	const struct sip_msg *y = &m->msgs[*(const uint32_t *)b];
-	if (x->ctime != y->ctime)
-		return x->ctime < y->ctime ? -1 : 1;
-	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+	const xw_time *ct = arg;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	if (ct[i] != ct[j])
+		return ct[i] < ct[j] ? -1 : 1;
+	return i < j ? -1 : 1;
+}
+
+/* Returns true when the list holds the very pointer s: a pooled string seen
+ * again, told without reading its bytes. */
+static bool
+has_ptr(const char *const *arr, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (arr[i] == s)
+			return true;
+	return false;
 }
 
 static void
@@ -157,6 +261,27 @@ add_unique(const char ***arr, size_t *n, size_t *cap, const char *s)
 	VEC_PUSH(*arr, *n, *cap, s);
 }
 
+/* Returns true when the strings are equal; pooled strings often share the
+ * pointer, which spares reading them. */
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || strcmp(a, b) == 0;
+}
+
+/* Adds a Session-ID UUID to the call's list unless null or there already;
+ * *zero is the last null UUID seen (the remote one of every first request). */
+static void
+add_session(struct call *c, const char *u, const char **zero)
+{
+	if (u == NULL || u == *zero || has_ptr(c->session_ids, c->nsession_ids, u))
+		return;
+	if (null_uuid(u))
+		*zero = u;
+	else
+		add_unique(&c->session_ids, &c->nsession_ids, &c->sessioncap, u);
+}
+
 /* Fills the summary fields of a call from its sorted messages. */
 static void
 summarise(struct model *m, struct call *c)
@@ -165,7 +290,7 @@ summarise(struct model *m, struct call *c)
 	for (size_t i = 0; i < c->nmsgs && first == NULL; i++)
 		if (m->msgs[c->msgs[i]].is_request)
 			first = &m->msgs[c->msgs[i]];
-	const char *meth = first && first->method ? first->method : "INVITE";
+	const char *meth = first && first->method ? first->method : "INVITE", *zero = NULL;
 	c->options_only = true;
 	for (size_t i = 0; i < c->nmsgs; i++) {
 		const struct sip_msg *s = &m->msgs[c->msgs[i]];
@@ -178,10 +303,8 @@ summarise(struct model *m, struct call *c)
 			if (ok == NULL && s->status < 300)
 				ok = s;
 		}
-		if (!null_uuid(s->session_local))
-			add_unique(&c->session_ids, &c->nsession_ids, &c->sessioncap, s->session_local);
-		if (!null_uuid(s->session_remote))
-			add_unique(&c->session_ids, &c->nsession_ids, &c->sessioncap, s->session_remote);
+		add_session(c, s->session_local, &zero);
+		add_session(c, s->session_remote, &zero);
 	}
 	if (first == NULL)
 		first = &m->msgs[c->msgs[0]];
@@ -209,10 +332,10 @@ seen_before(struct model *m, const struct call *c, size_t upto, const struct sip
 		const struct sip_msg *p = &m->msgs[c->arrows[i].msg];
 		if (p->cseq == s->cseq && p->status == s->status && p->from_mach == s->from_mach &&
 		    p->to_mach == s->to_mach && p->is_request == s->is_request &&
-		    strcmp(p->call_id, s->call_id) == 0 && p->method && s->method &&
-		    strcmp(p->method, s->method) == 0 && p->nvias && s->nvias &&
+		    same_str(p->call_id, s->call_id) && p->method && s->method &&
+		    same_str(p->method, s->method) && p->nvias && s->nvias &&
 		    p->vias[0].branch && s->vias[0].branch &&
-		    strcmp(p->vias[0].branch, s->vias[0].branch) == 0)
+		    same_str(p->vias[0].branch, s->vias[0].branch))
 			return true;
 	}
 	return false;
@@ -246,14 +369,26 @@ build_arrows(struct model *m, struct call *c)
 static void
 collect_legs(struct model *m, struct legs *l)
 {
+	for (l->memo_bits = 6; l->memo_bits < MEMO_BITS_MAX &&
+	    (size_t)1 << l->memo_bits < m->nmsgs; l->memo_bits++)
+		; /* no bigger than the messages need: small logs stay cheap */
+	for (int k = 0; k <= KEY_KINDS; k++)
+		l->memo[k] = xcalloc((size_t)1 << l->memo_bits, sizeof *l->memo[k]);
+	l->msg_leg = xcalloc(m->nmsgs + 1, sizeof *l->msg_leg);
+	l->ct = xcalloc(m->nmsgs + 1, sizeof *l->ct);
+	l->options = xcalloc(m->nmsgs + 1, sizeof *l->options);
+	l->ev_leg = xcalloc(m->nevents + 1, sizeof *l->ev_leg);
 	for (size_t i = 0; i < m->nmsgs; i++) {
 		const struct sip_msg *s = &m->msgs[i];
 		int li = leg(l, s->call_id);
-		if (!s->method || strcmp(s->method, "OPTIONS") != 0)
+		l->msg_leg[i] = li;
+		l->ct[i] = s->ctime;
+		l->options[i] = s->method != NULL && strcmp(s->method, "OPTIONS") == 0;
+		if (!l->options[i])
 			link_message(m, l, s, li);
 	}
 	for (size_t i = 0; i < m->nevents; i++)
-		event_leg(m, l, &m->events[i], true);
+		l->ev_leg[i] = event_leg(l, &m->events[i]);
 }
 
 struct root_start {
@@ -285,11 +420,10 @@ number_calls(struct model *m, struct legs *l)
 		rs[i].keepalive = true;
 	}
 	for (size_t i = 0; i < m->nmsgs; i++) {
-		const struct sip_msg *s = &m->msgs[i];
-		int r = find(l, smap_get(&l->cid, s->call_id, 0));
-		if (s->ctime < rs[r].start)
-			rs[r].start = s->ctime;
-		if (s->method == NULL || strcmp(s->method, "OPTIONS") != 0)
+		int r = find(l, l->msg_leg[i]);
+		if (l->ct[i] < rs[r].start)
+			rs[r].start = l->ct[i];
+		if (!l->options[i])
 			rs[r].keepalive = false;
 	}
 	qsort(rs, l->n, sizeof *rs, start_cmp);
@@ -306,9 +440,9 @@ number_calls(struct model *m, struct legs *l)
 	return callof;
 }
 
-/* Adds every leg's Call-ID and the rule that linked it to its call. */
+/* Adds every leg's Call-ID to its call. */
 static void
-add_legs(struct model *m, struct legs *l, const int *callof)
+add_call_ids(struct model *m, struct legs *l, const int *callof)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		int ci = callof[find(l, (int)i)];
@@ -317,15 +451,49 @@ add_legs(struct model *m, struct legs *l, const int *callof)
 		struct call *c = &m->calls[ci];
 		VEC_PUSH(c->call_ids, c->ncall_ids, c->call_idcap, l->ids[i]);
 	}
-	for (size_t ci = 0; ci < m->ncalls; ci++) {
-		struct call *c = &m->calls[ci];
-		summarise(m, c);
-		for (size_t k = 1; k < c->ncall_ids; k++) {
-			int li = smap_get(&l->cid, c->call_ids[k], 0);
-			struct call_link lk = {c->call_ids[k], l->by[li] ? l->by[li] : "session-id"};
-			VEC_PUSH(c->links, c->nlinks, c->linkcap, lk);
-		}
+}
+
+/* Adds the rule that linked each Call-ID but the first to the call. */
+static void
+add_links(struct legs *l, struct call *c)
+{
+	for (size_t k = 1; k < c->ncall_ids; k++) {
+		int li = smap_get(&l->cid, c->call_ids[k], 0);
+		struct call_link lk = {c->call_ids[k], l->by[li] ? l->by[li] : "session-id"};
+		VEC_PUSH(c->links, c->nlinks, c->linkcap, lk);
 	}
+}
+
+/* Fills each call's message list, in log order. */
+static void
+fill_msgs(struct model *m, struct legs *l, const int *callof)
+{
+	int *ci = xcalloc(m->nmsgs + 1, sizeof *ci);
+	for (size_t i = 0; i < m->nmsgs; i++) {
+		ci[i] = callof[find(l, l->msg_leg[i])];
+		m->calls[ci[i]].msgcap++;
+	}
+	for (size_t k = 0; k < m->ncalls; k++)
+		m->calls[k].msgs = xcalloc(m->calls[k].msgcap + 1, sizeof *m->calls[k].msgs);
+	for (size_t i = 0; i < m->nmsgs; i++) {
+		struct call *c = &m->calls[ci[i]];
+		c->msgs[c->nmsgs++] = (uint32_t)i;
+	}
+	free(ci);
+}
+
+/* Orders call ci's messages, ties them to it, and fills its summary, links
+ * and ladder: one call at a time, its records stay in cache throughout. */
+static void
+finish_call(struct model *m, struct legs *l, size_t ci)
+{
+	struct call *c = &m->calls[ci];
+	qsort_r(c->msgs, c->nmsgs, sizeof *c->msgs, msg_cmp, l->ct);
+	for (size_t i = 0; i < c->nmsgs; i++)
+		m->msgs[c->msgs[i]].call = (int32_t)ci;
+	summarise(m, c);
+	add_links(l, c);
+	build_arrows(m, c);
 }
 
 void
@@ -334,20 +502,12 @@ corr_calls(struct model *m)
 	struct legs l = {0};
 	collect_legs(m, &l);
 	int *callof = number_calls(m, &l);
-	for (size_t i = 0; i < m->nmsgs; i++) {
-		int ci = callof[find(&l, smap_get(&l.cid, m->msgs[i].call_id, 0))];
-		struct call *c = &m->calls[ci];
-		m->msgs[i].call = ci;
-		uint32_t idx = (uint32_t)i;
-		VEC_PUSH(c->msgs, c->nmsgs, c->msgcap, idx);
-	}
+	fill_msgs(m, &l, callof);
+	add_call_ids(m, &l, callof);
 	for (size_t ci = 0; ci < m->ncalls; ci++)
-		qsort_r(m->calls[ci].msgs, m->calls[ci].nmsgs, sizeof(uint32_t), msg_cmp, m);
-	add_legs(m, &l, callof);
-	for (size_t ci = 0; ci < m->ncalls; ci++)
-		build_arrows(m, &m->calls[ci]);
+		finish_call(m, &l, ci);
 	for (size_t i = 0; i < m->nevents; i++) {
-		int li = event_leg(m, &l, &m->events[i], false);
+		int li = l.ev_leg[i];
 		if (li < 0 || callof[find(&l, li)] < 0)
 			continue;
 		int ci = callof[find(&l, li)];
@@ -357,7 +517,14 @@ corr_calls(struct model *m)
 	}
 	free(callof);
 	smap_free(&l.cid);
-	smap_free(&l.keys);
+	for (int k = 0; k < KEY_KINDS; k++)
+		smap_free(&l.keys[k]);
+	for (int k = 0; k <= KEY_KINDS; k++)
+		free(l.memo[k]);
+	free(l.msg_leg);
+	free(l.ct);
+	free(l.options);
+	free(l.ev_leg);
 	free(l.ids);
 	free(l.parent);
 	free(l.by);

@@ -5,6 +5,7 @@
  * an Expressway-C talks to Unified CM and connects to a traversal port.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,16 +33,67 @@ cucmish(const char *s)
 	return has(s, "Cisco-CUCM");
 }
 
+/* Returns the value of 1 to 9 decimal digits at *p, moving *p past them;
+ * -1 (and *p unmoved) when there are none or more. */
+static long
+small_num(const char **p)
+{
+	const char *s = *p;
+	long v = 0;
+	size_t n = 0;
+	for (; s[n] >= '0' && s[n] <= '9'; n++)
+		if (n < 9)
+			v = v * 10 + (s[n] - '0');
+	if (n == 0 || n > 9)
+		return -1;
+	*p = s + n;
+	return v;
+}
+
 /* Returns true for an RFC 1918, loopback or link-local IPv4 address. */
 static bool
 private_ip(const char *ip)
 {
 	unsigned a, b;
-	if (ip == NULL || sscanf(ip, "%u.%u", &a, &b) != 2)
+	const char *p = ip;
+	long x, y = -1;
+	/* the plain "digits.digits" of an address, read without sscanf's cost */
+	if (ip != NULL && (x = small_num(&p)) >= 0 && *p == '.' && (++p, y = small_num(&p)) >= 0) {
+		a = (unsigned)x;
+		b = (unsigned)y;
+	} else if (ip == NULL || sscanf(ip, "%u.%u", &a, &b) != 2) {
 		return true;
+	}
 	return a == 10 || a == 127 || (a == 172 && b >= 16 && b <= 31) ||
 	    (a == 192 && b == 168) || (a == 169 && b == 254);
 }
+
+/* A memo of string tests by pointer: a pooled string never changes, so a
+ * pointer seen again gets the answer it got (agents and addresses repeat in
+ * every message). */
+struct memo {
+	const char *key[256];
+	bool val[256];
+};
+
+/* Returns fn(s), from the memo when s was tested lately. */
+static bool
+memo_test(struct memo *mo, const char *s, bool (*fn)(const char *))
+{
+	if (s == NULL)
+		return fn(s);
+	size_t i = (size_t)(((uintptr_t)s >> 3) * 0x9e3779b97f4a7c15ULL >> 56);
+	if (mo->key[i] != s) {
+		mo->key[i] = s;
+		mo->val[i] = fn(s);
+	}
+	return mo->val[i];
+}
+
+/* The memos of one pass over the messages. */
+struct memos {
+	struct memo priv, webex, cucm, edge;
+};
 
 bool
 corr_host_has(const struct model *m, int host, const char *ip)
@@ -60,42 +112,46 @@ corr_host_has(const struct model *m, int host, const char *ip)
 /* Adds the host's NAT address: the sent-by of the Via it puts on requests to
  * public peers (the Expressway-E's public address). */
 static void
-learn_nat(struct model *m)
+learn_nat(struct model *m, const struct sip_msg *s, struct memos *mo)
 {
-	for (size_t i = 0; i < m->nmsgs; i++) {
-		struct sip_msg *s = &m->msgs[i];
-		if (s->action != ACT_SENT || !s->is_request || s->nvias == 0 ||
-		    private_ip(s->remote_ip) || s->vias[0].host == NULL ||
-		    !isdigit((unsigned char)s->vias[0].host[0]) || s->vias[0].proxy_call_id == NULL)
-			continue;
-		struct host *h = &m->hosts[s->host];
-		if (!corr_host_has(m, (int)s->host, s->vias[0].host))
-			VEC_PUSH(h->addrs, h->naddrs, h->addrcap, s->vias[0].host);
-	}
+	if (s->action != ACT_SENT || !s->is_request || s->nvias == 0 ||
+	    memo_test(&mo->priv, s->remote_ip, private_ip) || s->vias[0].host == NULL ||
+	    !isdigit((unsigned char)s->vias[0].host[0]) || s->vias[0].proxy_call_id == NULL)
+		return;
+	struct host *h = &m->hosts[s->host];
+	if (!corr_host_has(m, (int)s->host, s->vias[0].host))
+		VEC_PUSH(h->addrs, h->naddrs, h->addrcap, s->vias[0].host);
+}
+
+/* Returns true when a zone name is the Collaboration Edge (MRA) one. */
+static bool
+edgeish(const char *zone)
+{
+	return has(zone, "CollaborationEdge");
 }
 
 /* Adds one message's evidence to the E and C scores of its host. */
 static void
-score(const struct sip_msg *s, int *e, int *c)
+score(const struct sip_msg *s, int *e, int *c, struct memos *mo)
 {
 	const char *agent = s->user_agent ? s->user_agent : s->server;
 	bool from_peer = s->action == ACT_RECEIVED;
 	if (s->remote_port == 5062 || (s->local_port == 5062 && from_peer))
 		*e += 3;
-	if (!private_ip(s->remote_ip))
+	if (!memo_test(&mo->priv, s->remote_ip, private_ip))
 		*e += 1;
-	if (from_peer && webexish(agent))
+	if (from_peer && memo_test(&mo->webex, agent, webexish))
 		*e += 2;
 	if (from_peer && s->local_port >= 7001 && s->local_port <= 7099)
 		*e += 3; /* listening on a traversal server port */
 	if (!from_peer && s->remote_port >= 7001 && s->remote_port <= 7099)
 		*c += 3; /* connecting to a traversal server */
-	if (from_peer && s->is_request && cucmish(s->user_agent))
+	if (from_peer && s->is_request && memo_test(&mo->cucm, s->user_agent, cucmish))
 		*c += 3;
 	if (s->remote_port == 5060 || s->remote_port == 5065)
 		*c += 1;
 	for (int i = 0; i < s->nvias; i++)
-		if (s->vias[i].ingress_zone && has(s->vias[i].ingress_zone, "CollaborationEdge"))
+		if (s->vias[i].ingress_zone && memo_test(&mo->edge, s->vias[i].ingress_zone, edgeish))
 			*e += 1;
 }
 
@@ -123,10 +179,14 @@ apply_overrides(struct model *m, const struct corr_opts *o, char *err, size_t er
 int
 corr_roles(struct model *m, const struct corr_opts *o, char *err, size_t errlen)
 {
-	learn_nat(m);
 	int *e = xcalloc(m->nhosts + 1, sizeof *e), *c = xcalloc(m->nhosts + 1, sizeof *c);
-	for (size_t i = 0; i < m->nmsgs; i++)
-		score(&m->msgs[i], &e[m->msgs[i].host], &c[m->msgs[i].host]);
+	struct memos *mo = xcalloc(1, sizeof *mo);
+	/* one pass: scores do not depend on the addresses learnt */
+	for (size_t i = 0; i < m->nmsgs; i++) {
+		learn_nat(m, &m->msgs[i], mo);
+		score(&m->msgs[i], &e[m->msgs[i].host], &c[m->msgs[i].host], mo);
+	}
+	free(mo);
 	for (size_t h = 0; h < m->nhosts; h++)
 		m->hosts[h].role = e[h] > c[h] ? ROLE_EXPRESSWAY_E
 		    : c[h] > e[h] ? ROLE_EXPRESSWAY_C : ROLE_UNKNOWN;
@@ -157,7 +217,7 @@ struct peer {
 
 /* Adds one message's evidence about its remote address. */
 static void
-peer_evidence(struct peer *p, const struct sip_msg *s, enum host_role role)
+peer_evidence(struct peer *p, const struct sip_msg *s, enum host_role role, struct memos *mo)
 {
 	const char *agent = s->is_request ? s->user_agent : s->server;
 	if (s->action == ACT_RECEIVED) {
@@ -165,15 +225,16 @@ peer_evidence(struct peer *p, const struct sip_msg *s, enum host_role role)
 		    (s->vias[0].proxy_call_id != NULL || s->vias[0].egress_zone != NULL);
 		if (proxied)
 			p->expressway += 4; /* an Expressway put its own Via on top */
-		if (webexish(agent) || webexish(s->contact_uri))
+		if (memo_test(&mo->webex, agent, webexish) ||
+		    memo_test(&mo->webex, s->contact_uri, webexish))
 			p->webex += 2;
-		if (cucmish(agent))
+		if (memo_test(&mo->cucm, agent, cucmish))
 			p->cucm += 2;
 		if (agent != NULL && p->agent == NULL && !proxied)
 			p->agent = agent;
 	}
-	if ((s->remote_port == 5062 || s->remote_port == 5061) && !private_ip(s->remote_ip) &&
-	    role == ROLE_EXPRESSWAY_E)
+	if ((s->remote_port == 5062 || s->remote_port == 5061) &&
+	    !memo_test(&mo->priv, s->remote_ip, private_ip) && role == ROLE_EXPRESSWAY_E)
 		p->webex += 1;
 	if (s->action == ACT_SENT && s->remote_port >= 7001 && s->remote_port <= 7099)
 		p->expressway += 2;
@@ -181,18 +242,21 @@ peer_evidence(struct peer *p, const struct sip_msg *s, enum host_role role)
 		p->expressway += 2; /* a traversal client connects to our traversal port */
 }
 
-/* Returns the machine index for name, adding a machine of kind when new. */
+/* Returns the machine index for name (names: name -> first machine of that
+ * name), adding a machine of kind when new. */
 static int
-machine_named(struct model *m, const char *name, enum machine_kind kind, int host)
+machine_named(struct model *m, struct smap *names, const char *name, enum machine_kind kind,
+    int host)
 {
-	for (size_t i = 0; i < m->nmachines; i++)
-		if (strcmp(m->machines[i].name, name) == 0)
-			return (int)i;
+	int k = smap_get(names, name, -1);
+	if (k >= 0)
+		return k;
 	struct machine mc = {0};
 	mc.name = strpool_str(m->pool, name);
 	mc.kind = kind;
 	mc.host = host;
 	VEC_PUSH(m->machines, m->nmachines, m->machinecap, mc);
+	smap_put(names, mc.name, (int)m->nmachines - 1);
 	return (int)m->nmachines - 1;
 }
 
@@ -207,20 +271,20 @@ machine_addr(struct machine *mc, const char *ip)
 
 /* Returns the machine of a remote address that no loaded host owns. */
 static int
-peer_machine(struct model *m, const struct peer *p)
+peer_machine(struct model *m, struct smap *names, const struct peer *p)
 {
 	char name[128];
 	int k;
 	if (p->expressway >= 4 && p->expressway >= p->webex) {
 		snprintf(name, sizeof name, "Expressway %s", p->ip);
-		k = machine_named(m, name, MACH_EXPRESSWAY, -1);
+		k = machine_named(m, names, name, MACH_EXPRESSWAY, -1);
 	} else if (p->webex > 0 && p->webex >= p->cucm) {
-		k = machine_named(m, "Webex", MACH_WEBEX, -1);
+		k = machine_named(m, names, "Webex", MACH_WEBEX, -1);
 	} else if (p->cucm > 0) {
 		snprintf(name, sizeof name, "CUCM %s", p->ip);
-		k = machine_named(m, name, MACH_CUCM, -1);
+		k = machine_named(m, names, name, MACH_CUCM, -1);
 	} else {
-		k = machine_named(m, p->ip, MACH_ENDPOINT, -1);
+		k = machine_named(m, names, p->ip, MACH_ENDPOINT, -1);
 	}
 	if (p->agent != NULL && m->machines[k].agent == NULL)
 		m->machines[k].agent = p->agent;
@@ -240,17 +304,49 @@ owner(const struct model *m, const char *ip)
 	return -1;
 }
 
+/* A memo of an answer about a (host, address) pair, by the address's
+ * pointer, as struct memo; and the memos of string tests. */
+struct hmemo {
+	const char *key[256];
+	uint32_t host[256];
+	int val[256];
+	struct memos tests;
+};
+
+/* Returns the memo slot of (host, ip); *fresh tells that it must be filled. */
+static int *
+hmemo_slot(struct hmemo *mo, uint32_t host, const char *ip, bool *fresh)
+{
+	size_t i = (size_t)((((uintptr_t)ip >> 3) + host) * 0x9e3779b97f4a7c15ULL >> 56);
+	*fresh = ip == NULL || mo->key[i] != ip || mo->host[i] != host;
+	mo->key[i] = ip;
+	mo->host[i] = host;
+	return &mo->val[i];
+}
+
+/* Returns true when ip is a remote machine to host: neither a loaded host's
+ * address nor its own. */
+static bool
+foreign(const struct model *m, struct hmemo *mo, uint32_t host, const char *ip)
+{
+	bool fresh;
+	int *v = hmemo_slot(mo, host, ip, &fresh);
+	if (fresh)
+		*v = ip != NULL && owner(m, ip) < 0 && !corr_host_has(m, (int)host, ip);
+	return *v != 0;
+}
+
 /* Returns the remote machine of every distinct remote address, in a map. */
 static void
-map_peers(struct model *m, struct smap *ipmach)
+map_peers(struct model *m, struct smap *names, struct smap *ipmach)
 {
 	struct smap idx = {0};
 	struct peer *peers = NULL;
 	size_t np = 0, pcap = 0;
+	struct hmemo *mo = xcalloc(1, sizeof *mo);
 	for (size_t i = 0; i < m->nmsgs; i++) {
 		const struct sip_msg *s = &m->msgs[i];
-		if (s->remote_ip == NULL || owner(m, s->remote_ip) >= 0 ||
-		    corr_host_has(m, (int)s->host, s->remote_ip))
+		if (!foreign(m, mo, s->host, s->remote_ip))
 			continue;
 		int k = smap_get(&idx, s->remote_ip, -1);
 		if (k < 0) {
@@ -259,36 +355,57 @@ map_peers(struct model *m, struct smap *ipmach)
 			k = (int)np - 1;
 			smap_put(&idx, s->remote_ip, k);
 		}
-		peer_evidence(&peers[k], s, m->hosts[s->host].role);
+		peer_evidence(&peers[k], s, m->hosts[s->host].role, &mo->tests);
 	}
 	for (size_t i = 0; i < np; i++)
-		smap_put(ipmach, peers[i].ip, peer_machine(m, &peers[i]));
+		smap_put(ipmach, peers[i].ip, peer_machine(m, names, &peers[i]));
+	free(mo);
 	free(peers);
 	smap_free(&idx);
+}
+
+/* Returns the machine at the other end of a message host logged with ip. */
+static int
+other_machine(const struct model *m, struct hmemo *mo, const struct smap *ipmach,
+    uint32_t host, const char *ip)
+{
+	bool fresh;
+	int *v = hmemo_slot(mo, host, ip, &fresh);
+	if (!fresh)
+		return *v;
+	int self = m->hosts[host].machine, o;
+	if (corr_host_has(m, (int)host, ip) || ip == NULL)
+		*v = self;
+	else if ((o = owner(m, ip)) >= 0)
+		*v = m->hosts[o].machine;
+	else
+		*v = smap_get(ipmach, ip, self);
+	return *v;
 }
 
 void
 corr_machines(struct model *m)
 {
+	struct smap names = {0};
+	for (size_t i = m->nmachines; i-- > 0;)
+		smap_put(&names, m->machines[i].name, (int)i); /* the first of a name wins */
 	for (size_t h = 0; h < m->nhosts; h++) {
 		struct host *hs = &m->hosts[h];
-		hs->machine = machine_named(m, hs->name, MACH_EXPRESSWAY, (int)h);
+		hs->machine = machine_named(m, &names, hs->name, MACH_EXPRESSWAY, (int)h);
 		for (size_t a = 0; a < hs->naddrs; a++)
 			machine_addr(&m->machines[hs->machine], hs->addrs[a]);
 	}
 	struct smap ipmach = {0};
-	map_peers(m, &ipmach);
+	map_peers(m, &names, &ipmach);
+	struct hmemo *mo = xcalloc(1, sizeof *mo);
 	for (size_t i = 0; i < m->nmsgs; i++) {
 		struct sip_msg *s = &m->msgs[i];
-		int self = m->hosts[s->host].machine, other;
-		if (corr_host_has(m, (int)s->host, s->remote_ip) || s->remote_ip == NULL)
-			other = self;
-		else if (owner(m, s->remote_ip) >= 0)
-			other = m->hosts[owner(m, s->remote_ip)].machine;
-		else
-			other = smap_get(&ipmach, s->remote_ip, self);
+		int self = m->hosts[s->host].machine;
+		int other = other_machine(m, mo, &ipmach, s->host, s->remote_ip);
 		s->from_mach = s->action == ACT_SENT ? self : other;
 		s->to_mach = s->action == ACT_SENT ? other : self;
 	}
+	free(mo);
 	smap_free(&ipmach);
+	smap_free(&names);
 }

@@ -1,5 +1,6 @@
 /* diag.c - running the signature table, keeping the findings, and what the
  * checks share: dumps, events by host and time, INVITE windows. */
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,192 @@ diag_event_has(const struct log_event *e, const char *s)
 	return e->text != NULL && strcasestr(e->text, s) != NULL;
 }
 
+/* Phrases of many events. */
+
+/* The text of each phrase; a phrase it contains (looked for first: an event
+ * without it cannot hold this one), or -1; and its group: the phrases of a
+ * group (not contained in another) are looked for together, while the
+ * event's text is in cache. */
+static const struct {
+	const char *text;
+	int within;
+	int group;
+} phrases[DP_COUNT] = {
+	[DP_CERTIFICATE] = {"certificate", -1, 1},
+	[DP_UNTRUSTED_CA] = {"self signed certificate in certificate chain", DP_CERTIFICATE, 0},
+	[DP_IDENTITY_UNACCEPTABLE] = {"certificate identity was unacceptable", DP_CERTIFICATE, 0},
+	[DP_CERT_UNKNOWN] = {"alert certificate unknown", DP_CERTIFICATE, 0},
+	[DP_REMOTE_DISCONNECT] = {"probably remote disconnect", -1, 1},
+	[DP_SEARCH_RULE] = {"Considering search rule", -1, 0},
+	[DP_DNS_QUERY] = {"Sending DNS query", -1, 0},
+	[DP_RESOLVED] = {"Resolved", -1, 0},
+	[DP_TCP_FAILED] = {"TCP Connection Failed", -1, 2},
+	[DP_TCP_CONNECTING] = {"TCP Connecting", -1, 2},
+};
+
+_Static_assert(DP_COUNT <= 32, "a phrase is a bit of ctx->ev_asked and ev_found");
+
+/* Returns c in lower case as ASCII has it. */
+static int
+ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* Returns true when the locale's tolower() is ASCII's on every byte: then
+ * strcasestr() and an ASCII-folding search agree. */
+static bool
+locale_ascii_case(void)
+{
+	for (int c = 0; c < 256; c++)
+		if (tolower(c) != ascii_lower(c))
+			return false;
+	return true;
+}
+
+/* Returns the index of the needle's rarest byte in log text, as a guess:
+ * memchr for a rare byte skips most of the text. */
+static uint8_t
+rare_byte(const char *needle)
+{
+	static const char rank[] = "zqjxkvbywgfpmhucldsrnioate";
+	size_t best = 0, best_rank = sizeof rank;
+	for (size_t i = 0; needle[i] != '\0' && i < 255; i++) {
+		const char *r = strchr(rank, ascii_lower((unsigned char)needle[i]));
+		size_t k = r != NULL && *r ? (size_t)(r - rank) : sizeof rank;
+		if (k < best_rank) {
+			best = i;
+			best_rank = k;
+		}
+	}
+	return (uint8_t)best;
+}
+
+/* Returns true when the k bytes at s equal the needle, ASCII case folded. */
+static bool
+folded_eq(const char *s, const char *needle, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		if (ascii_lower((unsigned char)s[i]) != ascii_lower((unsigned char)needle[i]))
+			return false;
+	return true;
+}
+
+/* Returns true when the n bytes at s hold the k-byte needle, ASCII case
+ * folded: memchr finds each case of the needle's byte at anchor in turn. */
+static bool
+folded_has(const char *s, size_t n, const char *needle, size_t k, size_t anchor)
+{
+	if (k > n)
+		return false;
+	int lo = ascii_lower((unsigned char)needle[anchor]);
+	int up = lo >= 'a' && lo <= 'z' ? lo - ('a' - 'A') : lo;
+	const char *last = s + (n - k) + anchor; /* the anchor's last possible place */
+	for (int pass = 0; pass < (up != lo ? 2 : 1); pass++) {
+		const char *p = s + anchor;
+		while (p <= last && (p = memchr(p, pass ? up : lo, (size_t)(last - p) + 1)) != NULL) {
+			if (folded_eq(p - anchor, needle, k))
+				return true;
+			p++;
+		}
+	}
+	return false;
+}
+
+/* Returns true when the text (n bytes) holds phrase p, searched for now. */
+static bool
+phrase_search(const struct diag_ctx *ctx, const char *text, size_t n, enum diag_phrase p)
+{
+	if (!ctx->ascii_case)
+		return strcasestr(text, phrases[p].text) != NULL;
+	return folded_has(text, n, phrases[p].text, strlen(phrases[p].text), ctx->anchor[p]);
+}
+
+/* Looks for phrase p in event ei, with the rest of its group, and records
+ * the answers. */
+static void
+phrase_lookup(const struct model *m, const struct diag_ctx *ctx, uint32_t ei,
+    enum diag_phrase p)
+{
+	const char *text = m->events[ei].text;
+	size_t n = text != NULL ? strlen(text) : 0;
+	for (int q = 0; q < DP_COUNT; q++) {
+		if (q != (int)p && (phrases[p].group == 0 || phrases[q].group != phrases[p].group))
+			continue;
+		uint32_t bit = 1u << q;
+		if (!(ctx->ev_asked[ei] & bit) && text != NULL && phrase_search(ctx, text, n, q))
+			ctx->ev_found[ei] |= bit;
+		ctx->ev_asked[ei] |= bit;
+	}
+}
+
+bool
+diag_event_phrase(const struct model *m, const struct diag_ctx *ctx, uint32_t ei,
+    enum diag_phrase p)
+{
+	uint32_t bit = 1u << p;
+	if (!(ctx->ev_asked[ei] & bit)) {
+		if (phrases[p].within >= 0 &&
+		    !diag_event_phrase(m, ctx, ei, (enum diag_phrase)phrases[p].within))
+			ctx->ev_asked[ei] |= bit; /* cannot be there: found stays clear */
+		else
+			phrase_lookup(m, ctx, ei, p);
+	}
+	return (ctx->ev_found[ei] & bit) != 0;
+}
+
+/* Fills ctx->mflags: one pass in log order, the records read in sequence. */
+static void
+flag_messages(const struct model *m, struct diag_ctx *ctx)
+{
+	ctx->mflags = xcalloc(m->nmsgs + 1, sizeof *ctx->mflags);
+	for (size_t i = 0; i < m->nmsgs; i++) {
+		const struct sip_msg *s = &m->msgs[i];
+		uint8_t f = 0;
+		if (model_is(s, "INVITE")) {
+			f |= DM_INVITE;
+			if (!s->retrans && s->from_mach != s->to_mach && !s->summary_only)
+				f |= DM_WIRE_INVITE;
+		}
+		if (s->status >= 200 && s->method != NULL && strcmp(s->method, "INVITE") == 0)
+			f |= DM_INVITE_FINAL;
+		if (s->q850 >= 0 && s->q850 != 16)
+			f |= DM_Q850;
+		if (s->has_sdp)
+			f |= DM_SDP;
+		if (s->size > DIAG_CUCM_MAX_MESSAGE)
+			f |= DM_LARGE;
+		ctx->mflags[i] = f;
+	}
+}
+
+/* Sets up the phrase memo of ctx. */
+static void
+init_phrases(const struct model *m, struct diag_ctx *ctx)
+{
+	ctx->ascii_case = locale_ascii_case();
+	ctx->ev_asked = xcalloc(m->nevents + 1, sizeof *ctx->ev_asked);
+	ctx->ev_found = xcalloc(m->nevents + 1, sizeof *ctx->ev_found);
+	for (int p = 0; p < DP_COUNT; p++)
+		ctx->anchor[p] = rare_byte(phrases[p].text);
+}
+
+/* Returns the first place of needle in s that starts before limit (NULL: no
+ * limit), ignoring case as strcasestr does (by tolower), or NULL: a plain
+ * loop, cheaper than strcasestr's set-up for the short URIs it reads. */
+static const char *
+find_nocase(const char *s, const char *needle, const char *limit)
+{
+	for (; *s && (limit == NULL || s < limit); s++) {
+		size_t i = 0;
+		while (needle[i] && tolower((unsigned char)s[i]) == tolower((unsigned char)needle[i]))
+			i++;
+		if (needle[i] == '\0')
+			return s;
+	}
+	return *needle || (limit != NULL && s >= limit) ? NULL : s;
+}
+
 /* Returns buf holding the host of a SIP URI, bounded by size. */
 char *
 diag_uri_host(const char *uri, char *buf, size_t size)
@@ -166,8 +353,8 @@ diag_uri_host(const char *uri, char *buf, size_t size)
 	buf[0] = '\0';
 	if (uri == NULL || size == 0)
 		return buf;
-	const char *p = strcasestr(uri, "sip:");
-	const char *q = strcasestr(uri, "sips:");
+	const char *p = find_nocase(uri, "sip:", NULL);
+	const char *q = find_nocase(uri, "sips:", p); /* only one before p counts */
 	if (q != NULL && (p == NULL || q < p))
 		p = q + 5;
 	else if (p != NULL)
@@ -207,12 +394,17 @@ ends_with_domain(const char *host, const char *dom)
 }
 
 bool
+diag_webex_host(const char *h)
+{
+	return h[0] && (ends_with_domain(h, "ciscospark.com") || ends_with_domain(h, "webex.com") ||
+	    ends_with_domain(h, "wbx2.com"));
+}
+
+bool
 diag_webex_uri(const char *uri)
 {
 	char h[256];
-	diag_uri_host(uri, h, sizeof h);
-	return h[0] && (ends_with_domain(h, "ciscospark.com") || ends_with_domain(h, "webex.com") ||
-	    ends_with_domain(h, "wbx2.com"));
+	return diag_webex_host(diag_uri_host(uri, h, sizeof h));
 }
 
 /* Dumps. */
@@ -328,32 +520,65 @@ diag_dump_issue(const struct diag_dump *d, const char *id)
 
 /* Events by host and time. */
 
-/* Orders event indices by corrected time, then log order. */
+/* An event's place in its host's order. */
+struct ev_key {
+	xw_time t;
+	uint32_t idx;
+};
+
+/* Orders events by corrected time, then log order. */
 static int
-ev_cmp(const void *a, const void *b, void *arg)
+ev_cmp(const void *a, const void *b)
 {
-	const struct model *m = arg;
-	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	if (m->events[i].ctime != m->events[j].ctime)
-		return m->events[i].ctime < m->events[j].ctime ? -1 : 1;
-	return i < j ? -1 : i > j;
+	const struct ev_key *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Fills ctx->hev: each host's events in time order. */
+/* Fills host h's arrays of ctx from its n events' keys, sorting them first
+ * unless the log had them in order already (the usual case). */
+static void
+host_events(const struct model *m, struct diag_ctx *ctx, size_t h, struct ev_key *k, size_t n)
+{
+	bool sorted = true;
+	for (size_t i = 1; i < n && sorted; i++)
+		sorted = ev_cmp(&k[i - 1], &k[i]) < 0;
+	if (!sorted)
+		qsort(k, n, sizeof *k, ev_cmp);
+	ctx->hev[h] = xcalloc(n + 1, sizeof *ctx->hev[h]);
+	ctx->hevt[h] = xcalloc(n + 1, sizeof *ctx->hevt[h]);
+	ctx->hevk[h] = xcalloc(n + 1, sizeof *ctx->hevk[h]);
+	for (size_t i = 0; i < n; i++) {
+		ctx->hev[h][i] = k[i].idx;
+		ctx->hevt[h][i] = k[i].t;
+		ctx->hevk[h][i] = (uint8_t)m->events[k[i].idx].kind;
+	}
+	ctx->nhev[h] = n;
+}
+
+/* Fills ctx->hev (and its times and kinds): each host's events in time order. */
 static void
 index_events(const struct model *m, struct diag_ctx *ctx)
 {
 	ctx->hev = xcalloc(m->nhosts + 1, sizeof *ctx->hev);
+	ctx->hevt = xcalloc(m->nhosts + 1, sizeof *ctx->hevt);
+	ctx->hevk = xcalloc(m->nhosts + 1, sizeof *ctx->hevk);
 	ctx->nhev = xcalloc(m->nhosts + 1, sizeof *ctx->nhev);
-	size_t *cap = xcalloc(m->nhosts + 1, sizeof *cap);
+	struct ev_key **keys = xcalloc(m->nhosts + 1, sizeof *keys);
+	size_t *n = xcalloc(m->nhosts + 1, sizeof *n), *cap = xcalloc(m->nhosts + 1, sizeof *cap);
 	for (size_t i = 0; i < m->nevents; i++) {
-		uint32_t h = m->events[i].host, idx = (uint32_t)i;
+		uint32_t h = m->events[i].host;
+		struct ev_key k = {m->events[i].ctime, (uint32_t)i};
 		if (h < m->nhosts)
-			VEC_PUSH(ctx->hev[h], ctx->nhev[h], cap[h], idx);
+			VEC_PUSH(keys[h], n[h], cap[h], k);
 	}
-	for (size_t h = 0; h < m->nhosts; h++)
-		if (ctx->nhev[h] > 1)
-			qsort_r(ctx->hev[h], ctx->nhev[h], sizeof(uint32_t), ev_cmp, (void *)m);
+	for (size_t h = 0; h < m->nhosts; h++) {
+		host_events(m, ctx, h, keys[h], n[h]);
+		free(keys[h]);
+	}
+	free(keys);
+	free(n);
 	free(cap);
 }
 
@@ -365,7 +590,7 @@ diag_events_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_ti
 	size_t lo = 0, hi = ctx->nhev[h];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (m->events[ctx->hev[h][mid]].ctime < t)
+		if (ctx->hevt[h][mid] < t)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -377,9 +602,12 @@ diag_events_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_ti
 
 /* Returns the final response host h sent to the INVITE record inv, or -1. */
 static int32_t
-final_sent(const struct model *m, const struct call *c, const struct sip_msg *inv)
+final_sent(const struct model *m, const struct diag_ctx *ctx, const struct call *c,
+    const struct sip_msg *inv)
 {
 	for (size_t i = 0; i < c->nmsgs; i++) {
+		if (!(ctx->mflags[c->msgs[i]] & DM_INVITE_FINAL))
+			continue;
 		const struct sip_msg *r = &m->msgs[c->msgs[i]];
 		if (r->host == inv->host && r->action == ACT_SENT && r->status >= 200 &&
 		    r->cseq == inv->cseq && r->method && strcmp(r->method, "INVITE") == 0 &&
@@ -407,12 +635,14 @@ build_windows(const struct model *m, struct diag_ctx *ctx)
 	for (size_t ci = 0; ci < m->ncalls; ci++) {
 		const struct call *c = &m->calls[ci];
 		for (size_t i = 0, kept = 0; i < c->nmsgs && kept < WINDOWS_PER_CALL; i++) {
+			if (!(ctx->mflags[c->msgs[i]] & DM_INVITE))
+				continue;
 			const struct sip_msg *s = &m->msgs[c->msgs[i]];
 			if (!model_is(s, "INVITE") || s->action != ACT_RECEIVED || s->retrans ||
 			    s->from_mach == s->to_mach || (s->to_tag != NULL && *s->to_tag))
 				continue;
 			struct diag_window w = {(int)ci, (int)s->host, c->msgs[i], -1, s->ctime, 0};
-			w.final = final_sent(m, c, s);
+			w.final = final_sent(m, ctx, c, s);
 			w.end = w.final >= 0 ? m->msgs[w.final].ctime : s->ctime + NO_FINAL_SPAN_MS;
 			VEC_PUSH(ctx->win, ctx->nwin, cap, w);
 			kept++;
@@ -432,11 +662,19 @@ ctx_free(const struct model *m, struct diag_ctx *ctx)
 		xconf_free(ctx->dumps[i].x);
 	}
 	free(ctx->dumps);
-	for (size_t h = 0; ctx->hev != NULL && h < m->nhosts; h++)
+	for (size_t h = 0; ctx->hev != NULL && h < m->nhosts; h++) {
 		free(ctx->hev[h]);
+		free(ctx->hevt[h]);
+		free(ctx->hevk[h]);
+	}
 	free(ctx->hev);
+	free(ctx->hevt);
+	free(ctx->hevk);
 	free(ctx->nhev);
 	free(ctx->win);
+	free(ctx->ev_asked);
+	free(ctx->ev_found);
+	free(ctx->mflags);
 }
 
 /* Returns 0 after loading dumps, running every check, and sorting evidence. */
@@ -449,6 +687,8 @@ diag_run(struct model *m, const char **xconfigs, size_t nxconfigs, struct diag_r
 		ctx_free(m, &ctx);
 		return -1;
 	}
+	init_phrases(m, &ctx);
+	flag_messages(m, &ctx);
 	index_events(m, &ctx);
 	build_windows(m, &ctx);
 	for (size_t i = 0; i < diag_nsigs; i++)

@@ -206,12 +206,14 @@ diag_check_cpl(const struct diag_sig *sig, struct model *m, struct diag_result *
 
 /* DNS */
 
-/* Returns true when a "Sending DNS query" event asks for the SRV records of
- * domain dom (any _service._proto prefix). */
+/* Returns true when a "Sending DNS query" event (index ei) asks for the SRV
+ * records of domain dom (any _service._proto prefix). */
 static bool
-srv_query_for(const struct log_event *e, const char *dom, char *name, size_t size)
+srv_query_for(const struct model *m, const struct diag_ctx *ctx, uint32_t ei, const char *dom,
+    char *name, size_t size)
 {
-	if (e->kind != EV_DNS || !diag_event_has(e, "Sending DNS query") ||
+	const struct log_event *e = &m->events[ei];
+	if (e->kind != EV_DNS || !diag_event_phrase(m, ctx, ei, DP_DNS_QUERY) ||
 	    !diag_event_kv(e, "Name", name, size) || name[0] != '_')
 		return false;
 	const char *p = strchr(name + 1, '.'); /* after _sips */
@@ -230,26 +232,33 @@ struct srv_look {
 };
 
 /* Fills l from the events of window w; returns true when the host looked up
- * the SRV records of dom. */
+ * the SRV records of dom. The rule is the last "Considering search rule"
+ * line before the query: looked for back from the query once found, as most
+ * windows have no query and their many search lines need no reading. */
 static bool
 srv_lookup(const struct model *m, const struct diag_ctx *ctx, const struct diag_window *w,
     const char *dom, struct srv_look *l)
 {
 	memset(l, 0, sizeof *l);
-	for (size_t k = diag_events_from(m, ctx, w->host, w->start), n = 0;
-	    k < ctx->nhev[w->host] && n < SCAN_MAX; k++, n++) {
-		const struct log_event *e = &m->events[ctx->hev[w->host][k]];
-		if (e->ctime > w->end)
+	int h = w->host;
+	size_t k0 = diag_events_from(m, ctx, h, w->start), k = k0, n = 0;
+	for (; k < ctx->nhev[h] && n < SCAN_MAX && ctx->hevt[h][k] <= w->end; k++, n++)
+		if (ctx->hevk[h][k] == EV_DNS &&
+		    srv_query_for(m, ctx, ctx->hev[h][k], dom, l->name, sizeof l->name))
 			break;
-		if (l->query == NULL && e->kind == EV_SEARCH &&
-		    diag_event_has(e, "Considering search rule"))
-			l->rule = e;
-		else if (l->query == NULL && srv_query_for(e, dom, l->name, sizeof l->name))
-			l->query = e;
-		else if (l->query != NULL && e->kind == EV_DNS && diag_event_has(e, "Resolved"))
-			return (l->resolved = e), true;
-	}
-	return l->query != NULL;
+	if (k >= ctx->nhev[h] || n >= SCAN_MAX || ctx->hevt[h][k] > w->end)
+		return false;
+	l->query = &m->events[ctx->hev[h][k]];
+	for (size_t b = k; b-- > k0;)
+		if (ctx->hevk[h][b] == EV_SEARCH && diag_event_phrase(m, ctx, ctx->hev[h][b],
+		    DP_SEARCH_RULE)) {
+			l->rule = &m->events[ctx->hev[h][b]];
+			break;
+		}
+	for (k++, n++; k < ctx->nhev[h] && n < SCAN_MAX && ctx->hevt[h][k] <= w->end; k++, n++)
+		if (ctx->hevk[h][k] == EV_DNS && diag_event_phrase(m, ctx, ctx->hev[h][k], DP_RESOLVED))
+			return (l->resolved = &m->events[ctx->hev[h][k]]), true;
+	return true;
 }
 
 /* Appends to fix what the dump of the host shows about the two causes. */
@@ -324,21 +333,28 @@ diag_check_srv_domain(const struct diag_sig *sig, struct model *m, struct diag_r
     void *vctx)
 {
 	const struct diag_ctx *ctx = vctx;
+	size_t first = r->n; /* only this check makes findings of this id */
+	uint32_t *told = xcalloc(m->ncalls + 1, sizeof *told); /* per call: bit per host < 32 */
 	for (size_t i = 0; i < ctx->nwin; i++) {
 		const struct diag_window *w = &ctx->win[i];
 		const struct sip_msg *inv = &m->msgs[w->invite];
 		char dom[256];
 		diag_uri_host(inv->ruri, dom, sizeof dom);
-		if (!diag_webex_uri(inv->ruri) || strncasecmp(dom, "callservice.", 12) == 0)
+		if (!diag_webex_host(dom) || strncasecmp(dom, "callservice.", 12) == 0)
 			continue;
 		bool dup = false;
-		for (size_t k = 0; k < r->n && !dup; k++)
-			dup = r->f[k].id == sig->id && r->f[k].call == w->call &&
-			    r->f[k].host == w->host;
+		if (w->host < 32)
+			dup = (told[w->call] >> w->host) & 1;
+		for (size_t k = first; k < r->n && !dup && w->host >= 32; k++)
+			dup = r->f[k].call == w->call && r->f[k].host == w->host;
 		struct srv_look l;
-		if (!dup && srv_lookup(m, ctx, w, dom, &l))
-			add_srv(sig, m, r, ctx, w, &l);
+		if (dup || !srv_lookup(m, ctx, w, dom, &l))
+			continue;
+		add_srv(sig, m, r, ctx, w, &l);
+		if (w->host < 32)
+			told[w->call] |= 1u << w->host;
 	}
+	free(told);
 }
 
 /* TCP */
@@ -364,13 +380,15 @@ static const struct log_event *
 tcp_connecting(const struct model *m, const struct diag_ctx *ctx, int h, size_t k,
     const struct tcp4 *t)
 {
-	xw_time until = m->events[ctx->hev[h][k < ctx->nhev[h] ? k : 0]].ctime - CONNECT_BACK_MS;
+	xw_time until = ctx->hevt[h][k < ctx->nhev[h] ? k : 0] - CONNECT_BACK_MS;
 	for (size_t n = 0; n < SCAN_MAX && k > 0; n++) {
-		const struct log_event *e = &m->events[ctx->hev[h][--k]];
 		struct tcp4 o;
-		if (e->ctime < until)
+		if (ctx->hevt[h][--k] < until)
 			break;
-		if (e->kind == EV_TCP && diag_event_has(e, "TCP Connecting") && tcp4_of(e, &o) &&
+		if (ctx->hevk[h][k] != EV_TCP)
+			continue;
+		const struct log_event *e = &m->events[ctx->hev[h][k]];
+		if (diag_event_phrase(m, ctx, ctx->hev[h][k], DP_TCP_CONNECTING) && tcp4_of(e, &o) &&
 		    strcmp(o.src, t->src) == 0 && strcmp(o.dst, t->dst) == 0 &&
 		    o.sport == t->sport && o.dport == t->dport)
 			return e;
@@ -468,7 +486,7 @@ diag_check_tcp(const struct diag_sig *sig, struct model *m, struct diag_result *
 	for (size_t i = 0; i < m->nevents; i++) {
 		const struct log_event *e = &m->events[i];
 		struct tcp4 t;
-		if (e->kind != EV_TCP || !diag_event_has(e, "TCP Connection Failed") ||
+		if (e->kind != EV_TCP || !diag_event_phrase(m, ctx, (uint32_t)i, DP_TCP_FAILED) ||
 		    !tcp4_of(e, &t))
 			continue;
 		int h = (int)e->host;

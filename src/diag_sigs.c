@@ -9,9 +9,12 @@
 
 /* Returns true when the call holds a final response to the INVITE s. */
 static bool
-has_final(const struct model *m, const struct call *c, const struct sip_msg *s)
+has_final(const struct model *m, const struct diag_ctx *ctx, const struct call *c,
+    const struct sip_msg *s)
 {
 	for (size_t i = 0; i < c->nmsgs; i++) {
+		if (!(ctx->mflags[c->msgs[i]] & DM_INVITE_FINAL))
+			continue;
 		const struct sip_msg *r = &m->msgs[c->msgs[i]];
 		if (!r->is_request && r->status >= 200 && r->cseq == s->cseq && r->method &&
 		    strcmp(r->method, "INVITE") == 0 && strcmp(r->call_id, s->call_id) == 0)
@@ -95,17 +98,20 @@ add_no_final(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 
 /* Adds a finding per call whose INVITE went unanswered. */
 static void
-check_no_final(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *ctx)
+check_no_final(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *vctx)
 {
+	const struct diag_ctx *ctx = vctx;
 	for (size_t ci = 0; ci < m->ncalls; ci++) {
 		const struct call *c = &m->calls[ci];
 		size_t open[MAX_INVITES], nopen = 0;
 		for (size_t i = 0, tried = 0; i < c->narrows && tried < MAX_INVITES; i++) {
+			if (!(ctx->mflags[c->arrows[i].msg] & DM_INVITE))
+				continue;
 			const struct sip_msg *s = &m->msgs[c->arrows[i].msg];
 			if (!model_is(s, "INVITE") || s->retrans || c->arrows[i].same_host)
 				continue;
 			tried++;
-			if (!has_final(m, c, s))
+			if (!has_final(m, ctx, c, s))
 				open[nopen++] = i;
 		}
 		if (nopen == 0)

@@ -13,7 +13,6 @@
 #include "sip.h"
 #include "xconf.h"
 
-#define CUCM_MAX_MESSAGE 5000 /* Unified CM's default SIP Max Incoming Message Size */
 #define MAX_CAUSES 8          /* distinct Q.850 causes reported per call */
 #define MAX_CANDIDATES 64     /* messages of one call a check pairs up: bounds hostile calls */
 
@@ -41,9 +40,11 @@ forwarded_from(const struct sip_msg *out, const struct sip_msg *in)
 
 /* Returns the first INVITE host h received with call-type=squared, or -1. */
 static int64_t
-squared_in(const struct model *m, const struct call *c, uint32_t h)
+squared_in(const struct model *m, const struct diag_ctx *ctx, const struct call *c, uint32_t h)
 {
 	for (size_t i = 0; i < c->nmsgs; i++) {
+		if (!(ctx->mflags[c->msgs[i]] & DM_WIRE_INVITE))
+			continue;
 		const struct sip_msg *s = &m->msgs[c->msgs[i]];
 		if (s->host == h && s->action == ACT_RECEIVED && wire_invite(s) &&
 		    s->call_type_squared)
@@ -54,9 +55,12 @@ squared_in(const struct model *m, const struct call *c, uint32_t h)
 
 /* Returns the first INVITE host h forwarded from in without call-type=squared, or -1. */
 static int64_t
-stripped_out(const struct model *m, const struct call *c, const struct sip_msg *in)
+stripped_out(const struct model *m, const struct diag_ctx *ctx, const struct call *c,
+    const struct sip_msg *in)
 {
 	for (size_t i = 0; i < c->nmsgs; i++) {
+		if (!(ctx->mflags[c->msgs[i]] & DM_WIRE_INVITE))
+			continue;
 		const struct sip_msg *s = &m->msgs[c->msgs[i]];
 		if (s->host == in->host && s->action == ACT_SENT && wire_invite(s) &&
 		    s->ctime >= in->ctime && !s->call_type_squared && forwarded_from(s, in))
@@ -136,8 +140,8 @@ diag_check_contact_stripped(const struct diag_sig *sig, struct model *m, struct 
 		for (uint32_t h = 0; h < m->nhosts && h < 32; h++) {
 			if (!(c->host_mask & (1u << h)))
 				continue;
-			int64_t in = squared_in(m, c, h);
-			int64_t out = in < 0 ? -1 : stripped_out(m, c, &m->msgs[in]);
+			int64_t in = squared_in(m, ctx, c, h);
+			int64_t out = in < 0 ? -1 : stripped_out(m, ctx, c, &m->msgs[in]);
 			if (out >= 0)
 				add_stripped(sig, m, r, ctx, ci, h, (uint32_t)in, (uint32_t)out);
 		}
@@ -146,9 +150,12 @@ diag_check_contact_stripped(const struct diag_sig *sig, struct model *m, struct 
 
 /* Returns the 404 host h sent to the INVITE record inv, or -1. */
 static int64_t
-policy_404(const struct model *m, const struct call *c, const struct sip_msg *inv)
+policy_404(const struct model *m, const struct diag_ctx *ctx, const struct call *c,
+    const struct sip_msg *inv)
 {
 	for (size_t i = 0; i < c->nmsgs; i++) {
+		if (!(ctx->mflags[c->msgs[i]] & DM_INVITE_FINAL))
+			continue;
 		const struct sip_msg *s = &m->msgs[c->msgs[i]];
 		if (s->host != inv->host || s->action != ACT_SENT || s->status != 404 ||
 		    s->cseq != inv->cseq || !s->method || strcmp(s->method, "INVITE") != 0 ||
@@ -253,13 +260,15 @@ diag_check_preloaded_route(const struct diag_sig *sig, struct model *m, struct d
 	for (size_t ci = 0; ci < m->ncalls; ci++) {
 		const struct call *c = &m->calls[ci];
 		for (size_t i = 0, tried = 0; i < c->nmsgs && tried < MAX_CANDIDATES; i++) {
+			if (!(ctx->mflags[c->msgs[i]] & DM_WIRE_INVITE))
+				continue;
 			const struct sip_msg *q = &m->msgs[c->msgs[i]];
 			char target[256];
 			if (q->action != ACT_RECEIVED || !wire_invite(q) || q->nroutes == 0 ||
 			    !route_target(m, q, target, sizeof target))
 				continue;
 			tried++;
-			int64_t p = policy_404(m, c, q);
+			int64_t p = policy_404(m, ctx, c, q);
 			if (p < 0 || searched(m, ctx, (int)q->host, q->ctime, m->msgs[p].ctime, target))
 				continue;
 			add_route_finding(sig, m, r, ctx, ci, c->msgs[i], (uint32_t)p, target);
@@ -362,14 +371,16 @@ add_cause(const struct diag_sig *sig, struct model *m, struct diag_result *r, si
 
 /* Adds a finding per call and Q.850 cause, at the first arrow carrying it. */
 void
-diag_check_q850(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *ctx)
+diag_check_q850(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *vctx)
 {
-	(void)ctx;
+	const struct diag_ctx *ctx = vctx;
 	for (size_t ci = 0; ci < m->ncalls; ci++) {
 		const struct call *c = &m->calls[ci];
 		int causes[MAX_CAUSES];
 		size_t fidx[MAX_CAUSES], nc = 0;
 		for (size_t ai = 0; ai < c->narrows; ai++) {
+			if (!(ctx->mflags[c->arrows[ai].msg] & DM_Q850))
+				continue;
 			const struct sip_msg *s = &m->msgs[c->arrows[ai].msg];
 			if (!has_cause(s))
 				continue;
@@ -450,16 +461,19 @@ audio_refused(const struct sip_msg *s)
 
 /* Adds a finding per call whose audio offer or answer rules Webex out. */
 void
-diag_check_codecs(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *ctx)
+diag_check_codecs(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *vctx)
 {
-	(void)ctx;
+	const struct diag_ctx *ctx = vctx;
 	for (size_t ci = 0; ci < m->ncalls; ci++) {
 		const struct call *c = &m->calls[ci];
 		long bad = -1, last_offer = -1, zero = -1;
 		for (size_t ai = 0; ai < c->narrows && zero < 0; ai++) {
+			if (!(ctx->mflags[c->arrows[ai].msg] & DM_SDP))
+				continue; /* neither an offer nor an answer */
 			const struct sip_msg *s = &m->msgs[c->arrows[ai].msg];
-			const struct sdp_media *au = audio_of(s);
-			if (offer_to_webex(m, &c->arrows[ai], s) && au != NULL && au->port != 0) {
+			const struct sdp_media *au;
+			if (offer_to_webex(m, &c->arrows[ai], s) && (au = audio_of(s)) != NULL &&
+			    au->port != 0) {
 				last_offer = (long)ai;
 				if (!webex_codec(au->codecs) && (bad < 0 || reaches_webex(m,
 				    &c->arrows[ai])))
@@ -630,9 +644,11 @@ diag_check_cucm_size(const struct diag_sig *sig, struct model *m, struct diag_re
 	for (size_t ci = 0; ci < m->ncalls; ci++) {
 		const struct call *c = &m->calls[ci];
 		for (size_t i = 0, tried = 0; i < c->nmsgs && tried < MAX_CANDIDATES; i++) {
+			if (!(ctx->mflags[c->msgs[i]] & DM_LARGE))
+				continue;
 			const struct sip_msg *s = &m->msgs[c->msgs[i]];
 			if (s->action != ACT_SENT || s->retrans || s->summary_only ||
-			    s->size <= CUCM_MAX_MESSAGE || !to_cucm(m, s) || !expects_answer(s))
+			    s->size <= DIAG_CUCM_MAX_MESSAGE || !to_cucm(m, s) || !expects_answer(s))
 				continue;
 			tried++;
 			if (cucm_answered(m, c, s))

@@ -19,12 +19,13 @@
 /* The log text of each signature; the Event, developer.ssl and network.tcp
  * lines of a failed handshake all quote it. */
 static const struct {
-	const char *id, *phrase;
+	const char *id;
+	enum diag_phrase phrase;
 } phrases[] = {
-	{"tls-untrusted-ca", "self signed certificate in certificate chain"},
-	{"tls-identity-unacceptable", "certificate identity was unacceptable"},
-	{"tls-cert-unknown", "alert certificate unknown"},
-	{"tls-remote-disconnect", "probably remote disconnect"},
+	{"tls-untrusted-ca", DP_UNTRUSTED_CA},
+	{"tls-identity-unacceptable", DP_IDENTITY_UNACCEPTABLE},
+	{"tls-cert-unknown", DP_CERT_UNKNOWN},
+	{"tls-remote-disconnect", DP_REMOTE_DISCONNECT},
 };
 
 /* One side of a connection and which way it was opened. */
@@ -112,14 +113,14 @@ same_conn(const struct tls_conn *a, const struct tls_conn *b)
 	return strcmp(a->peer, b->peer) == 0 && a->peer_port == b->peer_port;
 }
 
-/* Returns the phrase of a signature id, or NULL. */
-static const char *
+/* Returns the phrase of a signature id, or -1. */
+static int
 phrase_of(const char *id)
 {
 	for (size_t i = 0; i < sizeof phrases / sizeof phrases[0]; i++)
 		if (strcmp(phrases[i].id, id) == 0)
-			return phrases[i].phrase;
-	return NULL;
+			return (int)phrases[i].phrase;
+	return -1;
 }
 
 /* Adds the lines about the same connection around the failure e: its TCP
@@ -312,14 +313,15 @@ void
 diag_check_tls(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *vctx)
 {
 	const struct diag_ctx *ctx = vctx;
-	const char *phrase = phrase_of(sig->id);
+	int phrase = phrase_of(sig->id);
 	struct tls_group *gs = NULL;
 	size_t ng = 0, gcap = 0;
-	for (size_t i = 0; phrase != NULL && i < m->nevents; i++) {
+	for (size_t i = 0; phrase >= 0 && i < m->nevents; i++) {
 		const struct log_event *e = &m->events[i];
 		struct tls_conn c;
 		if ((e->kind != EV_EVENT && e->kind != EV_TCP && e->kind != EV_SSL) ||
-		    !diag_event_has(e, phrase) || !conn_of(m, e, &c))
+		    !diag_event_phrase(m, ctx, (uint32_t)i, (enum diag_phrase)phrase) ||
+		    !conn_of(m, e, &c))
 			continue;
 		int h = (int)e->host;
 		const struct diag_window *w = c.inbound ? NULL : diag_window_at(m, ctx, h, e->ctime);

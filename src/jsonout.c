@@ -6,27 +6,67 @@
 #include "sip.h"
 #include "text.h"
 
+/* Appends s as a JSON string (null when NULL), as text_json_str does; in
+ * one piece when no byte of it needs escaping or checking, as most do not. */
+static void
+jstr(struct sbuf *b, const char *s)
+{
+	if (s == NULL) {
+		sbuf_add(b, "null", 4);
+		return;
+	}
+	size_t n = 0;
+	for (unsigned char c; (c = (unsigned char)s[n]) != '\0'; n++)
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&')
+			break;
+	if (s[n] != '\0') {
+		text_json_str(b, s);
+		return;
+	}
+	sbuf_add(b, "\"", 1);
+	sbuf_add(b, s, n);
+	sbuf_add(b, "\"", 1);
+}
+
+/* Appends the decimal text of v, as "%lld" writes it. */
+static void
+num(struct sbuf *b, long long v)
+{
+	char buf[24];
+	size_t i = sizeof buf;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		buf[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		buf[--i] = '-';
+	sbuf_add(b, buf + i, sizeof buf - i);
+}
+
 static void
 key(struct sbuf *b, const char *k, bool *first)
 {
 	if (!*first)
 		sbuf_add(b, ",", 1);
 	*first = false;
-	sbuf_printf(b, "\"%s\":", k);
+	sbuf_add(b, "\"", 1);
+	sbuf_puts(b, k);
+	sbuf_add(b, "\":", 2);
 }
 
 static void
 kstr(struct sbuf *b, const char *k, const char *v, bool *first)
 {
 	key(b, k, first);
-	text_json_str(b, v);
+	jstr(b, v);
 }
 
 static void
 kint(struct sbuf *b, const char *k, long long v, bool *first)
 {
 	key(b, k, first);
-	sbuf_printf(b, "%lld", v);
+	num(b, v);
 }
 
 static void
@@ -36,7 +76,7 @@ strarray(struct sbuf *b, const char *const *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			sbuf_add(b, ",", 1);
-		text_json_str(b, v[i]);
+		jstr(b, v[i]);
 	}
 	sbuf_add(b, "]", 1);
 }
@@ -52,7 +92,7 @@ jsonout_files(struct sbuf *b, const struct model *m)
 		kstr(b, "path", f->path, &first);
 		kstr(b, "host", f->host, &first);
 		key(b, "role", &first);
-		text_json_str(b, model_role_name(f->host_idx >= 0 ? m->hosts[f->host_idx].role
+		jstr(b, model_role_name(f->host_idx >= 0 ? m->hosts[f->host_idx].role
 		    : ROLE_UNKNOWN));
 		kint(b, "sip_messages", f->sip_messages, &first);
 		kint(b, "info_only", f->info_only, &first);
@@ -65,7 +105,7 @@ jsonout_files(struct sbuf *b, const struct model *m)
 				if (p->recovered != (pass == 1))
 					continue;
 				sbuf_printf(b, "%s{\"line\":%u,\"reason\":", any ? "," : "", p->line);
-				text_json_str(b, p->reason);
+				jstr(b, p->reason);
 				sbuf_add(b, "}", 1);
 				any = true;
 			}
@@ -86,7 +126,7 @@ call_hosts(struct sbuf *b, const struct model *m, const struct call *c)
 		if (c->host_mask & (1u << h)) {
 			if (any)
 				sbuf_add(b, ",", 1);
-			text_json_str(b, m->hosts[h].name);
+			jstr(b, m->hosts[h].name);
 			any = true;
 		}
 	sbuf_add(b, "]", 1);
@@ -138,7 +178,7 @@ jsonout_call(struct sbuf *b, const struct model *m, const struct call *c, bool w
 	kstr(b, "method", c->method, &first);
 	key(b, "final_status", &first);
 	if (c->final_status)
-		sbuf_printf(b, "%d", c->final_status);
+		num(b, c->final_status);
 	else
 		sbuf_puts(b, "null");
 	/* list's "messages" is a count; with the messages themselves it is the array */
@@ -148,9 +188,9 @@ jsonout_call(struct sbuf *b, const struct model *m, const struct call *c, bool w
 	sbuf_puts(b, ",\"links\":[");
 	for (size_t i = 0; i < c->nlinks; i++) {
 		sbuf_puts(b, i ? ",{\"call_id\":" : "{\"call_id\":");
-		text_json_str(b, c->links[i].call_id);
+		jstr(b, c->links[i].call_id);
 		sbuf_puts(b, ",\"by\":");
-		text_json_str(b, c->links[i].by);
+		jstr(b, c->links[i].by);
 		sbuf_add(b, "}", 1);
 	}
 	sbuf_puts(b, "],\"findings\":");
@@ -233,7 +273,7 @@ sip_fields(struct sbuf *b, const struct sip_msg *s, bool *first)
 	kint(b, "cseq", s->cseq, first);
 	kstr(b, "method", s->method, first);
 	key(b, "status", first);
-	s->status ? sbuf_printf(b, "%d", s->status) : sbuf_puts(b, "null");
+	s->status ? num(b, s->status) : sbuf_puts(b, "null");
 	kstr(b, "request_uri", s->ruri, first);
 	kstr(b, "from", s->from_uri, first);
 	kstr(b, "from_tag", s->from_tag, first);
@@ -252,7 +292,7 @@ sip_fields(struct sbuf *b, const struct sip_msg *s, bool *first)
 	kstr(b, "session_remote", s->session_remote, first);
 	kstr(b, "reason", s->reason, first);
 	key(b, "q850", first);
-	s->q850 >= 0 ? sbuf_printf(b, "%d", s->q850) : sbuf_puts(b, "null");
+	s->q850 >= 0 ? num(b, s->q850) : sbuf_puts(b, "null");
 	kstr(b, "user_agent", s->user_agent, first);
 	kstr(b, "server", s->server, first);
 	kstr(b, "warning", s->warning, first);
@@ -316,7 +356,7 @@ jsonout_finding_text(struct sbuf *b, const struct diag_finding *f)
 	sbuf_puts(b, ",\"evidence\":[");
 	for (size_t e = 0; e < f->nev; e++) {
 		sbuf_puts(b, e ? ",{\"file\":" : "{\"file\":");
-		text_json_str(b, f->ev[e].file);
+		jstr(b, f->ev[e].file);
 		sbuf_printf(b, ",\"line\":%u}", f->ev[e].line);
 	}
 	sbuf_puts(b, "]");
