@@ -30,4 +30,8 @@ size_t text_width(const char *s);
 /* Returns the length of the valid UTF-8 sequence at s (max n bytes), 0 if invalid. */
 size_t text_utf8_len(const unsigned char *s, size_t n);
 
+/* Writes the decimal text of v (as "%lld" would) into the 20 bytes that end
+ * at end, without printf; returns where it starts. */
+char *text_lld(char *end, long long v);
+
 #endif

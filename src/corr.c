@@ -13,6 +13,7 @@
 #include "corr.h"
 #include "log.h"
 #include "smap.h"
+#include "text.h"
 
 #define TWIN_WINDOW_MS 120000 /* clocks of a C/E pair are never further apart */
 
@@ -55,17 +56,9 @@ kh_bytes(struct keyhash *k, const char *s, size_t n)
 static void
 kh_num(struct keyhash *k, long long v)
 {
-	char buf[24];
-	size_t i = sizeof buf;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	do {
-		buf[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		buf[--i] = '-';
-	buf[--i] = '|';
-	kh_bytes(k, buf + i, sizeof buf - i);
+	char buf[24], *p = text_lld(buf + sizeof buf, v);
+	*--p = '|';
+	kh_bytes(k, p, (size_t)(buf + sizeof buf - p));
 }
 
 #define CID_MEMO_BITS 12

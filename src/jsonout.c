@@ -32,16 +32,8 @@ jstr(struct sbuf *b, const char *s)
 static void
 num(struct sbuf *b, long long v)
 {
-	char buf[24];
-	size_t i = sizeof buf;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	do {
-		buf[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		buf[--i] = '-';
-	sbuf_add(b, buf + i, sizeof buf - i);
+	char buf[24], *p = text_lld(buf + sizeof buf, v);
+	sbuf_add(b, p, (size_t)(buf + sizeof buf - p));
 }
 
 static void

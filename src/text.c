@@ -179,3 +179,16 @@ text_width(const char *s)
 	}
 	return w;
 }
+
+char *
+text_lld(char *end, long long v)
+{
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--end = '-';
+	return end;
+}

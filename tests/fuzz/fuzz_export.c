@@ -38,7 +38,6 @@
 #include "sip.h"
 
 #define MAX_FILES 3
-#define SEP "\n--8<--\n"
 #define MARKER "<xw-evil"
 #define MAX_DEPTH 64   /* of JSON values and HTML elements; ours nest far less */
 
@@ -87,28 +86,6 @@ die(const char *who, const char *what, const char *s, size_t n, size_t at)
 	abort();
 }
 
-/* Returns the length of the UTF-8 sequence at s (n bytes left) with its code
- * point in *cp, or 0 when it is not valid (overlong, surrogate, too big);
- * our own decoder, so that text_utf8_len is checked rather than trusted. */
-NOCOV static size_t
-utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
-{
-	size_t len = s[0] >= 0xf0 && s[0] < 0xf8 ? 4 : s[0] >= 0xe0 && s[0] < 0xf0 ? 3
-	    : s[0] >= 0xc0 && s[0] < 0xe0 ? 2 : 0;
-	static const unsigned mins[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (len == 0 || len > n)
-		return 0;
-	unsigned c = s[0] & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < mins[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 /* Returns the length of the character at s[i], after checking that it is
  * valid UTF-8 and no control (C0 but those in allow, DEL, C1), line
@@ -118,7 +95,7 @@ check_char(const char *who, const char *s, size_t n, size_t i, const char *allow
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned cp = p[i];
-	size_t l = cp < 0x80 ? 1 : utf8_decode(p + i, n - i, &cp);
+	size_t l = cp < 0x80 ? 1 : fuzz_utf8_decode(p + i, n - i, &cp);
 	if (l == 0)
 		die(who, "invalid UTF-8", s, n, i);
 	if ((cp < 0x20 && (cp == 0 || strchr(allow, (int)cp) == NULL)) ||
@@ -735,25 +712,6 @@ render(const struct model *m, const struct diag_result *d)
 	free(all);
 }
 
-/* Returns the number of files the input was split into (copies in out[]). */
-static size_t
-split_files(const uint8_t *d, size_t n, char **out, size_t *lens)
-{
-	size_t k = 0, pos = 0, sl = strlen(SEP);
-	while (k < MAX_FILES - 1) {
-		const uint8_t *s = memmem(d + pos, n - pos, SEP, sl);
-		if (s == NULL)
-			break;
-		size_t len = (size_t)(s - (d + pos));
-		out[k] = fuzz_copy(d + pos, len);
-		lens[k++] = len;
-		pos += len + sl;
-	}
-	out[k] = fuzz_copy(d + pos, n - pos);
-	lens[k++] = n - pos;
-	return k;
-}
-
 /* Returns 0 after loading the input as the commands do and checking every
  * output of it. */
 int
@@ -761,13 +719,8 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	char *texts[MAX_FILES];
 	size_t lens[MAX_FILES];
-	size_t nf = split_files(d, n, texts, lens);
 	struct model *m = model_new();
-	for (size_t i = 0; i < nf; i++) {
-		char name[32];
-		snprintf(name, sizeof name, "fuzz%zu.log", i);
-		log_load_memory(m, name, texts[i], lens[i]);
-	}
+	size_t nf = fuzz_load(m, d, n, texts, lens, MAX_FILES);
 	char err[256];
 	struct corr_opts co = {0};
 	if (corr_build(m, &co, err, sizeof err) == 0) {

@@ -21,7 +21,6 @@
 #include "sip.h"
 
 #define MAX_FILES 3
-#define SEP "\n--8<--\n"
 #define MAX_OUT_CALLS 8  /* calls rendered per input: enough to reach every path */
 
 static bool no_diag;
@@ -38,24 +37,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Returns the number of files the input was split into (copies in out[]). */
-static size_t
-split_files(const uint8_t *d, size_t n, char **out, size_t *lens)
-{
-	size_t k = 0, pos = 0, sl = strlen(SEP);
-	while (k < MAX_FILES - 1) {
-		const uint8_t *s = memmem(d + pos, n - pos, SEP, sl);
-		if (s == NULL)
-			break;
-		size_t len = (size_t)(s - (d + pos));
-		out[k] = fuzz_copy(d + pos, len);
-		lens[k++] = len;
-		pos += len + sl;
-	}
-	out[k] = fuzz_copy(d + pos, n - pos);
-	lens[k++] = n - pos;
-	return k;
-}
 
 /* Returns nothing; renders every view of a few calls (JSON, ladder, raw). */
 static void
@@ -83,13 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	char *texts[MAX_FILES];
 	size_t lens[MAX_FILES];
-	size_t nf = split_files(d, n, texts, lens);
 	struct model *m = model_new();
-	for (size_t i = 0; i < nf; i++) {
-		char name[32];
-		snprintf(name, sizeof name, "fuzz%zu.log", i);
-		log_load_memory(m, name, texts[i], lens[i]);
-	}
+	size_t nf = fuzz_load(m, d, n, texts, lens, MAX_FILES);
 	char err[256];
 	struct corr_opts co = {0};
 	if (corr_build(m, &co, err, sizeof err) == 0) {

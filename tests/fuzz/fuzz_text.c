@@ -21,27 +21,6 @@ die(const char *what, const struct sbuf *b, size_t at)
 	abort();
 }
 
-/* Returns the length of the UTF-8 sequence at s (n bytes left) and its code
- * point in *cp, or 0 when it is not valid (overlong, surrogate, too big). */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
-{
-	size_t len = s[0] >= 0xf0 && s[0] < 0xf8 ? 4 : s[0] >= 0xe0 && s[0] < 0xf0 ? 3
-	    : s[0] >= 0xc0 && s[0] < 0xe0 ? 2 : 0;
-	static const unsigned mins[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (len == 0 || len > n)
-		return 0;
-	unsigned c = s[0] & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < mins[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 /* Returns nothing; checks that b is valid UTF-8 with no control character. */
 static void
@@ -51,7 +30,7 @@ check_terminal_safe(const struct sbuf *b, const char *who)
 	char what[96];
 	for (size_t i = 0; i < b->len;) {
 		unsigned cp = p[i];
-		size_t l = cp < 0x80 ? 1 : utf8_decode(p + i, b->len - i, &cp);
+		size_t l = cp < 0x80 ? 1 : fuzz_utf8_decode(p + i, b->len - i, &cp);
 		snprintf(what, sizeof what, "%s: %s", who,
 		    l == 0 ? "invalid UTF-8" : "control character");
 		if (l == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0))

@@ -14,10 +14,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "log.h"
 
 /* Returns the bytes to map for n bytes of text plus the guard page. */
 static inline size_t
@@ -71,6 +74,67 @@ fuzz_cstr(const uint8_t *d, size_t n)
 	memcpy(p, d, n);
 	p[n] = '\0';
 	return p;
+}
+
+/* The separator that splits one fuzz input into several log files. */
+#define FUZZ_SEP "\n--8<--\n"
+
+/* Returns the number of files the input was split into at FUZZ_SEP (at most
+ * max): copies in out[] (free with fuzz_free) and their lengths in lens[]. */
+static inline size_t
+fuzz_split(const uint8_t *d, size_t n, char **out, size_t *lens, size_t max)
+{
+	size_t k = 0, pos = 0, sl = strlen(FUZZ_SEP);
+	while (k < max - 1) {
+		const uint8_t *s = memmem(d + pos, n - pos, FUZZ_SEP, sl);
+		if (s == NULL)
+			break;
+		size_t len = (size_t)(s - (d + pos));
+		out[k] = fuzz_copy(d + pos, len);
+		lens[k++] = len;
+		pos += len + sl;
+	}
+	out[k] = fuzz_copy(d + pos, n - pos);
+	lens[k++] = n - pos;
+	return k;
+}
+
+/* Returns the number of files the input was split into, each loaded into m
+ * as "fuzzN.log" like a log read from disk; free texts[] with fuzz_free after
+ * the model. */
+static inline size_t
+fuzz_load(struct model *m, const uint8_t *d, size_t n, char **texts, size_t *lens, size_t max)
+{
+	size_t nf = fuzz_split(d, n, texts, lens, max);
+	for (size_t i = 0; i < nf; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "fuzz%zu.log", i);
+		log_load_memory(m, name, texts[i], lens[i]);
+	}
+	return nf;
+}
+
+/* Returns the length of the UTF-8 sequence at s (n bytes left) with its code
+ * point in *cp, or 0 when it is not valid (overlong, surrogate, too big): the
+ * harnesses' own decoder, so that the program's is checked, not trusted. */
+__attribute__((no_sanitize("coverage"))) static inline size_t
+fuzz_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	size_t len = s[0] >= 0xf0 && s[0] < 0xf8 ? 4 : s[0] >= 0xe0 && s[0] < 0xf0 ? 3
+	    : s[0] >= 0xc0 && s[0] < 0xe0 ? 2 : 0;
+	static const unsigned mins[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (len == 0 || len > n)
+		return 0;
+	unsigned c = s[0] & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < mins[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
 }
 
 #endif

@@ -255,17 +255,26 @@ touch_past_end(int fd, void *want)
 	(void)p[0];
 }
 
+/* Returns an open descriptor of a new unlinked scratch file (the child dies
+ * when it cannot make one). */
+static int
+scratch_fd(const char *name)
+{
+	char *path = scratch(name);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	unlink(path);
+	free(path);
+	if (fd < 0)
+		_exit(3);
+	return fd;
+}
+
 /* Child: a file the log code never mapped is cut and read past its end. */
 static void
 foreign_fault(const char *path)
 {
 	load_one(path);
-	char *other = scratch("foreign.bin");
-	int fd = open(other, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	unlink(other);
-	if (fd < 0)
-		_exit(3);
-	touch_past_end(fd, NULL);
+	touch_past_end(scratch_fd("foreign.bin"), NULL);
 }
 
 /* Child: a log is loaded and freed, then another file is mapped where it was
@@ -279,12 +288,7 @@ stale_fault(const char *path)
 		_exit(3);
 	void *was = m->files[0].map_base;
 	model_free(m);
-	char *other = scratch("stale.bin");
-	int fd = open(other, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	unlink(other);
-	if (fd < 0)
-		_exit(3);
-	touch_past_end(fd, was);
+	touch_past_end(scratch_fd("stale.bin"), was);
 }
 
 /* Child: SIGBUS sent by a process, not by a fault. */
