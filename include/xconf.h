@@ -122,6 +122,8 @@ struct xconf {
 	const char **ips;                /* non-empty Ethernet N IP V4/V6 Address values */
 	size_t nips, ipcap;
 	struct xconf_val admin_policy;   /* Policy AdministratorPolicy Mode */
+	struct xconf_val mtls_mode;      /* SIP MTLS Mode: the listener Webex connects to */
+	struct xconf_val mtls_port;      /* SIP MTLS Port */
 	struct xconf_problem *problems;
 	size_t nproblems, problemcap;
 	uint32_t nlines;

@@ -255,6 +255,13 @@ const struct diag_sig diag_sigs[] = {
 		.explain = "The Webex DNS zone does not override the DNS request to callservice.*.",
 	},
 	{
+		.id = "xconfig-mtls-off",
+		.severity = DIAG_ERROR,
+		.check = diag_check_xconfig,
+		.explain = "The Expressway-E does not listen for mutual TLS on 5062 (SIP MTLS Mode "
+		    "Off, or another port).",
+	},
+	{
 		.id = "xconfig-search-rule-shadowed",
 		.severity = DIAG_ERROR,
 		.check = diag_check_xconfig,

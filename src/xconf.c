@@ -631,9 +631,12 @@ note_plain(struct xconf *x, size_t i)
 {
 	const struct xconf_setting *st = &x->settings[i];
 	const char *rest;
-	if (strcasecmp(st->key, "Policy AdministratorPolicy Mode") == 0) {
-		x->admin_policy.s = st->value;
-		x->admin_policy.line = st->line;
+	struct xconf_val *v = strcasecmp(st->key, "Policy AdministratorPolicy Mode") == 0 ?
+	    &x->admin_policy : strcasecmp(st->key, "SIP MTLS Mode") == 0 ? &x->mtls_mode
+	    : strcasecmp(st->key, "SIP MTLS Port") == 0 ? &x->mtls_port : NULL;
+	if (v != NULL) {
+		v->s = st->value;
+		v->line = st->line;
 	} else if (key_num(st->key, "Ethernet ", &rest) >= 0 && st->value[0] != '\0' &&
 	    (val_eq(rest, "IP V4 Address") || val_eq(rest, "IP V6 Address") ||
 	        val_eq(rest, "IPv6 Address"))) {
@@ -1196,6 +1199,39 @@ check_dns_override(struct xconf_lintctx *c)
 	issue_line(is, z->name.line);
 }
 
+/* Returns nothing; checks that the Expressway-E listens for Webex's mutual
+ * TLS connections on 5062. */
+static void
+check_mtls(struct xconf_lintctx *c)
+{
+	const struct xconf *x = c->x;
+	struct xconf_issue *is;
+	if (c->webex == NULL || c->webex->type != XCONF_ZONE_DNS)
+		return; /* not the Expressway-E of a Hybrid deployment */
+	if (xconf_is_off(x->mtls_mode.s)) {
+		is = issue_add(c,
+		    xstrdup("Mutual TLS mode is Off (SIP MTLS Mode), so the Expressway-E does not "
+		            "listen on 5062: every TCP connection Webex opens is reset, no "
+		            "\"TCP Connecting\" from Webex is logged and inbound calls never ring."),
+		    xstrdup("Configuration > Protocols > SIP: set Mutual TLS mode to On and Mutual TLS "
+		            "port to 5062, then check Maintenance tools > Port usage > Local inbound "
+		            "ports lists SIP on 5062."));
+		issue_line(is, x->mtls_mode.line);
+		issue_line(is, x->mtls_port.line);
+	} else if (x->mtls_port.s != NULL && x->mtls_port.s[0] != '\0' &&
+	    strcmp(x->mtls_port.s, "5062") != 0) {
+		is = issue_add(c,
+		    xasprintf("Mutual TLS listens on port %s, not 5062: Webex connects to the port "
+		              "of the SIP Destination's SRV record, which the Hybrid guides set to "
+		              "5062.", x->mtls_port.s),
+		    xstrdup("Set Mutual TLS port to 5062 (Configuration > Protocols > SIP), or make "
+		            "the public _sips._tcp SRV record of the SIP Destination point at the "
+		            "port in use."));
+		is->severity = "warning";
+		issue_line(is, x->mtls_port.line);
+	}
+}
+
 /* Returns true when target names a zone a Webex call should go to from
  * the source: the Webex zone on an E, a traversal zone of the path on a C. */
 static bool
@@ -1319,6 +1355,11 @@ static const struct xconf_check checks[] = {
 	    "sent to the SRV records of callservice.ciscospark.com, which point at port 5062. "
 	    "The Webex DNS zone does that when Modify DNS request (DnsOverride Override) is On "
 	    "and Domain to search for (DnsOverride Name) is callservice.ciscospark.com."},
+	{"xconfig-mtls-off", "error", check_mtls,
+	    "Webex opens its mutual TLS connection to the port of the SRV record named as SIP "
+	    "Destination in Control Hub, 5062 by the Hybrid guides. With Mutual TLS mode Off the "
+	    "Expressway-E does not listen there and resets the connection; the diagnostic log "
+	    "then shows nothing from Webex, which is easily taken for a firewall blocking 5062."},
 	{"xconfig-search-rule-shadowed", "error", check_search_rule_shadowed,
 	    "Search rules are tried from the lowest priority number up; a rule whose Progress "
 	    "is Stop ends the search when it matches, except for rules of the same priority. A "

@@ -120,6 +120,17 @@ grep -q '"xconfig-tls-subject-name"' "$T/dump.json" && grep -q 'cause (1)' "$T/d
 "$XW" diagnose --json -q --xconfig "$E/xconfig-e.txt" "$E/" > "$T/twice.json"
 [ "$(grep -o '"xconfig-tls-subject-name"' "$T/twice.json" | wc -l)" -eq 1 ] \
 	&& ok xconfig-dedup || fail xconfig-dedup
+# Mutual TLS off on the E (guide: "Expressway-E is not Listening on Port 5062"):
+# nothing from Webex reaches the log, so only the dump can tell
+"$XW" diagnose --json -q --xconfig tests/data/xconfig/e-mtls-off.txt examples/healthy-outbound/ \
+    > "$T/mtls.json"; rc=$?
+[ $rc -eq 1 ] && python3 -c '
+import json, sys
+fs = json.load(open(sys.argv[1]))["findings"]
+m = [f for f in fs if f["id"] == "xconfig-mtls-off"]
+assert len(m) == 1 and m[0]["severity"] == "error" and "5062" in m[0]["fix"]
+assert [e["line"] for e in m[0]["evidence"]] == [7, 8]' "$T/mtls.json" \
+	&& ok xconfig-mtls-off || fail xconfig-mtls-off "rc=$rc"
 "$XW" diagnose -q --xconfig "$T/missing.txt" "$E/" > /dev/null 2> "$T/err"; rc=$?
 [ $rc -eq 2 ] && grep -q missing.txt "$T/err" && ok xconfig-missing-exit-2 || fail xconfig-missing-exit-2 "rc=$rc"
 
@@ -158,4 +169,4 @@ ids=$(grep -o '\.id = "[a-z0-9-]*"' src/diag_sigs.c | cut -d'"' -f2)
 sect=$(sed -n '/^\.\\" BEGIN diagnose/,/^\.\\" END diagnose/p' man/xwtrace.1 | sed 's/\\-/-/g')
 n=0; missing=
 for i in $ids; do n=$((n + 1)); printf '%s\n' "$sect" | grep -qx ".B $i" || missing="$missing $i"; done
-[ "$n" -eq 19 ] && [ -z "$missing" ] && ok man-lists-every-id || fail man-lists-every-id "n=$n missing:$missing"
+[ "$n" -eq 20 ] && [ -z "$missing" ] && ok man-lists-every-id || fail man-lists-every-id "n=$n missing:$missing"

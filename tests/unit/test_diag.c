@@ -81,7 +81,7 @@ test_table(void)
 		"sdp-codec-mismatch", "q850-cause", "cucm-message-too-large", "no-final-response",
 		"xconfig-tls-subject-name", "xconfig-inbound-classification-off",
 		"xconfig-preloaded-routes-off", "xconfig-parameter-preservation-off",
-		"xconfig-dns-override-off", "xconfig-search-rule-shadowed",
+		"xconfig-dns-override-off", "xconfig-mtls-off", "xconfig-search-rule-shadowed",
 	};
 	size_t n;
 	const struct diag_sig *t = diag_table(&n);

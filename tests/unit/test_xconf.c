@@ -629,6 +629,8 @@ test_lint_faulty(void)
 		{"e-parameter-preservation-off.txt", "xconfig-parameter-preservation-off", "Zone 7"},
 		{"c-parameter-preservation-off.txt", "xconfig-parameter-preservation-off", "'CUCM11'"},
 		{"e-dns-override-off.txt", "xconfig-dns-override-off", "Override Off"},
+		{"e-mtls-off.txt", "xconfig-mtls-off", "does not listen on 5062"},
+		{"e-mtls-port.txt", "xconfig-mtls-off", "listens on port 5063"},
 		{"e-shadowed.txt", "xconfig-search-rule-shadowed", "rule 1 'to DNS' (priority 100"},
 		{"c-shadowed.txt", "xconfig-search-rule-shadowed", "rule 3 'Calls to Cisco Webex' (priority 10"},
 	};
@@ -644,6 +646,16 @@ test_lint_faulty(void)
 		}
 		free(is.summary);
 		free(is.fix);
+	}
+	/* another MTLS port may be what the SRV record names: a warning */
+	struct xconf *p = fixture("e-mtls-port.txt");
+	struct xconf_issue *pv;
+	size_t pn;
+	if (p != NULL) {
+		xconf_lint(p, &pv, &pn);
+		CHECK(pn == 1 && strcmp(pv[0].severity, "warning") == 0 && pv[0].lines[0] == 8);
+		xconf_issues_free(pv, pn);
+		xconf_free(p);
 	}
 	/* the evidence cites the faulty lines */
 	struct xconf *x = fixture("e-subject-typo.txt");
@@ -773,7 +785,7 @@ test_checks_table(void)
 {
 	size_t n;
 	const struct xconf_check *c = xconf_checks(&n);
-	CHECK_INT(n, 6);
+	CHECK_INT(n, 7);
 	for (size_t i = 0; i < n; i++) {
 		CHECK(strncmp(c[i].id, "xconfig-", 8) == 0);
 		CHECK(c[i].check != NULL && strlen(c[i].explain) > 40);
