@@ -196,14 +196,21 @@ packet(struct sbuf *out, const struct model *m, const struct call_arrow *a, uint
 	sbuf_free(&pl);
 }
 
-/* Returns the order of two arrows by time, then by export order. */
+/* An arrow to write, with its place in the calls' own order. */
+struct pkt {
+	const struct call_arrow *a;
+	size_t order;
+};
+
+/* Returns the order of two arrows by time, then by the calls' order: never
+ * by address, which differs from run to run. */
 static int
 by_time(const void *x, const void *y)
 {
-	const struct call_arrow *const *a = x, *const *b = y;
-	if ((*a)->t != (*b)->t)
-		return (*a)->t < (*b)->t ? -1 : 1;
-	return *a < *b ? -1 : *a > *b; /* arrows of a call are in order in memory */
+	const struct pkt *a = x, *b = y;
+	if (a->a->t != b->a->t)
+		return a->a->t < b->a->t ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
 }
 
 /* Returns 0 after appending a pcap file with every message of the calls,
@@ -221,13 +228,13 @@ export_pcap(struct sbuf *out, const struct model *m, const struct diag_result *d
 	size_t total = 0, k = 0;
 	for (size_t i = 0; i < n; i++)
 		total += m->calls[calls[i]].narrows;
-	const struct call_arrow **v = xcalloc(total + 1, sizeof *v);
+	struct pkt *v = xcalloc(total + 1, sizeof *v);
 	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < m->calls[calls[i]].narrows; j++)
-			v[k++] = &m->calls[calls[i]].arrows[j];
+		for (size_t j = 0; j < m->calls[calls[i]].narrows; j++, k++)
+			v[k] = (struct pkt){&m->calls[calls[i]].arrows[j], k};
 	qsort(v, total, sizeof *v, by_time);
 	for (size_t i = 0; i < total; i++)
-		packet(out, m, v[i], (uint16_t)(i + 1));
+		packet(out, m, v[i].a, (uint16_t)(i + 1));
 	free(v);
 	return 0;
 }

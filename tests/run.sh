@@ -8,7 +8,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 export XW=${XW:-build/xwtrace} XW_UNIT=${XW_UNIT:-build/tests}
 export TOP=$top EX=$top/examples
-export XW_SHARED=${XW_SHARED:-$top/../shared}
+# the real X8.11 sample travels with the tests (tests/data/real-logs/)
+export XW_SHARED=${XW_SHARED:-$top/tests/data}
 export XW_TMP=$(mktemp -d /tmp/xwtest.XXXXXX)
 trap 'rm -rf "$XW_TMP"' EXIT
 passed=0 failed=0

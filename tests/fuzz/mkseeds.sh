@@ -14,7 +14,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?usage: mkseeds.sh OUTDIR}
-real=${XW_REAL_LOGS:-/work/shared/real-logs}
+real=${XW_REAL_LOGS:-tests/data/real-logs}
 rm -rf "$out"
 mkdir -p "$out"/{scan,sip,sdp,xconf,srule,text,bundle,export}
 tmp=$(mktemp -d)

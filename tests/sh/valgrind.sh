@@ -5,7 +5,7 @@
 . "$TOP/tests/lib.sh"
 if [ "${XW_SANITIZED:-}" = 1 ]; then ok "valgrind # not under sanitizers"; exit 0; fi
 if ! command -v valgrind >/dev/null 2>&1; then ok "valgrind # skip: valgrind is not installed"; exit 0; fi
-REAL=${XW_REAL_LOGS:-/work/shared/real-logs}
+REAL=${XW_REAL_LOGS:-$TOP/tests/data/real-logs}
 VG=$XW_TMP/valgrind.txt
 
 # vg NAME ARGS...: ok when xwtrace ARGS runs clean under valgrind (diagnose
