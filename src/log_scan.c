@@ -6,9 +6,13 @@
  * its last byte. Older releases and pasted copies drop the spaces (and
  * sometimes the pipes); a message then ends at the next header line.
  * Lines end with LF, CRLF or a lone CR.
+ *
+ * The scan runs on the calling thread and only frames the blocks; every
+ * 512 KB of text it hands the batch found to the parse crew (log_crew.c) and
+ * goes on, commits the batch before (in log order), and gives that batch's
+ * pages back to the kernel: a log of any size is never resident in full.
  */
 #include <ctype.h>
-#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <stddef.h>
@@ -18,23 +22,15 @@
 #include <string.h>
 
 #include "log.h"
+#include "log_crew.h"
 #include "sip.h"
 
 #define MAX_BLOCK (4u << 20)   /* a SIP message never comes near 4 MB */
 #define MAX_EVENT_TEXT 16384   /* diagnostic entries kept up to this size */
 #define MAX_CONT_LINES 40      /* continuation lines joined to an entry */
-#define MAX_THREADS 4          /* parse threads; the machine has 2 cores */
 #define CHUNK_BLOCKS 128       /* SIP blocks parsed together */
 #define CHUNK_BYTES (512u << 10) /* text scanned per batch; released once parsed */
 
-/* A SIP block found by the scan, waiting to be parsed. */
-struct pending {
-	struct sip_msg s;        /* log fields set by the scan, SIP fields by the parse */
-	size_t off, end;         /* the framed bytes */
-	int closed;              /* 1 when the closing pipe was found */
-	int rc;                  /* sip_parse's result */
-	char why[200];
-};
 
 struct cursor {
 	const char *d;
@@ -447,38 +443,6 @@ struct info_ref {
 	bool keyed;
 };
 
-/* A batch of SIP blocks found by the scan, parsed while the scan goes on. */
-struct job {
-	struct pending *pend;
-	size_t n, cap;
-	size_t claimed;          /* blocks handed to a parser (under the crew lock) */
-	size_t done;             /* blocks parsed (under the crew lock) */
-	size_t text_from;        /* scan position when the batch began */
-	const char *data;        /* the file's text */
-};
-
-struct crew;
-
-/* A parse thread, or the scan thread when it lends a hand. */
-struct parser {
-	struct crew *crew;
-	struct strpool *pool;    /* given to the model at the end */
-	struct sip_arena *arena;
-	struct sbuf text;        /* the unframed message */
-	pthread_t tid;
-	bool started;
-};
-
-/* The parse threads of one file and the batch they share. */
-struct crew {
-	pthread_mutex_t mu;
-	pthread_cond_t posted;   /* a batch was posted, or quit was set */
-	pthread_cond_t parsed;   /* the posted batch's last block was parsed */
-	struct job *job;         /* the posted batch, or NULL */
-	bool quit;
-	struct parser par[MAX_THREADS]; /* par[0] is the scan thread's */
-	size_t npar;
-};
 
 /* The state of one file's scan. */
 struct scan {
@@ -492,9 +456,9 @@ struct scan {
 	size_t ninfo, infocap;
 	uint64_t *seen;          /* hashes of messages logged in DEBUG blocks */
 	size_t nseen, seencap;
-	struct job jobs[2];      /* one filled by the scan while the other is parsed */
-	struct job *job;         /* the one being filled */
-	struct crew crew;
+	struct log_job jobs[2];      /* one filled by the scan while the other is parsed */
+	struct log_job *job;         /* the one being filled */
+	struct log_crew crew;
 	size_t dropped;          /* bytes of the mapping already released */
 	int last_host;           /* the host of the previous line, a cache */
 	size_t last_slot;        /* its index in hosts */
@@ -726,7 +690,7 @@ seen_has(struct scan *sc, uint64_t k, bool add)
 static void
 scan_sip_debug(struct scan *sc, const struct line *hl, const struct head *h)
 {
-	struct pending p;
+	struct log_pending p;
 	uint32_t first = 0;
 	p.closed = find_block(sc, hl, &p.off, &p.end, &first);
 	if (p.closed < 0)
@@ -740,149 +704,12 @@ scan_sip_debug(struct scan *sc, const struct line *hl, const struct head *h)
 	VEC_PUSH(sc->job->pend, sc->job->n, sc->job->cap, p);
 }
 
-/* Parses blocks [from, to) of a batch with the parser's pool and arena. */
-static void
-parse_range(struct parser *pr, struct job *j, size_t from, size_t to)
-{
-	for (size_t i = from; i < to; i++) {
-		struct pending *p = &j->pend[i];
-		pr->text.len = 0;
-		sip_unframe(j->data + p->off, p->end - p->off, &pr->text);
-		if (p->end <= p->off || pr->text.len == 0)
-			snprintf(p->why, sizeof p->why, "empty message");
-		else
-			p->rc = sip_parse(pr->pool, pr->arena, &p->s, pr->text.s, pr->text.len,
-			    p->why, sizeof p->why);
-	}
-}
-
-#define CLAIM 16 /* blocks taken per lock: small enough to share the tail */
-
-/* Returns the number of blocks of the posted batch claimed from *from (0 when
- * all are claimed). Called with the lock held. */
-static size_t
-crew_claim(struct crew *cr, size_t *from)
-{
-	struct job *j = cr->job;
-	if (j == NULL || j->claimed >= j->n)
-		return 0;
-	size_t k = j->n - j->claimed < CLAIM ? j->n - j->claimed : CLAIM;
-	*from = j->claimed;
-	j->claimed += k;
-	return k;
-}
-
-/* Parses k claimed blocks, then counts them as done. Called with the lock
- * held; returns with it held. */
-static void
-crew_parse(struct parser *pr, size_t from, size_t k)
-{
-	struct crew *cr = pr->crew;
-	struct job *j = cr->job;
-	pthread_mutex_unlock(&cr->mu);
-	parse_range(pr, j, from, from + k);
-	pthread_mutex_lock(&cr->mu);
-	j->done += k;
-	if (j->done == j->n)
-		pthread_cond_broadcast(&cr->parsed);
-}
-
-/* Returns NULL when told to quit (a parse thread's body): parses whatever
- * batch is posted. */
-static void *
-crew_thread(void *arg)
-{
-	struct parser *pr = arg;
-	struct crew *cr = pr->crew;
-	size_t from, k;
-	pthread_mutex_lock(&cr->mu);
-	while (!cr->quit) {
-		if ((k = crew_claim(cr, &from)) > 0)
-			crew_parse(pr, from, k);
-		else
-			pthread_cond_wait(&cr->posted, &cr->mu);
-	}
-	pthread_mutex_unlock(&cr->mu);
-	return NULL;
-}
-
-/* Starts the parse threads: one per core beside the scan thread. Without
- * threads the scan thread parses every batch itself. Parser k fills the
- * model's k-th extra pool, so the files of a load share their strings. */
-static void
-crew_start(struct crew *cr, struct model *m)
-{
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t want = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (size_t)cores;
-	pthread_mutex_init(&cr->mu, NULL);
-	pthread_cond_init(&cr->posted, NULL);
-	pthread_cond_init(&cr->parsed, NULL);
-	for (size_t k = 0; k < want; k++) {
-		struct parser *pr = &cr->par[k];
-		*pr = (struct parser){.crew = cr, .arena = sip_arena_new()};
-		if (k >= m->nxpools)
-			VEC_PUSH(m->xpools, m->nxpools, m->xpoolcap, strpool_new());
-		pr->pool = m->xpools[k];
-		cr->npar++;
-		if (k > 0 && pthread_create(&pr->tid, NULL, crew_thread, pr) == 0)
-			pr->started = true;
-	}
-}
-
-/* Returns the posted batch once every block of it is parsed (the scan thread
- * parses alongside), or NULL when none was posted. */
-static struct job *
-crew_finish(struct crew *cr)
-{
-	size_t from, k;
-	pthread_mutex_lock(&cr->mu);
-	while ((k = crew_claim(cr, &from)) > 0)
-		crew_parse(&cr->par[0], from, k);
-	struct job *j = cr->job;
-	while (j != NULL && j->done < j->n)
-		pthread_cond_wait(&cr->parsed, &cr->mu);
-	cr->job = NULL;
-	pthread_mutex_unlock(&cr->mu);
-	return j;
-}
-
-/* Hands a batch to the parse threads. */
-static void
-crew_post(struct crew *cr, struct job *j)
-{
-	pthread_mutex_lock(&cr->mu);
-	j->claimed = j->done = 0;
-	cr->job = j;
-	pthread_cond_broadcast(&cr->posted);
-	pthread_mutex_unlock(&cr->mu);
-}
-
-/* Stops the parse threads. */
-static void
-crew_stop(struct crew *cr)
-{
-	pthread_mutex_lock(&cr->mu);
-	cr->quit = true;
-	pthread_cond_broadcast(&cr->posted);
-	pthread_mutex_unlock(&cr->mu);
-	for (size_t k = 0; k < cr->npar; k++) {
-		struct parser *pr = &cr->par[k];
-		if (pr->started)
-			pthread_join(pr->tid, NULL);
-		sip_arena_free(pr->arena);
-		sbuf_free(&pr->text);
-	}
-	pthread_cond_destroy(&cr->posted);
-	pthread_cond_destroy(&cr->parsed);
-	pthread_mutex_destroy(&cr->mu);
-}
-
 /* Adds a parsed batch to the model in log order, and reports the others. */
 static void
-commit_blocks(struct scan *sc, struct job *j)
+commit_blocks(struct scan *sc, struct log_job *j)
 {
 	for (size_t i = 0; i < j->n; i++) {
-		struct pending *p = &j->pend[i];
+		struct log_pending *p = &j->pend[i];
 		uint32_t line = p->s.msg_line;
 		if (p->rc < 0) {
 			model_problem(sc->m, sfile(sc), line, false, "SIP message skipped: %s", p->why);
@@ -924,12 +751,12 @@ release_pages(struct scan *sc, size_t from, size_t upto)
 static void
 next_chunk(struct scan *sc, size_t upto)
 {
-	struct job *done = crew_finish(&sc->crew);
+	struct log_job *done = log_crew_finish(&sc->crew);
 	if (done != NULL)
 		commit_blocks(sc, done);
 	release_pages(sc, sc->dropped, sc->job->text_from);
 	sc->dropped = sc->job->text_from;
-	crew_post(&sc->crew, sc->job);
+	log_crew_post(&sc->crew, sc->job);
 	sc->job = sc->job == &sc->jobs[0] ? &sc->jobs[1] : &sc->jobs[0];
 	sc->job->text_from = upto;
 }
@@ -1140,7 +967,7 @@ scan_init(struct scan *sc, struct model *m, uint32_t fi)
 	sc->c.next_lf = sc->c.next_cr = SIZE_MAX;
 	sc->jobs[0].data = sc->jobs[1].data = sc->c.d;
 	sc->job = &sc->jobs[0];
-	crew_start(&sc->crew, m);
+	log_crew_start(&sc->crew, m);
 }
 
 /* Names the file's host (the one most lines name) and frees the scan state. */
@@ -1149,7 +976,7 @@ scan_done(struct scan *sc)
 {
 	struct model *m = sc->m;
 	struct log_file *f = sfile(sc);
-	crew_stop(&sc->crew);
+	log_crew_stop(&sc->crew);
 	f->nlines = sc->c.lineno;
 	uint32_t best = 0;
 	for (size_t i = 0; i < sc->nhosts; i++)
@@ -1185,7 +1012,7 @@ log_scan_file(struct model *m, uint32_t fi)
 		}
 	}
 	next_chunk(&sc, sc.c.len);
-	struct job *last = crew_finish(&sc.crew);
+	struct log_job *last = log_crew_finish(&sc.crew);
 	if (last != NULL)
 		commit_blocks(&sc, last);
 	scan_finish_info(&sc);
