@@ -68,6 +68,7 @@ case_ sdp-codec-mismatch 1 sdp-codec-mismatch:error q850-cause:error
 case_ cucm-message-too-large 1 cucm-message-too-large:error
 case_ no-final-response 0 no-final-response:warning
 case_ search-rule-shadowed 1 xconfig-search-rule-shadowed:error webex-srv-wrong-domain:error
+case_ mtls-not-listening 1 xconfig-mtls-off:error
 case_ q850-cause 0 q850-cause:warning
 
 # What the findings say: the details a reader needs to act.

@@ -1257,7 +1257,8 @@ def xconfig_e(fault=None):
              'LocalCPL' if fault == 'cpl' else 'Off',
          'Policy AdministratorPolicy Service DefaultCPL': 'reject',
          'SIP Domains Domain 1 Name': 'rtp.ciscotac.net',
-         'SIP MTLS Mode': 'On', 'SIP MTLS Port': '5062', 'SIP Mode': 'On',
+         'SIP MTLS Mode': 'Off' if fault == 'mtls' else 'On', 'SIP MTLS Port': '5062',
+         'SIP Mode': 'On',
          'SIP TCP Mode': 'Off', 'SIP TCP Port': '5060', 'SIP TLS Mode': 'On',
          'SIP TLS Port': '5061', 'SIP UDP Mode': 'Off', 'SIP UDP Port': '5060',
          'SystemUnit Name': E_NAME,
@@ -2220,6 +2221,15 @@ def c_session(cs, t):
     return res
 
 
+@case('mtls-not-listening', (2017, 9, 19, 14, 0, 3, 250), 9, 119,
+      note='Inbound calls never ring: for two minutes neither log shows a TCP connection, TLS '
+           'handshake or SIP message from Webex, only the keepalives between C and E. Mutual '
+           'TLS mode is Off on the E, so nothing listens on 5062 (easily taken for a firewall).')
+def c_mtls(cs, t):
+    cs.xconf_e, cs.xconf_c = xconfig_e('mtls'), xconfig_c()
+    return {'t_end': t + 120000}
+
+
 EXPECT = {
     'healthy-inbound': 'none',
     'healthy-outbound': 'none',
@@ -2240,6 +2250,7 @@ EXPECT = {
     'search-rule-shadowed': 'xconfig-search-rule-shadowed',
     'q850-cause': 'q850-cause',
     'session-id-legs': 'none (the two Call-IDs are one call, joined by Session-ID)',
+    'mtls-not-listening': 'xconfig-mtls-off',
 }
 
 
