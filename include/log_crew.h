@@ -26,6 +26,7 @@ struct log_pending {
 	size_t off, end;         /* the framed bytes */
 	int closed;              /* 1 when the closing pipe was found */
 	int rc;                  /* sip_parse's result */
+	bool parsed;             /* SIP fields taken from an identical message: no parse */
 	char why[200];
 };
 

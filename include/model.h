@@ -98,6 +98,7 @@ enum sip_action { ACT_RECEIVED, ACT_SENT };
 struct sip_msg {
 	uint64_t off;              /* byte offset of the first message line's framing */
 	uint64_t msg_hash;         /* hash of the Msg-Hash value logged, 0 when none */
+	uint64_t frame_hash;       /* hash of the framed bytes, 0 for summaries */
 	xw_time time;              /* UTCTime as logged */
 	xw_time ctime;             /* time corrected for this host's clock skew */
 

@@ -12,6 +12,8 @@ parse_range(struct log_parser *pr, struct log_job *j, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++) {
 		struct log_pending *p = &j->pend[i];
+		if (p->parsed)
+			continue;
 		pr->text.len = 0;
 		sip_unframe(j->data + p->off, p->end - p->off, &pr->text);
 		if (p->end <= p->off || pr->text.len == 0)

@@ -456,6 +456,9 @@ struct scan {
 	size_t ninfo, infocap;
 	uint64_t *seen;          /* hashes of messages logged in DEBUG blocks */
 	size_t nseen, seencap;
+	uint64_t *known;         /* frame hashes of the messages read so far... */
+	uint32_t *known_msg;     /* ...and their index in m->msgs (open addressing) */
+	size_t nknown, knowncap;
 	struct log_job jobs[2];      /* one filled by the scan while the other is parsed */
 	struct log_job *job;         /* the one being filled */
 	struct log_crew crew;
@@ -686,6 +689,79 @@ seen_has(struct scan *sc, uint64_t k, bool add)
 	return false;
 }
 
+/* Returns the hash of n framed bytes: never 0, which marks no hash. */
+static uint64_t
+frame_hash(const char *p, size_t n)
+{
+	uint64_t h = xhash(p, n);
+	return h ? h : 1;
+}
+
+/* Adds message mi under its frame hash, unless a message has it already. */
+static void
+known_add(struct scan *sc, uint32_t mi)
+{
+	uint64_t k = sc->m->msgs[mi].frame_hash;
+	if (k == 0)
+		return;
+	if (sc->nknown * 2 >= sc->knowncap) {
+		size_t ncap = sc->knowncap ? sc->knowncap * 2 : 4096;
+		uint64_t *t = xcalloc(ncap, sizeof *t);
+		uint32_t *v = xcalloc(ncap, sizeof *v);
+		for (size_t i = 0; i < sc->knowncap; i++) {
+			if (sc->known[i] == 0)
+				continue;
+			size_t j = sc->known[i] & (ncap - 1);
+			while (t[j] != 0)
+				j = (j + 1) & (ncap - 1);
+			t[j] = sc->known[i], v[j] = sc->known_msg[i];
+		}
+		free(sc->known);
+		free(sc->known_msg);
+		sc->known = t, sc->known_msg = v, sc->knowncap = ncap;
+	}
+	size_t j = k & (sc->knowncap - 1);
+	for (; sc->known[j] != 0; j = (j + 1) & (sc->knowncap - 1))
+		if (sc->known[j] == k)
+			return;
+	sc->known[j] = k, sc->known_msg[j] = mi;
+	sc->nknown++;
+}
+
+/* Returns the message read before with the same framed bytes (hash and
+ * length), or NULL. */
+static const struct sip_msg *
+known_find(const struct scan *sc, uint64_t k, uint32_t flen)
+{
+	if (sc->knowncap == 0)
+		return NULL;
+	size_t j = k & (sc->knowncap - 1);
+	for (; sc->known[j] != 0; j = (j + 1) & (sc->knowncap - 1))
+		if (sc->known[j] == k) {
+			const struct sip_msg *s = &sc->m->msgs[sc->known_msg[j]];
+			return s->flen == flen ? s : NULL;
+		}
+	return NULL;
+}
+
+/* Gives dst the SIP fields of src, a message with the same framed bytes read
+ * before (the other Expressway's copy of a message between them, a B2BUA
+ * hop, a retransmission): the parse would give the same. dst keeps its own
+ * log fields, the ones fill_log_fields and scan_sip_debug set. */
+static void
+take_sip_fields(struct sip_msg *dst, const struct sip_msg *src)
+{
+	struct sip_msg log = *dst;
+	*dst = *src;
+	dst->off = log.off, dst->msg_hash = log.msg_hash, dst->frame_hash = log.frame_hash;
+	dst->time = log.time, dst->ctime = log.ctime;
+	dst->local_ip = log.local_ip, dst->remote_ip = log.remote_ip;
+	dst->file = log.file, dst->line = log.line, dst->msg_line = log.msg_line;
+	dst->flen = log.flen, dst->host = log.host, dst->action = log.action;
+	dst->local_port = log.local_port, dst->remote_port = log.remote_port;
+	dst->twin = log.twin, dst->call = log.call;
+}
+
 /* Records one DEBUG network.sip entry and its framed message for parsing. */
 static void
 scan_sip_debug(struct scan *sc, const struct line *hl, const struct head *h)
@@ -701,6 +777,16 @@ scan_sip_debug(struct scan *sc, const struct line *hl, const struct head *h)
 	p.s.msg_line = first ? first : hl->no;
 	p.rc = -1;
 	p.why[0] = '\0';
+	p.parsed = false;
+	if (p.end > p.off) {
+		p.s.frame_hash = frame_hash(sc->c.d + p.off, p.end - p.off);
+		const struct sip_msg *same = known_find(sc, p.s.frame_hash, p.s.flen);
+		if (same != NULL) {
+			take_sip_fields(&p.s, same);
+			p.rc = 0;
+			p.parsed = true;
+		}
+	}
 	VEC_PUSH(sc->job->pend, sc->job->n, sc->job->cap, p);
 }
 
@@ -726,6 +812,7 @@ commit_blocks(struct scan *sc, struct log_job *j)
 			    p->s.content_length);
 		seen_has(sc, msg_key(&p->s), true);
 		VEC_PUSH(sc->m->msgs, sc->m->nmsgs, sc->m->msgcap, p->s);
+		known_add(sc, (uint32_t)(sc->m->nmsgs - 1));
 		sfile(sc)->sip_messages++;
 	}
 	j->n = 0;
@@ -967,6 +1054,8 @@ scan_init(struct scan *sc, struct model *m, uint32_t fi)
 	sc->c.next_lf = sc->c.next_cr = SIZE_MAX;
 	sc->jobs[0].data = sc->jobs[1].data = sc->c.d;
 	sc->job = &sc->jobs[0];
+	for (size_t i = 0; i < m->nmsgs; i++) /* the files read before */
+		known_add(sc, (uint32_t)i);
 	log_crew_start(&sc->crew, m);
 }
 
@@ -989,6 +1078,8 @@ scan_done(struct scan *sc)
 	free(sc->hostn);
 	free(sc->info);
 	free(sc->seen);
+	free(sc->known);
+	free(sc->known_msg);
 	free(sc->jobs[0].pend);
 	free(sc->jobs[1].pend);
 }

@@ -314,6 +314,53 @@ test_decoys_and_events(void)
 	sbuf_free(&b);
 }
 
+/* The same bytes logged twice (by E as Sent, by C as Received, and again by
+ * C as a retransmission) are parsed once: the copies take the SIP fields of
+ * the first and keep their own file, line, action and addresses. */
+static void
+test_same_bytes_read_once(void)
+{
+	char *inv = invite("dup-1"), *other = invite("dup-2");
+	struct sbuf e = {0}, c = {0};
+	lb_msg(&e, "exp-e", "2017-09-19 18:01:48,140", 1, "192.168.1.6", 7003, "192.168.1.5",
+	    25001, inv);
+	lb_msg(&c, "exp-c", "2017-09-19 18:01:48,142", 0, "192.168.1.5", 25001, "192.168.1.6",
+	    7003, inv);
+	lb_msg(&c, "exp-c", "2017-09-19 18:01:48,900", 0, "192.168.1.5", 25001, "192.168.1.6",
+	    7003, other);
+	lb_msg(&c, "exp-c", "2017-09-19 18:01:49,142", 0, "192.168.1.5", 25001, "192.168.1.6",
+	    7003, inv);
+	struct model *m = model_new();
+	log_load_memory(m, "e.log", e.s, e.len);
+	log_load_memory(m, "c.log", c.s, c.len);
+	CHECK_INT(m->nmsgs, 4);
+	if (m->nmsgs == 4) {
+		const struct sip_msg *a = &m->msgs[0], *b = &m->msgs[1], *d = &m->msgs[3];
+		CHECK(a->frame_hash != 0 && b->frame_hash == a->frame_hash);
+		CHECK(m->msgs[2].frame_hash != a->frame_hash);
+		CHECK_STR(m->msgs[2].call_id, "dup-2");
+		for (int k = 0; k < 2; k++) {
+			const struct sip_msg *x = k ? d : b;
+			CHECK_STR(x->call_id, "dup-1");
+			CHECK(x->nvias == a->nvias && x->nmedia == a->nmedia && x->call_type_squared);
+			CHECK_STR(x->contact_params, a->contact_params);
+			CHECK_INT(x->file, 1);
+			CHECK_INT(x->action, ACT_RECEIVED);
+			CHECK_STR(x->local_ip, "192.168.1.5");
+			CHECK_INT(x->remote_port, 7003);
+		}
+		CHECK_INT(a->action, ACT_SENT);
+		CHECK_INT(b->line, 1);
+		CHECK_INT(d->time - b->time, 1000);
+		CHECK(b->host != a->host && d->host == b->host); /* each logger keeps its own */
+	}
+	model_free(m);
+	sbuf_free(&e);
+	sbuf_free(&c);
+	free(inv);
+	free(other);
+}
+
 static void
 test_times(void)
 {
@@ -327,4 +374,4 @@ test_times(void)
 T_LIST(T(test_real_sample), T(test_fields_and_sdp), T(test_line_endings),
     T(test_pasted_without_spaces), T(test_old_format), T(test_broken_blocks),
     T(test_content_length_lies), T(test_info_summaries), T(test_decoys_and_events),
-    T(test_times))
+    T(test_same_bytes_read_once), T(test_times))
