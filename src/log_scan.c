@@ -444,6 +444,13 @@ struct info_ref {
 };
 
 
+/* A hash table of 64-bit keys (0 marks an empty slot) to message indices. */
+struct keymap {
+	uint64_t *key;
+	uint32_t *val;
+	size_t n, cap;
+};
+
 /* The state of one file's scan. */
 struct scan {
 	struct model *m;
@@ -454,11 +461,8 @@ struct scan {
 	size_t nhosts, hostcap, hostncap;
 	struct info_ref *info;   /* INFO summaries, read only when no DEBUG block follows */
 	size_t ninfo, infocap;
-	uint64_t *seen;          /* hashes of messages logged in DEBUG blocks */
-	size_t nseen, seencap;
-	uint64_t *known;         /* frame hashes of the messages read so far... */
-	uint32_t *known_msg;     /* ...and their index in m->msgs (open addressing) */
-	size_t nknown, knowncap;
+	struct keymap seen;      /* Msg-Hash keys of messages logged in DEBUG blocks */
+	struct keymap known;     /* frame hash -> index in m->msgs, of messages read */
 	struct log_job jobs[2];      /* one filled by the scan while the other is parsed */
 	struct log_job *job;         /* the one being filled */
 	struct log_crew crew;
@@ -658,35 +662,62 @@ find_block(struct scan *sc, const struct line *hl, size_t *off, size_t *end, uin
 	return 0;
 }
 
+/* Returns the slot of key k (never 0) in t: where it is, or the empty slot
+ * where it would go. */
+static size_t
+keymap_slot(const struct keymap *t, uint64_t k)
+{
+	size_t j = k & (t->cap - 1);
+	while (t->key[j] != 0 && t->key[j] != k)
+		j = (j + 1) & (t->cap - 1);
+	return j;
+}
+
+/* Returns true when t holds key k (never 0), with its value in *v if v. */
+static bool
+keymap_get(const struct keymap *t, uint64_t k, uint32_t *v)
+{
+	if (t->cap == 0)
+		return false;
+	size_t j = keymap_slot(t, k);
+	if (t->key[j] == 0)
+		return false;
+	if (v != NULL)
+		*v = t->val[j];
+	return true;
+}
+
+/* Returns true when t held key k (never 0) already; else adds it with v. */
+static bool
+keymap_put(struct keymap *t, uint64_t k, uint32_t v)
+{
+	if (t->n * 2 >= t->cap) {
+		struct keymap g = {xcalloc(t->cap ? t->cap * 2 : 1024, sizeof(uint64_t)),
+		    xcalloc(t->cap ? t->cap * 2 : 1024, sizeof(uint32_t)), t->n,
+		    t->cap ? t->cap * 2 : 1024};
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->key[i] != 0) {
+				size_t j = keymap_slot(&g, t->key[i]);
+				g.key[j] = t->key[i], g.val[j] = t->val[i];
+			}
+		free(t->key);
+		free(t->val);
+		*t = g;
+	}
+	size_t j = keymap_slot(t, k);
+	if (t->key[j] != 0)
+		return true;
+	t->key[j] = k, t->val[j] = v;
+	t->n++;
+	return false;
+}
+
 /* Returns true when the set of seen message keys holds k (adding it if add). */
 static bool
 seen_has(struct scan *sc, uint64_t k, bool add)
 {
-	if (sc->nseen * 2 >= sc->seencap) {
-		size_t ncap = sc->seencap ? sc->seencap * 2 : 1024;
-		uint64_t *t = xcalloc(ncap, sizeof *t);
-		for (size_t i = 0; i < sc->seencap; i++) {
-			if (sc->seen[i] == 0)
-				continue;
-			size_t j = sc->seen[i] & (ncap - 1);
-			while (t[j] != 0)
-				j = (j + 1) & (ncap - 1);
-			t[j] = sc->seen[i];
-		}
-		free(sc->seen);
-		sc->seen = t;
-		sc->seencap = ncap;
-	}
 	k |= 1; /* 0 marks an empty slot */
-	size_t j = k & (sc->seencap - 1);
-	for (; sc->seen[j] != 0; j = (j + 1) & (sc->seencap - 1))
-		if (sc->seen[j] == k)
-			return true;
-	if (add) {
-		sc->seen[j] = k;
-		sc->nseen++;
-	}
-	return false;
+	return add ? keymap_put(&sc->seen, k, 0) : keymap_get(&sc->seen, k, NULL);
 }
 
 /* Returns the hash of n framed bytes: never 0, which marks no hash. */
@@ -701,31 +732,8 @@ frame_hash(const char *p, size_t n)
 static void
 known_add(struct scan *sc, uint32_t mi)
 {
-	uint64_t k = sc->m->msgs[mi].frame_hash;
-	if (k == 0)
-		return;
-	if (sc->nknown * 2 >= sc->knowncap) {
-		size_t ncap = sc->knowncap ? sc->knowncap * 2 : 4096;
-		uint64_t *t = xcalloc(ncap, sizeof *t);
-		uint32_t *v = xcalloc(ncap, sizeof *v);
-		for (size_t i = 0; i < sc->knowncap; i++) {
-			if (sc->known[i] == 0)
-				continue;
-			size_t j = sc->known[i] & (ncap - 1);
-			while (t[j] != 0)
-				j = (j + 1) & (ncap - 1);
-			t[j] = sc->known[i], v[j] = sc->known_msg[i];
-		}
-		free(sc->known);
-		free(sc->known_msg);
-		sc->known = t, sc->known_msg = v, sc->knowncap = ncap;
-	}
-	size_t j = k & (sc->knowncap - 1);
-	for (; sc->known[j] != 0; j = (j + 1) & (sc->knowncap - 1))
-		if (sc->known[j] == k)
-			return;
-	sc->known[j] = k, sc->known_msg[j] = mi;
-	sc->nknown++;
+	if (sc->m->msgs[mi].frame_hash != 0)
+		keymap_put(&sc->known, sc->m->msgs[mi].frame_hash, mi);
 }
 
 /* Returns the message read before with the same framed bytes (hash and
@@ -733,15 +741,10 @@ known_add(struct scan *sc, uint32_t mi)
 static const struct sip_msg *
 known_find(const struct scan *sc, uint64_t k, uint32_t flen)
 {
-	if (sc->knowncap == 0)
+	uint32_t mi;
+	if (!keymap_get(&sc->known, k, &mi) || sc->m->msgs[mi].flen != flen)
 		return NULL;
-	size_t j = k & (sc->knowncap - 1);
-	for (; sc->known[j] != 0; j = (j + 1) & (sc->knowncap - 1))
-		if (sc->known[j] == k) {
-			const struct sip_msg *s = &sc->m->msgs[sc->known_msg[j]];
-			return s->flen == flen ? s : NULL;
-		}
-	return NULL;
+	return &sc->m->msgs[mi];
 }
 
 /* Gives dst the SIP fields of src, a message with the same framed bytes read
@@ -1077,9 +1080,10 @@ scan_done(struct scan *sc)
 	free(sc->hosts);
 	free(sc->hostn);
 	free(sc->info);
-	free(sc->seen);
-	free(sc->known);
-	free(sc->known_msg);
+	free(sc->seen.key);
+	free(sc->seen.val);
+	free(sc->known.key);
+	free(sc->known.val);
 	free(sc->jobs[0].pend);
 	free(sc->jobs[1].pend);
 }
