@@ -192,6 +192,12 @@ bool diag_event_phrase(const struct model *m, const struct diag_ctx *ctx, uint32
 char *diag_addr_label(const struct model *m, const char *ip, char *buf, size_t size);
 /* Returns true when the window's INVITE was answered with success (2xx). */
 bool diag_window_answered(const struct model *m, const struct diag_window *w);
+/* Returns a new finding about a connection of host to ip:port, in call
+ * window w (or NULL, call -1): the window's INVITE is its evidence, and a
+ * call that another address answered makes it a warning. */
+struct diag_finding *diag_add_conn(struct model *m, struct diag_result *r,
+    const struct diag_sig *sig, int host, const char *ip, unsigned port,
+    const struct diag_window *w, int call);
 /* Returns true when ip is an address of a machine of kind k. */
 bool diag_addr_is(const struct model *m, const char *ip, enum machine_kind k);
 

@@ -50,6 +50,9 @@ char *sip_label(const struct sip_msg *s, char *buf, size_t size);
 const char *sip_audio_codecs(const struct sip_msg *s);
 /* Returns the name of a static RTP payload type (0 -> "PCMU"), or NULL. */
 const char *sip_static_payload(int pt);
+/* Returns true when two records are the same kind of message (method, and
+ * status for responses), as they are on the hops of one transaction. */
+bool sip_same_kind(const struct sip_msg *a, const struct sip_msg *b);
 /* Returns true when the response is final (>= 200). */
 bool sip_is_final(const struct sip_msg *s);
 

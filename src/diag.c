@@ -748,6 +748,22 @@ diag_window_at(const struct model *m, const struct diag_ctx *ctx, int h, xw_time
 	return diag_window_from(m, ctx, h, t, NULL, 0);
 }
 
+struct diag_finding *
+diag_add_conn(struct model *m, struct diag_result *r, const struct diag_sig *sig, int host,
+    const char *ip, unsigned port, const struct diag_window *w, int call)
+{
+	char peer[128];
+	snprintf(peer, sizeof peer, "%s:%u", ip, port);
+	struct diag_finding *f = diag_add(m, r, sig, call,
+	    w ? diag_arrow_of(&m->calls[w->call], w->invite) : -1, host, "", "");
+	f->peer = strpool_str(m->pool, peer);
+	if (w != NULL)
+		diag_msg_evidence(m, f, w->invite);
+	if (diag_window_answered(m, w))
+		f->severity = DIAG_WARNING; /* another address took the call: degraded, not broken */
+	return f;
+}
+
 bool
 diag_window_answered(const struct model *m, const struct diag_window *w)
 {

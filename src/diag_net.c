@@ -463,15 +463,7 @@ tcp_group(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 	struct tcp_group g = {h, call, t->dport, "", false, r->n};
 	g.webex = diag_addr_is(m, t->dst, MACH_WEBEX) ||
 	    (w != NULL && diag_webex_uri(m->msgs[w->invite].ruri));
-	char peer[96];
-	snprintf(peer, sizeof peer, "%s:%u", t->dst, t->dport);
-	struct diag_finding *f = diag_add(m, r, sig, call,
-	    w ? diag_arrow_of(&m->calls[w->call], w->invite) : -1, h, "", "");
-	f->peer = strpool_str(m->pool, peer);
-	if (w != NULL)
-		diag_msg_evidence(m, f, w->invite);
-	if (diag_window_answered(m, w))
-		f->severity = DIAG_WARNING; /* another address took the call: degraded, not broken */
+	diag_add_conn(m, r, sig, h, t->dst, t->dport, w, call);
 	VEC_PUSH(*gs, *ng, *cap, g);
 	return &(*gs)[*ng - 1];
 }

@@ -259,15 +259,8 @@ add_tls(const struct diag_sig *sig, struct model *m, struct diag_result *r,
     const struct diag_window *w)
 {
 	int h = (int)e->host;
-	char peer[128];
-	snprintf(peer, sizeof peer, "%s:%u", c->peer, c->peer_port);
-	struct diag_finding *f = diag_add(m, r, sig, w ? w->call : -1,
-	    w ? diag_arrow_of(&m->calls[w->call], w->invite) : -1, h, "", "");
-	f->peer = strpool_str(m->pool, peer);
-	if (w != NULL)
-		diag_msg_evidence(m, f, w->invite);
-	if (diag_window_answered(m, w))
-		f->severity = DIAG_WARNING; /* another address took the call: degraded, not broken */
+	struct diag_finding *f = diag_add_conn(m, r, sig, h, c->peer, c->peer_port, w,
+	    w ? w->call : -1);
 	struct sbuf fix = {0};
 	if (strcmp(sig->id, "tls-identity-unacceptable") == 0)
 		identity_fix(m, f, diag_dump_for(m, ctx, h, true), &fix);

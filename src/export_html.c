@@ -372,17 +372,6 @@ svg_ladder(struct sbuf *b, const struct model *m, const struct diag_result *d, s
 	free(g.cols);
 }
 
-/* Returns true when two records are the same kind of message (method, and
- * status for responses), as they are on the hops of one transaction. */
-static bool
-same_kind(const struct sip_msg *a, const struct sip_msg *b)
-{
-	if (a->is_request != b->is_request || a->method == NULL || b->method == NULL ||
-	    strcmp(a->method, b->method) != 0)
-		return false;
-	return a->is_request || a->status == b->status;
-}
-
 /* Returns the record of the nearest earlier hop of arrow ai of call c whose
  * copy of the message had call-type=squared in its Contact, or -1. The hop
  * before an arrow is the latest earlier arrow of the same kind into the
@@ -394,7 +383,7 @@ squared_upstream(const struct model *m, const struct call *c, size_t ai)
 	for (size_t j = ai, at = ai; j-- > 0;) {
 		const struct call_arrow *b = &c->arrows[j];
 		const struct sip_msg *t = &m->msgs[b->msg];
-		if (b->to != c->arrows[at].from || t->retrans || !same_kind(s, t))
+		if (b->to != c->arrows[at].from || t->retrans || !sip_same_kind(s, t))
 			continue;
 		if (t->call_type_squared)
 			return (long)b->msg;

@@ -481,3 +481,12 @@ sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s, cons
 	free(fixed);
 	return rc;
 }
+
+bool
+sip_same_kind(const struct sip_msg *a, const struct sip_msg *b)
+{
+	if (a->is_request != b->is_request || a->method == NULL || b->method == NULL ||
+	    strcmp(a->method, b->method) != 0)
+		return false;
+	return a->is_request || a->status == b->status;
+}

@@ -13,16 +13,6 @@
 #include "text.h"
 #include "ui.h"
 
-/* Returns true when two records are the same message kind on different hops. */
-static bool
-same_kind(const struct sip_msg *a, const struct sip_msg *b)
-{
-	if (a->is_request != b->is_request || a->method == NULL || b->method == NULL ||
-	    strcmp(a->method, b->method) != 0)
-		return false;
-	return a->is_request || a->status == b->status;
-}
-
 /* Returns the arrow index of the previous hop of the same message, or -1. */
 long
 ui_prev_hop(const struct ui *u, size_t ci, size_t ai)
@@ -35,7 +25,7 @@ ui_prev_hop(const struct ui *u, size_t ci, size_t ai)
 	for (size_t j = ai; j-- > 0;) {
 		const struct call_arrow *b = &c->arrows[j];
 		const struct sip_msg *t = &u->m->msgs[b->msg];
-		if (b->to == a->from && !t->retrans && same_kind(s, t))
+		if (b->to == a->from && !t->retrans && sip_same_kind(s, t))
 			return (long)j;
 	}
 	return -1;
