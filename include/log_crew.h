@@ -22,11 +22,12 @@
 
 /* A SIP block found by the scan, waiting to be parsed. */
 struct log_pending {
-	struct sip_msg s;        /* log fields set by the scan, SIP fields by the parse */
+	struct sip_msg s;        /* the record, set by the scan */
+	struct sip_fields f;     /* what the bytes say, set by the parse */
+	const struct sip_fields *same; /* or those of identical bytes read before */
 	size_t off, end;         /* the framed bytes */
 	int closed;              /* 1 when the closing pipe was found */
 	int rc;                  /* sip_parse's result */
-	bool parsed;             /* SIP fields taken from an identical message: no parse */
 	char why[200];
 };
 

@@ -93,16 +93,11 @@ struct sdp_media {
 
 enum sip_action { ACT_RECEIVED, ACT_SENT };
 
-/* One SIP message as one Expressway logged it. Fields are grouped by size:
- * a 1 GB pair holds 150,000 of these. */
-struct sip_msg {
-	uint64_t off;              /* byte offset of the first message line's framing */
-	uint64_t msg_hash;         /* hash of the Msg-Hash value logged, 0 when none */
-	uint64_t frame_hash;       /* hash of the framed bytes, 0 for summaries */
-	xw_time time;              /* UTCTime as logged */
-	xw_time ctime;             /* time corrected for this host's clock skew */
-
-	const char *local_ip, *remote_ip;
+/* What a SIP message's bytes say: start line, headers and SDP summary. The
+ * records of the same bytes (the other Expressway's copy of a message between
+ * them, a B2BUA hop, a retransmission) share one by reference, so a field
+ * added here is never copied by hand. Pooled; never changed once parsed. */
+struct sip_fields {
 	const char *method;        /* request method, or the CSeq method of a response */
 	const char *reason_phrase;
 	const char *ruri;
@@ -119,23 +114,11 @@ struct sip_msg {
 	const char *reason;        /* Reason header value */
 	const char *user_agent, *server, *warning, *taatag, *content_type;
 	struct sdp_media *media;
-
-	uint32_t file;             /* index in m->files */
-	uint32_t line;             /* line of the log entry header (1-based) */
-	uint32_t msg_line;         /* line of the message's first line, 0 if summary only */
-	uint32_t flen;             /* framed byte length from off (0 if summary only) */
-	uint32_t host;             /* index in m->hosts */
 	uint32_t cseq;
 	uint32_t size;             /* bytes of the message on the wire */
 	uint32_t content_length;   /* declared Content-Length */
-	int32_t twin;              /* the same wire message in the other Expressway's log, or -1 */
-	int32_t call;              /* index in m->calls, -1 before correlation */
-	int from_mach, to_mach;    /* ladder columns (index in m->machines) */
 	int status;                /* response code, 0 for requests */
 	int q850;                  /* Q.850 cause from Reason, -1 if none */
-	enum sip_action action;
-
-	uint16_t local_port, remote_port;
 	uint16_t nvias;
 	uint16_t nroutes;
 	uint16_t nrroutes;
@@ -143,9 +126,34 @@ struct sip_msg {
 	bool is_request;
 	bool call_type_squared;
 	bool has_sdp;
-	bool summary_only;         /* built from the INFO line; the body was not logged */
 	bool cl_repaired;          /* parsed after fixing a wrong Content-Length */
 	bool blank_added;          /* parsed after putting back the blank line before the body */
+};
+
+/* One SIP message as one host logged it: where and when (the record's own),
+ * and what it says (sip, shared with every record of the same bytes). A 1 GB
+ * pair holds 150,000 of these. */
+struct sip_msg {
+	uint64_t off;              /* byte offset of the first message line's framing */
+	uint64_t msg_hash;         /* hash of the Msg-Hash value logged, 0 when none */
+	uint64_t frame_hash;       /* hash of the framed bytes, 0 for summaries */
+	xw_time time;              /* UTCTime as logged */
+	xw_time ctime;             /* time corrected for this host's clock skew */
+	const char *local_ip, *remote_ip;
+	const struct sip_fields *sip; /* never NULL once the record is in the model */
+
+	uint32_t file;             /* index in m->files */
+	uint32_t line;             /* line of the log entry header (1-based) */
+	uint32_t msg_line;         /* line of the message's first line, 0 if summary only */
+	uint32_t flen;             /* framed byte length from off (0 if summary only) */
+	uint32_t host;             /* index in m->hosts */
+	int32_t twin;              /* the same wire message in the other Expressway's log, or -1 */
+	int32_t call;              /* index in m->calls, -1 before correlation */
+	int from_mach, to_mach;    /* ladder columns (index in m->machines) */
+	enum sip_action action;
+
+	uint16_t local_port, remote_port;
+	bool summary_only;         /* built from the INFO line; the body was not logged */
 	bool twin_primary;         /* of a twin pair, the one a ladder draws */
 	bool retrans;              /* same message seen earlier on the same hop */
 };

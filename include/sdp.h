@@ -9,6 +9,6 @@
 
 /* Fills s->media/s->nmedia/s->has_sdp from an SDP body of n bytes; the media
  * array is owned by the model (freed with it). */
-void sdp_summarise(struct strpool *pool, struct sip_msg *s, const char *body, size_t n);
+void sdp_summarise(struct strpool *pool, struct sip_fields *s, const char *body, size_t n);
 
 #endif

@@ -36,7 +36,7 @@ bool sip_unframe(const char *p, size_t n, struct sbuf *out);
  * on failure returns -1 with the reason in why. Strings go to pool, which
  * must outlive the message (parse threads each have their own). libosip2
  * works in arena when not NULL (one per thread), else on the heap. */
-int sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s,
+int sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_fields *s,
     const char *text, size_t n, char *why, size_t whylen);
 /* Returns the unframed text of a logged message (caller frees, length in *n),
  * or NULL when only the INFO summary was logged. */

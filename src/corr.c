@@ -76,8 +76,8 @@ struct cid_memo {
 static uint64_t
 twin_key(const struct sip_msg *s, struct cid_memo *memo)
 {
-	const char *cid = s->call_id ? s->call_id : "(null)"; /* as printf writes it */
-	const char *meth = s->method ? s->method : "";
+	const char *cid = s->sip->call_id ? s->sip->call_id : "(null)"; /* as printf writes it */
+	const char *meth = s->sip->method ? s->sip->method : "";
 	struct cid_memo *mo = &memo[(uint64_t)(uintptr_t)cid * 0x9e3779b97f4a7c15ULL >>
 	    (64 - CID_MEMO_BITS)];
 	if (mo->cid != cid) {
@@ -87,11 +87,11 @@ twin_key(const struct sip_msg *s, struct cid_memo *memo)
 		mo->k = k0;
 	}
 	struct keyhash k = mo->k;
-	kh_num(&k, s->cseq);
+	kh_num(&k, s->sip->cseq);
 	kh_bytes(&k, "|", 1);
 	kh_bytes(&k, meth, strlen(meth));
-	kh_num(&k, s->status);
-	kh_num(&k, s->is_request);
+	kh_num(&k, s->sip->status);
+	kh_num(&k, s->sip->is_request);
 	kh_num(&k, s->from_mach);
 	kh_num(&k, s->to_mach);
 	return k.h;
@@ -121,8 +121,8 @@ same_str(const char *a, const char *b)
 static bool
 same_message(const struct sip_msg *a, const struct sip_msg *b)
 {
-	return same_str(a->call_id, b->call_id) && a->cseq == b->cseq &&
-	    a->status == b->status && a->method && b->method && same_str(a->method, b->method);
+	return same_str(a->sip->call_id, b->sip->call_id) && a->sip->cseq == b->sip->cseq &&
+	    a->sip->status == b->sip->status && a->sip->method && b->sip->method && same_str(a->sip->method, b->sip->method);
 }
 
 /* Sorts the n candidates as cand_cmp does: a radix sort on the key (stable,

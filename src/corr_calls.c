@@ -194,10 +194,10 @@ link_values(struct model *m, struct legs *l, int i, int kind, const char *a, con
 static void
 link_message(struct model *m, struct legs *l, const struct sip_msg *s, int i)
 {
-	link_values(m, l, i, KEY_SESSION, s->session_local, s->session_remote, "session-id");
-	for (int v = 0; v < s->nvias; v++)
-		link_values(m, l, i, KEY_PROXY, s->vias[v].proxy_call_id, NULL, "proxy-call-id");
-	link_values(m, l, i, KEY_TAG, s->taatag, NULL, "tag");
+	link_values(m, l, i, KEY_SESSION, s->sip->session_local, s->sip->session_remote, "session-id");
+	for (int v = 0; v < s->sip->nvias; v++)
+		link_values(m, l, i, KEY_PROXY, s->sip->vias[v].proxy_call_id, NULL, "proxy-call-id");
+	link_values(m, l, i, KEY_TAG, s->sip->taatag, NULL, "tag");
 }
 
 /* Returns the leg that the n bytes at v name as a key of kind, or -1. */
@@ -288,37 +288,37 @@ summarise(struct model *m, struct call *c)
 {
 	const struct sip_msg *first = NULL, *ok = NULL, *last_final = NULL;
 	for (size_t i = 0; i < c->nmsgs && first == NULL; i++)
-		if (m->msgs[c->msgs[i]].is_request)
+		if (m->msgs[c->msgs[i]].sip->is_request)
 			first = &m->msgs[c->msgs[i]];
-	const char *meth = first && first->method ? first->method : "INVITE", *zero = NULL;
+	const char *meth = first && first->sip->method ? first->sip->method : "INVITE", *zero = NULL;
 	c->options_only = true;
 	for (size_t i = 0; i < c->nmsgs; i++) {
 		const struct sip_msg *s = &m->msgs[c->msgs[i]];
 		c->host_mask |= 1u << (s->host & 31);
-		if (!s->method || strcmp(s->method, "OPTIONS") != 0)
+		if (!s->sip->method || strcmp(s->sip->method, "OPTIONS") != 0)
 			c->options_only = false;
 		/* the final answer to the call's first request (its INVITE, mostly) */
-		if (!s->is_request && s->status >= 200 && s->method && strcmp(s->method, meth) == 0) {
+		if (!s->sip->is_request && s->sip->status >= 200 && s->sip->method && strcmp(s->sip->method, meth) == 0) {
 			last_final = s;
-			if (ok == NULL && s->status < 300)
+			if (ok == NULL && s->sip->status < 300)
 				ok = s;
 		}
-		add_session(c, s->session_local, &zero);
-		add_session(c, s->session_remote, &zero);
+		add_session(c, s->sip->session_local, &zero);
+		add_session(c, s->sip->session_remote, &zero);
 	}
 	if (first == NULL)
 		first = &m->msgs[c->msgs[0]];
 	c->start = m->msgs[c->msgs[0]].ctime;
 	c->end = m->msgs[c->msgs[c->nmsgs - 1]].ctime;
-	c->from = first->from_uri;
-	c->to = first->to_uri ? first->to_uri : first->ruri;
-	c->method = first->method;
-	c->final_status = ok ? ok->status : last_final ? last_final->status : 0;
+	c->from = first->sip->from_uri;
+	c->to = first->sip->to_uri ? first->sip->to_uri : first->sip->ruri;
+	c->method = first->sip->method;
+	c->final_status = ok ? ok->sip->status : last_final ? last_final->sip->status : 0;
 	/* the call's own Call-ID is the one of its first request */
 	for (size_t i = 1; i < c->ncall_ids; i++)
-		if (strcmp(c->call_ids[i], first->call_id) == 0) {
+		if (strcmp(c->call_ids[i], first->sip->call_id) == 0) {
 			c->call_ids[i] = c->call_ids[0];
-			c->call_ids[0] = first->call_id;
+			c->call_ids[0] = first->sip->call_id;
 		}
 }
 
@@ -330,12 +330,12 @@ seen_before(struct model *m, const struct call *c, size_t upto, const struct sip
 	size_t from = upto > 64 ? upto - 64 : 0;
 	for (size_t i = from; i < upto; i++) {
 		const struct sip_msg *p = &m->msgs[c->arrows[i].msg];
-		if (p->cseq == s->cseq && p->status == s->status && p->from_mach == s->from_mach &&
-		    p->to_mach == s->to_mach && p->is_request == s->is_request &&
-		    same_str(p->call_id, s->call_id) && p->method && s->method &&
-		    same_str(p->method, s->method) && p->nvias && s->nvias &&
-		    p->vias[0].branch && s->vias[0].branch &&
-		    same_str(p->vias[0].branch, s->vias[0].branch))
+		if (p->sip->cseq == s->sip->cseq && p->sip->status == s->sip->status && p->from_mach == s->from_mach &&
+		    p->to_mach == s->to_mach && p->sip->is_request == s->sip->is_request &&
+		    same_str(p->sip->call_id, s->sip->call_id) && p->sip->method && s->sip->method &&
+		    same_str(p->sip->method, s->sip->method) && p->sip->nvias && s->sip->nvias &&
+		    p->sip->vias[0].branch && s->sip->vias[0].branch &&
+		    same_str(p->sip->vias[0].branch, s->sip->vias[0].branch))
 			return true;
 	}
 	return false;
@@ -380,10 +380,10 @@ collect_legs(struct model *m, struct legs *l)
 	l->ev_leg = xcalloc(m->nevents + 1, sizeof *l->ev_leg);
 	for (size_t i = 0; i < m->nmsgs; i++) {
 		const struct sip_msg *s = &m->msgs[i];
-		int li = leg(l, s->call_id);
+		int li = leg(l, s->sip->call_id);
 		l->msg_leg[i] = li;
 		l->ct[i] = s->ctime;
-		l->options[i] = s->method != NULL && strcmp(s->method, "OPTIONS") == 0;
+		l->options[i] = s->sip->method != NULL && strcmp(s->sip->method, "OPTIONS") == 0;
 		if (!l->options[i])
 			link_message(m, l, s, li);
 	}

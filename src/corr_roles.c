@@ -114,13 +114,13 @@ corr_host_has(const struct model *m, int host, const char *ip)
 static void
 learn_nat(struct model *m, const struct sip_msg *s, struct memos *mo)
 {
-	if (s->action != ACT_SENT || !s->is_request || s->nvias == 0 ||
-	    memo_test(&mo->priv, s->remote_ip, private_ip) || s->vias[0].host == NULL ||
-	    !isdigit((unsigned char)s->vias[0].host[0]) || s->vias[0].proxy_call_id == NULL)
+	if (s->action != ACT_SENT || !s->sip->is_request || s->sip->nvias == 0 ||
+	    memo_test(&mo->priv, s->remote_ip, private_ip) || s->sip->vias[0].host == NULL ||
+	    !isdigit((unsigned char)s->sip->vias[0].host[0]) || s->sip->vias[0].proxy_call_id == NULL)
 		return;
 	struct host *h = &m->hosts[s->host];
-	if (!corr_host_has(m, (int)s->host, s->vias[0].host))
-		VEC_PUSH(h->addrs, h->naddrs, h->addrcap, s->vias[0].host);
+	if (!corr_host_has(m, (int)s->host, s->sip->vias[0].host))
+		VEC_PUSH(h->addrs, h->naddrs, h->addrcap, s->sip->vias[0].host);
 }
 
 /* Returns true when a zone name is the Collaboration Edge (MRA) one. */
@@ -134,7 +134,7 @@ edgeish(const char *zone)
 static void
 score(const struct sip_msg *s, int *e, int *c, struct memos *mo)
 {
-	const char *agent = s->user_agent ? s->user_agent : s->server;
+	const char *agent = s->sip->user_agent ? s->sip->user_agent : s->sip->server;
 	bool from_peer = s->action == ACT_RECEIVED;
 	if (s->remote_port == 5062 || (s->local_port == 5062 && from_peer))
 		*e += 3;
@@ -146,12 +146,12 @@ score(const struct sip_msg *s, int *e, int *c, struct memos *mo)
 		*e += 3; /* listening on a traversal server port */
 	if (!from_peer && s->remote_port >= 7001 && s->remote_port <= 7099)
 		*c += 3; /* connecting to a traversal server */
-	if (from_peer && s->is_request && memo_test(&mo->cucm, s->user_agent, cucmish))
+	if (from_peer && s->sip->is_request && memo_test(&mo->cucm, s->sip->user_agent, cucmish))
 		*c += 3;
 	if (s->remote_port == 5060 || s->remote_port == 5065)
 		*c += 1;
-	for (int i = 0; i < s->nvias; i++)
-		if (s->vias[i].ingress_zone && memo_test(&mo->edge, s->vias[i].ingress_zone, edgeish))
+	for (int i = 0; i < s->sip->nvias; i++)
+		if (s->sip->vias[i].ingress_zone && memo_test(&mo->edge, s->sip->vias[i].ingress_zone, edgeish))
 			*e += 1;
 }
 
@@ -219,14 +219,14 @@ struct peer {
 static void
 peer_evidence(struct peer *p, const struct sip_msg *s, enum host_role role, struct memos *mo)
 {
-	const char *agent = s->is_request ? s->user_agent : s->server;
+	const char *agent = s->sip->is_request ? s->sip->user_agent : s->sip->server;
 	if (s->action == ACT_RECEIVED) {
-		bool proxied = s->is_request && s->nvias > 0 &&
-		    (s->vias[0].proxy_call_id != NULL || s->vias[0].egress_zone != NULL);
+		bool proxied = s->sip->is_request && s->sip->nvias > 0 &&
+		    (s->sip->vias[0].proxy_call_id != NULL || s->sip->vias[0].egress_zone != NULL);
 		if (proxied)
 			p->expressway += 4; /* an Expressway put its own Via on top */
 		if (memo_test(&mo->webex, agent, webexish) ||
-		    memo_test(&mo->webex, s->contact_uri, webexish))
+		    memo_test(&mo->webex, s->sip->contact_uri, webexish))
 			p->webex += 2;
 		if (memo_test(&mo->cucm, agent, cucmish))
 			p->cucm += 2;

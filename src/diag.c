@@ -307,13 +307,13 @@ flag_messages(const struct model *m, struct diag_ctx *ctx)
 			if (!s->retrans && s->from_mach != s->to_mach && !s->summary_only)
 				f |= DM_WIRE_INVITE;
 		}
-		if (s->status >= 200 && s->method != NULL && strcmp(s->method, "INVITE") == 0)
+		if (s->sip->status >= 200 && s->sip->method != NULL && strcmp(s->sip->method, "INVITE") == 0)
 			f |= DM_INVITE_FINAL;
-		if (s->q850 >= 0 && s->q850 != 16)
+		if (s->sip->q850 >= 0 && s->sip->q850 != 16)
 			f |= DM_Q850;
-		if (s->has_sdp)
+		if (s->sip->has_sdp)
 			f |= DM_SDP;
-		if (s->size > DIAG_CUCM_MAX_MESSAGE)
+		if (s->sip->size > DIAG_CUCM_MAX_MESSAGE)
 			f |= DM_LARGE;
 		ctx->mflags[i] = f;
 	}
@@ -609,9 +609,9 @@ final_sent(const struct model *m, const struct diag_ctx *ctx, const struct call 
 		if (!(ctx->mflags[c->msgs[i]] & DM_INVITE_FINAL))
 			continue;
 		const struct sip_msg *r = &m->msgs[c->msgs[i]];
-		if (r->host == inv->host && r->action == ACT_SENT && r->status >= 200 &&
-		    r->cseq == inv->cseq && r->method && strcmp(r->method, "INVITE") == 0 &&
-		    strcmp(r->call_id, inv->call_id) == 0 && r->ctime >= inv->ctime)
+		if (r->host == inv->host && r->action == ACT_SENT && r->sip->status >= 200 &&
+		    r->sip->cseq == inv->sip->cseq && r->sip->method && strcmp(r->sip->method, "INVITE") == 0 &&
+		    strcmp(r->sip->call_id, inv->sip->call_id) == 0 && r->ctime >= inv->ctime)
 			return (int32_t)c->msgs[i];
 	}
 	return -1;
@@ -639,7 +639,7 @@ build_windows(const struct model *m, struct diag_ctx *ctx)
 				continue;
 			const struct sip_msg *s = &m->msgs[c->msgs[i]];
 			if (!model_is(s, "INVITE") || s->action != ACT_RECEIVED || s->retrans ||
-			    s->from_mach == s->to_mach || (s->to_tag != NULL && *s->to_tag))
+			    s->from_mach == s->to_mach || (s->sip->to_tag != NULL && *s->sip->to_tag))
 				continue;
 			struct diag_window w = {(int)ci, (int)s->host, c->msgs[i], -1, s->ctime, 0};
 			w.final = final_sent(m, ctx, c, s);
@@ -767,7 +767,7 @@ diag_add_conn(struct model *m, struct diag_result *r, const struct diag_sig *sig
 bool
 diag_window_answered(const struct model *m, const struct diag_window *w)
 {
-	return w != NULL && w->final >= 0 && m->msgs[w->final].status < 300;
+	return w != NULL && w->final >= 0 && m->msgs[w->final].sip->status < 300;
 }
 
 bool

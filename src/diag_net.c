@@ -189,7 +189,7 @@ diag_check_cpl(const struct diag_sig *sig, struct model *m, struct diag_result *
 		const struct diag_window *w = diag_window_from(m, ctx, (int)e->host, e->ctime, ip,
 		    event_port(e, "Remote-port"));
 		if (w != NULL && (done[w - ctx->win] ||
-		    (w->final >= 0 && m->msgs[w->final].status != 403)))
+		    (w->final >= 0 && m->msgs[w->final].sip->status != 403)))
 			continue; /* told already, or the call went on past the reject */
 		struct diag_finding *f = w ? NULL : untied_cpl(m, r, sig, (int)e->host, ip);
 		if (f != NULL) {
@@ -339,7 +339,7 @@ diag_check_srv_domain(const struct diag_sig *sig, struct model *m, struct diag_r
 		const struct diag_window *w = &ctx->win[i];
 		const struct sip_msg *inv = &m->msgs[w->invite];
 		char dom[256];
-		diag_uri_host(inv->ruri, dom, sizeof dom);
+		diag_uri_host(inv->sip->ruri, dom, sizeof dom);
 		if (!diag_webex_host(dom) || strncasecmp(dom, "callservice.", 12) == 0)
 			continue;
 		bool dup = false;
@@ -462,7 +462,7 @@ tcp_group(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 	}
 	struct tcp_group g = {h, call, t->dport, "", false, r->n};
 	g.webex = diag_addr_is(m, t->dst, MACH_WEBEX) ||
-	    (w != NULL && diag_webex_uri(m->msgs[w->invite].ruri));
+	    (w != NULL && diag_webex_uri(m->msgs[w->invite].sip->ruri));
 	diag_add_conn(m, r, sig, h, t->dst, t->dport, w, call);
 	VEC_PUSH(*gs, *ng, *cap, g);
 	return &(*gs)[*ng - 1];

@@ -16,8 +16,8 @@ has_final(const struct model *m, const struct diag_ctx *ctx, const struct call *
 		if (!(ctx->mflags[c->msgs[i]] & DM_INVITE_FINAL))
 			continue;
 		const struct sip_msg *r = &m->msgs[c->msgs[i]];
-		if (!r->is_request && r->status >= 200 && r->cseq == s->cseq && r->method &&
-		    strcmp(r->method, "INVITE") == 0 && strcmp(r->call_id, s->call_id) == 0)
+		if (!r->sip->is_request && r->sip->status >= 200 && r->sip->cseq == s->sip->cseq && r->sip->method &&
+		    strcmp(r->sip->method, "INVITE") == 0 && strcmp(r->sip->call_id, s->sip->call_id) == 0)
 			return true;
 	}
 	return false;
@@ -30,8 +30,8 @@ has_provisional(const struct model *m, const struct call *c, const struct sip_ms
 {
 	for (size_t i = 0; i < c->nmsgs; i++) {
 		const struct sip_msg *r = &m->msgs[c->msgs[i]];
-		if (!r->is_request && r->status >= 100 && r->status < 200 && r->from_mach == by &&
-		    r->cseq == s->cseq && strcmp(r->call_id, s->call_id) == 0)
+		if (!r->sip->is_request && r->sip->status >= 100 && r->sip->status < 200 && r->from_mach == by &&
+		    r->sip->cseq == s->sip->cseq && strcmp(r->sip->call_id, s->sip->call_id) == 0)
 			return true;
 	}
 	return false;
@@ -76,7 +76,7 @@ add_no_final(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 	model_machine_label(m, a->from, from, sizeof from);
 	model_machine_label(m, a->to, to, sizeof to);
 	int n = snprintf(sum, sizeof sum, "the INVITE (CSeq %u) never got a final response in "
-	    "these logs; the last hop it was seen on is %s -> %s%s", s->cseq, from, to,
+	    "these logs; the last hop it was seen on is %s -> %s%s", s->sip->cseq, from, to,
 	    has_provisional(m, c, s, a->to) ? ", which answered only provisionally" : "");
 	int h = a->to >= 0 && (size_t)a->to < m->nmachines ? m->machines[a->to].host : -1;
 	const struct log_event *open = h >= 0 ? pending_connect(m, ctx, h, a->t) : NULL;

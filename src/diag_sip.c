@@ -30,12 +30,12 @@ wire_invite(const struct sip_msg *s)
 static bool
 forwarded_from(const struct sip_msg *out, const struct sip_msg *in)
 {
-	if (in->nvias > 0 && in->vias[0].branch != NULL)
-		for (int k = 1; k < out->nvias; k++)
-			if (out->vias[k].branch && strcmp(out->vias[k].branch, in->vias[0].branch) == 0)
+	if (in->sip->nvias > 0 && in->sip->vias[0].branch != NULL)
+		for (int k = 1; k < out->sip->nvias; k++)
+			if (out->sip->vias[k].branch && strcmp(out->sip->vias[k].branch, in->sip->vias[0].branch) == 0)
 				return true;
-	return in->from_tag != NULL && out->from_tag != NULL &&
-	    strcmp(in->from_tag, out->from_tag) == 0 && strcmp(in->call_id, out->call_id) == 0;
+	return in->sip->from_tag != NULL && out->sip->from_tag != NULL &&
+	    strcmp(in->sip->from_tag, out->sip->from_tag) == 0 && strcmp(in->sip->call_id, out->sip->call_id) == 0;
 }
 
 /* Returns the first INVITE host h received with call-type=squared, or -1. */
@@ -47,7 +47,7 @@ squared_in(const struct model *m, const struct diag_ctx *ctx, const struct call 
 			continue;
 		const struct sip_msg *s = &m->msgs[c->msgs[i]];
 		if (s->host == h && s->action == ACT_RECEIVED && wire_invite(s) &&
-		    s->call_type_squared)
+		    s->sip->call_type_squared)
 			return c->msgs[i];
 	}
 	return -1;
@@ -63,7 +63,7 @@ stripped_out(const struct model *m, const struct diag_ctx *ctx, const struct cal
 			continue;
 		const struct sip_msg *s = &m->msgs[c->msgs[i]];
 		if (s->host == in->host && s->action == ACT_SENT && wire_invite(s) &&
-		    s->ctime >= in->ctime && !s->call_type_squared && forwarded_from(s, in))
+		    s->ctime >= in->ctime && !s->sip->call_type_squared && forwarded_from(s, in))
 			return c->msgs[i];
 	}
 	return -1;
@@ -105,7 +105,7 @@ add_stripped(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 	const struct sip_msg *o = &m->msgs[out];
 	const struct diag_dump *d = diag_dump_for(m, ctx, (int)h,
 	    m->hosts[h].role != ROLE_EXPRESSWAY_C);
-	const char *via_zone = o->nvias ? o->vias[0].egress_zone : NULL;
+	const char *via_zone = o->sip->nvias ? o->sip->vias[0].egress_zone : NULL;
 	const char *zone = zone_name(d, via_zone);
 	char who[96], to[96], sum[768];
 	model_machine_label(m, (int)m->hosts[h].machine, who, sizeof who);
@@ -157,11 +157,11 @@ policy_404(const struct model *m, const struct diag_ctx *ctx, const struct call 
 		if (!(ctx->mflags[c->msgs[i]] & DM_INVITE_FINAL))
 			continue;
 		const struct sip_msg *s = &m->msgs[c->msgs[i]];
-		if (s->host != inv->host || s->action != ACT_SENT || s->status != 404 ||
-		    s->cseq != inv->cseq || !s->method || strcmp(s->method, "INVITE") != 0 ||
-		    strcmp(s->call_id, inv->call_id) != 0 || s->ctime < inv->ctime)
+		if (s->host != inv->host || s->action != ACT_SENT || s->sip->status != 404 ||
+		    s->sip->cseq != inv->sip->cseq || !s->sip->method || strcmp(s->sip->method, "INVITE") != 0 ||
+		    strcmp(s->sip->call_id, inv->sip->call_id) != 0 || s->ctime < inv->ctime)
 			continue;
-		if (s->summary_only || (s->warning && strcasestr(s->warning, "Policy Response")))
+		if (s->summary_only || (s->sip->warning && strcasestr(s->sip->warning, "Policy Response")))
 			return c->msgs[i];
 	}
 	return -1;
@@ -172,8 +172,8 @@ policy_404(const struct model *m, const struct diag_ctx *ctx, const struct call 
 static bool
 route_target(const struct model *m, const struct sip_msg *s, char *buf, size_t size)
 {
-	for (int i = (int)s->nroutes - 1; i >= 0; i--) {
-		diag_uri_host(s->routes[i], buf, size);
+	for (int i = (int)s->sip->nroutes - 1; i >= 0; i--) {
+		diag_uri_host(s->sip->routes[i], buf, size);
 		if (buf[0] && !corr_host_has(m, (int)s->host, buf))
 			return true;
 	}
@@ -225,7 +225,7 @@ add_route_finding(const struct diag_sig *sig, struct model *m, struct diag_resul
 	const struct sip_msg *q = &m->msgs[in], *p = &m->msgs[resp];
 	const struct diag_dump *d = diag_dump_for(m, ctx, (int)q->host,
 	    m->hosts[q->host].role != ROLE_EXPRESSWAY_C);
-	const char *via_zone = p->nvias ? p->vias[0].ingress_zone : NULL;
+	const char *via_zone = p->sip->nvias ? p->sip->vias[0].ingress_zone : NULL;
 	const char *zone = zone_name(d, via_zone);
 	char who[96], sum[1024];
 	model_machine_label(m, (int)m->hosts[q->host].machine, who, sizeof who);
@@ -264,7 +264,7 @@ diag_check_preloaded_route(const struct diag_sig *sig, struct model *m, struct d
 				continue;
 			const struct sip_msg *q = &m->msgs[c->msgs[i]];
 			char target[256];
-			if (q->action != ACT_RECEIVED || !wire_invite(q) || q->nroutes == 0 ||
+			if (q->action != ACT_RECEIVED || !wire_invite(q) || q->sip->nroutes == 0 ||
 			    !route_target(m, q, target, sizeof target))
 				continue;
 			tried++;
@@ -343,9 +343,9 @@ cause_hint(int cause)
 static bool
 has_cause(const struct sip_msg *s)
 {
-	if (s->q850 < 0 || s->q850 == 16)
+	if (s->sip->q850 < 0 || s->sip->q850 == 16)
 		return false;
-	return !s->is_request || model_is(s, "BYE") || model_is(s, "CANCEL");
+	return !s->sip->is_request || model_is(s, "BYE") || model_is(s, "CANCEL");
 }
 
 /* Adds a finding for the first arrow of a call that carries cause. */
@@ -355,17 +355,17 @@ add_cause(const struct diag_sig *sig, struct model *m, struct diag_result *r, si
 {
 	const struct call *c = &m->calls[ci];
 	const struct sip_msg *s = &m->msgs[c->arrows[ai].msg];
-	const char *agent = s->is_request ? s->user_agent : s->server;
+	const char *agent = s->sip->is_request ? s->sip->user_agent : s->sip->server;
 	char who[96], what[64], cause[160], by[160] = "", sum[640];
 	model_machine_label(m, c->arrows[ai].from, who, sizeof who);
 	sip_label(s, what, sizeof what);
-	q850_describe(s->q850, cause, sizeof cause);
+	q850_describe(s->sip->q850, cause, sizeof cause);
 	if (agent != NULL)
-		snprintf(by, sizeof by, " (%s: %s)", s->is_request ? "User-Agent" : "Server", agent);
+		snprintf(by, sizeof by, " (%s: %s)", s->sip->is_request ? "User-Agent" : "Server", agent);
 	snprintf(sum, sizeof sum, "%s from %s%s carries Q.850 cause %s", what, who, by, cause);
-	const char *fix = cause_hint(s->q850);
+	const char *fix = cause_hint(s->sip->q850);
 	struct diag_finding *f = diag_add(m, r, sig, (int)ci, (int)ai, (int)s->host, sum, fix);
-	f->severity = cause_severity(s->q850);
+	f->severity = cause_severity(s->sip->q850);
 	return f;
 }
 
@@ -385,12 +385,12 @@ diag_check_q850(const struct diag_sig *sig, struct model *m, struct diag_result 
 			if (!has_cause(s))
 				continue;
 			size_t k = 0;
-			while (k < nc && causes[k] != s->q850)
+			while (k < nc && causes[k] != s->sip->q850)
 				k++;
 			if (k == nc) {
 				if (nc == MAX_CAUSES)
 					continue;
-				causes[nc] = s->q850;
+				causes[nc] = s->sip->q850;
 				add_cause(sig, m, r, ci, ai);
 				fidx[nc++] = r->n - 1;
 			}
@@ -423,9 +423,9 @@ webex_codec(const char *codecs)
 static const struct sdp_media *
 audio_of(const struct sip_msg *s)
 {
-	for (int i = 0; i < s->nmedia; i++)
-		if (s->media[i].media && strcmp(s->media[i].media, "audio") == 0)
-			return &s->media[i];
+	for (int i = 0; i < s->sip->nmedia; i++)
+		if (s->sip->media[i].media && strcmp(s->sip->media[i].media, "audio") == 0)
+			return &s->sip->media[i];
 	return NULL;
 }
 
@@ -440,20 +440,20 @@ reaches_webex(const struct model *m, const struct call_arrow *a)
 static bool
 offer_to_webex(const struct model *m, const struct call_arrow *a, const struct sip_msg *s)
 {
-	if (!model_is(s, "INVITE") || !s->has_sdp || s->retrans)
+	if (!model_is(s, "INVITE") || !s->sip->has_sdp || s->retrans)
 		return false;
 	if (reaches_webex(m, a))
 		return true;
 	return a->from >= 0 && (size_t)a->from < m->nmachines && a->from != a->to &&
-	    m->machines[a->from].kind == MACH_EXPRESSWAY && diag_webex_uri(s->ruri);
+	    m->machines[a->from].kind == MACH_EXPRESSWAY && diag_webex_uri(s->sip->ruri);
 }
 
 /* Returns true when the arrow carries an answer that refuses audio (port 0). */
 static bool
 audio_refused(const struct sip_msg *s)
 {
-	if (!s->has_sdp || s->retrans || (s->is_request && !model_is(s, "ACK")) ||
-	    (!s->is_request && s->status >= 300))
+	if (!s->sip->has_sdp || s->retrans || (s->sip->is_request && !model_is(s, "ACK")) ||
+	    (!s->sip->is_request && s->sip->status >= 300))
 		return false;
 	const struct sdp_media *a = audio_of(s);
 	return a != NULL && a->port == 0;
@@ -521,13 +521,13 @@ cucm_answered(const struct model *m, const struct call *c, const struct sip_msg 
 {
 	for (size_t i = 0; i < c->nmsgs; i++) {
 		const struct sip_msg *a = &m->msgs[c->msgs[i]];
-		if (a->from_mach != s->to_mach || a->cseq != s->cseq ||
-		    strcmp(a->call_id, s->call_id) != 0 || a->ctime < s->ctime)
+		if (a->from_mach != s->to_mach || a->sip->cseq != s->sip->cseq ||
+		    strcmp(a->sip->call_id, s->sip->call_id) != 0 || a->ctime < s->ctime)
 			continue;
-		if (s->is_request && !a->is_request && a->method && s->method &&
-		    strcmp(a->method, s->method) == 0)
+		if (s->sip->is_request && !a->sip->is_request && a->sip->method && s->sip->method &&
+		    strcmp(a->sip->method, s->sip->method) == 0)
 			return true;
-		if (!s->is_request && model_is(a, "ACK"))
+		if (!s->sip->is_request && model_is(a, "ACK"))
 			return true;
 	}
 	return false;
@@ -537,9 +537,9 @@ cucm_answered(const struct model *m, const struct call *c, const struct sip_msg 
 static bool
 expects_answer(const struct sip_msg *s)
 {
-	if (s->is_request)
+	if (s->sip->is_request)
 		return !model_is(s, "ACK");
-	return s->status >= 200 && s->status < 300 && s->method && strcmp(s->method, "INVITE") == 0;
+	return s->sip->status >= 200 && s->sip->status < 300 && s->sip->method && strcmp(s->sip->method, "INVITE") == 0;
 }
 
 /* Returns the first message after s that ended the call in failure, or -1. */
@@ -550,7 +550,7 @@ call_failure_after(const struct model *m, const struct call *c, const struct sip
 		const struct sip_msg *e = &m->msgs[c->msgs[i]];
 		if (e->ctime < s->ctime || e == s)
 			continue;
-		if (e->status == 408 || e->status == 603 || e->status >= 500 ||
+		if (e->sip->status == 408 || e->sip->status == 603 || e->sip->status >= 500 ||
 		    model_is(e, "BYE") || model_is(e, "CANCEL"))
 			return c->msgs[i];
 	}
@@ -615,8 +615,8 @@ add_size_finding(const struct diag_sig *sig, struct model *m, struct diag_result
 	diag_msg_evidence(m, f, idx);
 	for (size_t i = 0; i < c->nmsgs && f->nev < 16; i++) {
 		const struct sip_msg *t = &m->msgs[c->msgs[i]];
-		if (t->retrans && t->to_mach == s->to_mach && t->cseq == s->cseq &&
-		    t->status == s->status && strcmp(t->call_id, s->call_id) == 0)
+		if (t->retrans && t->to_mach == s->to_mach && t->sip->cseq == s->sip->cseq &&
+		    t->sip->status == s->sip->status && strcmp(t->sip->call_id, s->sip->call_id) == 0)
 			diag_msg_evidence(m, f, c->msgs[i]);
 	}
 	size_t closed = closed_lines(m, ctx, f, s, fail >= 0 ? m->msgs[fail].ctime :
@@ -630,8 +630,8 @@ add_size_finding(const struct diag_sig *sig, struct model *m, struct diag_result
 		    sip_label(&m->msgs[fail], last, sizeof last));
 	snprintf(sum, sizeof sum, "%s sent a %u-byte %s to Unified CM (%s) and got no %s: "
 	    "Unified CM drops SIP messages larger than its SIP Max Incoming Message Size "
-	    "(5000 bytes by default on upgraded clusters)%s", who, s->size, what, to,
-	    s->is_request ? "response" : "ACK", end);
+	    "(5000 bytes by default on upgraded clusters)%s", who, s->sip->size, what, to,
+	    s->sip->is_request ? "response" : "ACK", end);
 	f->summary = strpool_str(m->pool, sum);
 }
 
@@ -648,7 +648,7 @@ diag_check_cucm_size(const struct diag_sig *sig, struct model *m, struct diag_re
 				continue;
 			const struct sip_msg *s = &m->msgs[c->msgs[i]];
 			if (s->action != ACT_SENT || s->retrans || s->summary_only ||
-			    s->size <= DIAG_CUCM_MAX_MESSAGE || !to_cucm(m, s) || !expects_answer(s))
+			    s->sip->size <= DIAG_CUCM_MAX_MESSAGE || !to_cucm(m, s) || !expects_answer(s))
 				continue;
 			tried++;
 			if (cucm_answered(m, c, s))

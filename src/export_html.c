@@ -332,7 +332,7 @@ svg_arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, si
 	ladder_label(&lab, m, a);
 	esc(&label, lab.s);
 	sbuf_printf(b, "<g class=\"arrow %s%s%s %s\" id=\"c%u-a%zu\" data-i=\"%zu\">"
-	    "<a href=\"#c%u-m%zu\"><title>#%zu %s", s->is_request ? "req" : "resp",
+	    "<a href=\"#c%u-m%zu\"><title>#%zu %s", s->sip->is_request ? "req" : "resp",
 	    s->retrans ? " retrans" : "", a->same_host ? " hop" : "", sev_class(sev), c->number,
 	    i, i, c->number, i, i, label.s);
 	for (size_t k = 0; d != NULL && k < d->n; k++)
@@ -385,9 +385,9 @@ squared_upstream(const struct model *m, const struct call *c, size_t ai)
 		const struct sip_msg *t = &m->msgs[b->msg];
 		if (b->to != c->arrows[at].from || t->retrans || !sip_same_kind(s, t))
 			continue;
-		if (t->call_type_squared)
+		if (t->sip->call_type_squared)
 			return (long)b->msg;
-		if (b->twin >= 0 && m->msgs[b->twin].call_type_squared)
+		if (b->twin >= 0 && m->msgs[b->twin].sip->call_type_squared)
 			return (long)b->twin;
 		at = j;
 	}
@@ -426,7 +426,7 @@ static void
 squared_note(struct sbuf *b, struct raw_state *st)
 {
 	const struct sip_msg *s = &st->m->msgs[st->c->arrows[st->ai].msg];
-	long up = s->call_type_squared ? -1 : squared_upstream(st->m, st->c, st->ai);
+	long up = s->sip->call_type_squared ? -1 : squared_upstream(st->m, st->c, st->ai);
 	if (up < 0)
 		return;
 	const struct sip_msg *t = &st->m->msgs[up];
@@ -487,9 +487,9 @@ body_line(struct sbuf *b, struct raw_state *st, const char *l)
 		sbuf_puts(b, "<span class=\"h-media\">");
 		esc(b, l);
 		sbuf_puts(b, "</span>");
-		if (st->media < s->nmedia && s->media[st->media].codecs != NULL) {
+		if (st->media < s->sip->nmedia && s->sip->media[st->media].codecs != NULL) {
 			sbuf_puts(b, "<span class=\"codecs\">   [");
-			esc(b, s->media[st->media].codecs);
+			esc(b, s->sip->media[st->media].codecs);
 			sbuf_puts(b, "]</span>");
 		}
 		st->media++;

@@ -104,7 +104,7 @@ arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t
 	ladder_label(&lab, m, a);
 	if (sev >= 0)
 		sbuf_printf(b, "    rect %s\n", sev_rgb(sev));
-	sbuf_printf(b, "    m%d%s>>m%d: %s ", a->from, m->msgs[a->msg].is_request ? "-" : "--",
+	sbuf_printf(b, "    m%d%s>>m%d: %s ", a->from, m->msgs[a->msg].sip->is_request ? "-" : "--",
 	    a->to, model_time_short(a->t, t, sizeof t));
 	mmd_text(b, lab.s);
 	sbuf_puts(b, "\n");

@@ -134,19 +134,19 @@ rebuild(struct sbuf *b, const struct sip_msg *s)
 	char first[512];
 	hdr_value(b, sip_first_line(s, first, sizeof first), "");
 	sbuf_puts(b, "\r\nCall-ID: ");
-	hdr_value(b, s->call_id, "unknown");
-	sbuf_printf(b, "\r\nCSeq: %u ", s->cseq);
-	hdr_value(b, s->method, "UNKNOWN");
+	hdr_value(b, s->sip->call_id, "unknown");
+	sbuf_printf(b, "\r\nCSeq: %u ", s->sip->cseq);
+	hdr_value(b, s->sip->method, "UNKNOWN");
 	sbuf_puts(b, "\r\nFrom: <");
-	hdr_value(b, s->from_uri, "sip:unknown.invalid");
+	hdr_value(b, s->sip->from_uri, "sip:unknown.invalid");
 	sbuf_puts(b, ">;tag=");
-	hdr_value(b, s->from_tag, "unknown");
+	hdr_value(b, s->sip->from_tag, "unknown");
 	sbuf_puts(b, "\r\nTo: <");
-	hdr_value(b, s->to_uri, "sip:unknown.invalid");
+	hdr_value(b, s->sip->to_uri, "sip:unknown.invalid");
 	sbuf_puts(b, ">");
-	if (s->to_tag != NULL) {
+	if (s->sip->to_tag != NULL) {
 		sbuf_puts(b, ";tag=");
-		hdr_value(b, s->to_tag, "");
+		hdr_value(b, s->sip->to_tag, "");
 	}
 	sbuf_puts(b, "\r\nX-Xwtrace-Note: rebuilt from the log summary; the message was not "
 	    "logged\r\nContent-Length: 0\r\n\r\n");

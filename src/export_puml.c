@@ -101,7 +101,7 @@ arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t
 	char t[24];
 	struct sbuf lab = {0};
 	ladder_label(&lab, m, a);
-	sbuf_printf(b, "m%d -%s%s> m%d : %s ", a->from, colour, s->is_request ? "" : "-", a->to,
+	sbuf_printf(b, "m%d -%s%s> m%d : %s ", a->from, colour, s->sip->is_request ? "" : "-", a->to,
 	    model_time_short(a->t, t, sizeof t));
 	puml_text(b, lab.s);
 	sbuf_puts(b, "\n");

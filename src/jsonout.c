@@ -222,8 +222,8 @@ static void
 vias(struct sbuf *b, const struct sip_msg *s)
 {
 	sbuf_add(b, "[", 1);
-	for (int i = 0; i < s->nvias; i++) {
-		const struct sip_via *v = &s->vias[i];
+	for (int i = 0; i < s->sip->nvias; i++) {
+		const struct sip_via *v = &s->sip->vias[i];
 		bool first = true;
 		sbuf_puts(b, i ? ",{" : "{");
 		kstr(b, "transport", v->proto, &first);
@@ -243,8 +243,8 @@ static void
 sdp(struct sbuf *b, const struct sip_msg *s)
 {
 	sbuf_add(b, "[", 1);
-	for (int i = 0; i < s->nmedia; i++) {
-		const struct sdp_media *md = &s->media[i];
+	for (int i = 0; i < s->sip->nmedia; i++) {
+		const struct sdp_media *md = &s->sip->media[i];
 		bool first = true;
 		sbuf_puts(b, i ? ",{" : "{");
 		kstr(b, "media", md->media, &first);
@@ -261,35 +261,35 @@ sdp(struct sbuf *b, const struct sip_msg *s)
 static void
 sip_fields(struct sbuf *b, const struct sip_msg *s, bool *first)
 {
-	kstr(b, "call_id", s->call_id, first);
-	kint(b, "cseq", s->cseq, first);
-	kstr(b, "method", s->method, first);
+	kstr(b, "call_id", s->sip->call_id, first);
+	kint(b, "cseq", s->sip->cseq, first);
+	kstr(b, "method", s->sip->method, first);
 	key(b, "status", first);
-	s->status ? num(b, s->status) : sbuf_puts(b, "null");
-	kstr(b, "request_uri", s->ruri, first);
-	kstr(b, "from", s->from_uri, first);
-	kstr(b, "from_tag", s->from_tag, first);
-	kstr(b, "from_name", s->from_name, first);
-	kstr(b, "to", s->to_uri, first);
-	kstr(b, "to_tag", s->to_tag, first);
-	kstr(b, "to_name", s->to_name, first);
+	s->sip->status ? num(b, s->sip->status) : sbuf_puts(b, "null");
+	kstr(b, "request_uri", s->sip->ruri, first);
+	kstr(b, "from", s->sip->from_uri, first);
+	kstr(b, "from_tag", s->sip->from_tag, first);
+	kstr(b, "from_name", s->sip->from_name, first);
+	kstr(b, "to", s->sip->to_uri, first);
+	kstr(b, "to_tag", s->sip->to_tag, first);
+	kstr(b, "to_name", s->sip->to_name, first);
 	key(b, "via", first);
 	vias(b, s);
-	kstr(b, "contact", s->contact, first);
+	kstr(b, "contact", s->sip->contact, first);
 	key(b, "route", first);
-	strarray(b, s->routes, s->nroutes);
+	strarray(b, s->sip->routes, s->sip->nroutes);
 	key(b, "record_route", first);
-	strarray(b, s->rroutes, s->nrroutes);
-	kstr(b, "session_id", s->session_local, first);
-	kstr(b, "session_remote", s->session_remote, first);
-	kstr(b, "reason", s->reason, first);
+	strarray(b, s->sip->rroutes, s->sip->nrroutes);
+	kstr(b, "session_id", s->sip->session_local, first);
+	kstr(b, "session_remote", s->sip->session_remote, first);
+	kstr(b, "reason", s->sip->reason, first);
 	key(b, "q850", first);
-	s->q850 >= 0 ? num(b, s->q850) : sbuf_puts(b, "null");
-	kstr(b, "user_agent", s->user_agent, first);
-	kstr(b, "server", s->server, first);
-	kstr(b, "warning", s->warning, first);
-	kstr(b, "x_taatag", s->taatag, first);
-	kint(b, "size", s->size, first);
+	s->sip->q850 >= 0 ? num(b, s->sip->q850) : sbuf_puts(b, "null");
+	kstr(b, "user_agent", s->sip->user_agent, first);
+	kstr(b, "server", s->sip->server, first);
+	kstr(b, "warning", s->sip->warning, first);
+	kstr(b, "x_taatag", s->sip->taatag, first);
+	kint(b, "size", s->sip->size, first);
 	key(b, "sdp", first);
 	sdp(b, s);
 }

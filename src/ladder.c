@@ -117,11 +117,11 @@ ladder_label(struct sbuf *b, const struct model *m, const struct call_arrow *a)
 	if (s->retrans)
 		sbuf_puts(b, "(retrans) ");
 	ascii(b, sip_label(s, l, sizeof l));
-	if (s->has_sdp) {
+	if (s->sip->has_sdp) {
 		const char *codecs = sip_audio_codecs(s);
 		bool rejected = false;
-		for (int i = 0; i < s->nmedia; i++)
-			if (strcmp(s->media[i].media, "audio") == 0 && s->media[i].port == 0)
+		for (int i = 0; i < s->sip->nmedia; i++)
+			if (strcmp(s->sip->media[i].media, "audio") == 0 && s->sip->media[i].port == 0)
 				rejected = true;
 		sbuf_puts(b, " (SDP");
 		if (rejected)

@@ -12,14 +12,14 @@ parse_range(struct log_parser *pr, struct log_job *j, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++) {
 		struct log_pending *p = &j->pend[i];
-		if (p->parsed)
+		if (p->same != NULL)
 			continue;
 		pr->text.len = 0;
 		sip_unframe(j->data + p->off, p->end - p->off, &pr->text);
 		if (p->end <= p->off || pr->text.len == 0)
 			snprintf(p->why, sizeof p->why, "empty message");
 		else
-			p->rc = sip_parse(pr->pool, pr->arena, &p->s, pr->text.s, pr->text.len,
+			p->rc = sip_parse(pr->pool, pr->arena, &p->f, pr->text.s, pr->text.len,
 			    p->why, sizeof p->why);
 	}
 }

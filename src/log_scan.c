@@ -529,6 +529,16 @@ hash_key(const char *v, size_t n)
 	return k ? k : 1;
 }
 
+/* Returns a pooled copy of freshly read SIP fields, for the records that
+ * carry them (and every later record of the same bytes). */
+static const struct sip_fields *
+pool_fields(struct model *m, const struct sip_fields *f)
+{
+	struct sip_fields *p = strpool_alloc(m->pool, sizeof *p);
+	*p = *f;
+	return p;
+}
+
 /* Fills the log fields (addresses, action, time, host) from a network.sip line. */
 static void
 fill_log_fields(struct scan *sc, const struct line *l, const struct head *h, struct sip_msg *s)
@@ -541,7 +551,6 @@ fill_log_fields(struct scan *sc, const struct line *l, const struct head *h, str
 	s->time = s->ctime = h->time;
 	s->twin = -1;
 	s->call = -1;
-	s->q850 = -1;
 	struct fields f;
 	read_fields(l->s, l->n, &f);
 	const char *src = field_pool(m, &f, F_SRC_IP), *dst = field_pool(m, &f, F_DST_IP);
@@ -570,7 +579,7 @@ msg_key(const struct sip_msg *s)
 		return s->msg_hash;
 	char buf[512];
 	int n = snprintf(buf, sizeof buf, "%d|%s|%u|%s|%d", (int)s->action,
-	    s->call_id ? s->call_id : "", s->cseq, s->method ? s->method : "", s->status);
+	    s->sip->call_id ? s->sip->call_id : "", s->sip->cseq, s->sip->method ? s->sip->method : "", s->sip->status);
 	/* snprintf returns the untruncated length: a long Call-ID must not make
 	 * the hash read past buf */
 	return xhash(buf, n <= 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1) ^ 1;
@@ -747,24 +756,6 @@ known_find(const struct scan *sc, uint64_t k, uint32_t flen)
 	return &sc->m->msgs[mi];
 }
 
-/* Gives dst the SIP fields of src, a message with the same framed bytes read
- * before (the other Expressway's copy of a message between them, a B2BUA
- * hop, a retransmission): the parse would give the same. dst keeps its own
- * log fields, the ones fill_log_fields and scan_sip_debug set. */
-static void
-take_sip_fields(struct sip_msg *dst, const struct sip_msg *src)
-{
-	struct sip_msg log = *dst;
-	*dst = *src;
-	dst->off = log.off, dst->msg_hash = log.msg_hash, dst->frame_hash = log.frame_hash;
-	dst->time = log.time, dst->ctime = log.ctime;
-	dst->local_ip = log.local_ip, dst->remote_ip = log.remote_ip;
-	dst->file = log.file, dst->line = log.line, dst->msg_line = log.msg_line;
-	dst->flen = log.flen, dst->host = log.host, dst->action = log.action;
-	dst->local_port = log.local_port, dst->remote_port = log.remote_port;
-	dst->twin = log.twin, dst->call = log.call;
-}
-
 /* Records one DEBUG network.sip entry and its framed message for parsing. */
 static void
 scan_sip_debug(struct scan *sc, const struct line *hl, const struct head *h)
@@ -780,14 +771,15 @@ scan_sip_debug(struct scan *sc, const struct line *hl, const struct head *h)
 	p.s.msg_line = first ? first : hl->no;
 	p.rc = -1;
 	p.why[0] = '\0';
-	p.parsed = false;
+	p.same = NULL;
+	memset(&p.f, 0, sizeof p.f);
+	p.f.q850 = -1;
 	if (p.end > p.off) {
 		p.s.frame_hash = frame_hash(sc->c.d + p.off, p.end - p.off);
 		const struct sip_msg *same = known_find(sc, p.s.frame_hash, p.s.flen);
-		if (same != NULL) {
-			take_sip_fields(&p.s, same);
+		if (same != NULL) { /* the parse would give the same: share it */
+			p.same = same->sip;
 			p.rc = 0;
-			p.parsed = true;
 		}
 	}
 	VEC_PUSH(sc->job->pend, sc->job->n, sc->job->cap, p);
@@ -804,15 +796,18 @@ commit_blocks(struct scan *sc, struct log_job *j)
 			model_problem(sc->m, sfile(sc), line, false, "SIP message skipped: %s", p->why);
 			continue;
 		}
+		if (p->same == NULL) /* a fresh parse: the fields go to the pool */
+			p->same = pool_fields(sc->m, &p->f);
+		p->s.sip = p->same;
 		if (!p->closed)
 			model_problem(sc->m, sfile(sc), line, true, "no closing '|' after the message");
-		if (p->s.blank_added)
+		if (p->s.sip->blank_added)
 			model_problem(sc->m, sfile(sc), line, true,
 			    "no blank line between the headers and the body; parsed with one");
-		if (p->s.cl_repaired)
+		if (p->s.sip->cl_repaired)
 			model_problem(sc->m, sfile(sc), line, true,
 			    "Content-Length %u did not match the body; parsed with the real length",
-			    p->s.content_length);
+			    p->s.sip->content_length);
 		seen_has(sc, msg_key(&p->s), true);
 		VEC_PUSH(sc->m->msgs, sc->m->nmsgs, sc->m->msgcap, p->s);
 		known_add(sc, (uint32_t)(sc->m->nmsgs - 1));
@@ -914,27 +909,30 @@ read_sip_info(struct scan *sc, const struct line *l, const struct head *h, struc
 		return false;
 	struct model *m = sc->m;
 	struct sip_msg s;
+	struct sip_fields f = {0};
 	fill_log_fields(sc, l, h, &s);
 	s.summary_only = true;
-	s.is_request = req;
-	s.method = detail_pool(m, d, n, "Method");
+	f.q850 = -1;
+	f.is_request = req;
+	f.method = detail_pool(m, d, n, "Method");
 	const char *code = detail_pool(m, d, n, "Code");
-	s.status = code ? atoi(code) : 0;
+	f.status = code ? atoi(code) : 0;
 	const char *cseq = detail_pool(m, d, n, "CSeq");
-	s.cseq = cseq ? (uint32_t)strtoul(cseq, NULL, 10) : 0;
-	s.call_id = detail_pool(m, d, n, "Call-ID");
-	s.ruri = detail_pool(m, d, n, "Request-URI");
-	s.to_uri = detail_pool(m, d, n, "To");
-	s.from_tag = detail_pool(m, d, n, "From-Tag");
-	s.to_tag = detail_pool(m, d, n, "To-Tag");
+	f.cseq = cseq ? (uint32_t)strtoul(cseq, NULL, 10) : 0;
+	f.call_id = detail_pool(m, d, n, "Call-ID");
+	f.ruri = detail_pool(m, d, n, "Request-URI");
+	f.to_uri = detail_pool(m, d, n, "To");
+	f.from_tag = detail_pool(m, d, n, "From-Tag");
+	f.to_tag = detail_pool(m, d, n, "To-Tag");
 	const char *mh;
 	size_t mhn;
 	if (s.msg_hash == 0 && detail_field(d, n, "Msg-Hash", &mh, &mhn) && mhn > 0)
 		s.msg_hash = hash_key(mh, mhn);
-	s.session_local = detail_pool(m, d, n, "Local-SessionID");
-	s.session_remote = detail_pool(m, d, n, "Remote-SessionID");
+	f.session_local = detail_pool(m, d, n, "Local-SessionID");
+	f.session_remote = detail_pool(m, d, n, "Remote-SessionID");
+	s.sip = pool_fields(m, &f);
 	*out = s;
-	return s.call_id != NULL && s.method != NULL;
+	return f.call_id != NULL && f.method != NULL;
 }
 
 static const struct {

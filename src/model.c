@@ -242,7 +242,7 @@ model_time_short(xw_time t, char *buf, size_t size)
 bool
 model_is(const struct sip_msg *s, const char *meth)
 {
-	return s->is_request && s->method != NULL && strcmp(s->method, meth) == 0;
+	return s->sip->is_request && s->sip->method != NULL && strcmp(s->sip->method, meth) == 0;
 }
 
 const char *

@@ -120,7 +120,7 @@ is_dir(const char *s, size_t n)
 
 /* Stores a finished section into the message. */
 static void
-sect_store(struct strpool *pool, struct sip_msg *s, const struct sect *x, const char *sessdir)
+sect_store(struct strpool *pool, struct sip_fields *s, const struct sect *x, const char *sessdir)
 {
 	struct sbuf b = {0};
 	for (int i = 0; i < x->nfmt; i++) {
@@ -144,7 +144,7 @@ sect_store(struct strpool *pool, struct sip_msg *s, const struct sect *x, const 
 }
 
 void
-sdp_summarise(struct strpool *pool, struct sip_msg *s, const char *body, size_t n)
+sdp_summarise(struct strpool *pool, struct sip_fields *s, const char *body, size_t n)
 {
 	struct sect x;
 	char sessdir[10] = "";
@@ -182,35 +182,35 @@ sdp_summarise(struct strpool *pool, struct sip_msg *s, const char *body, size_t 
 const char *
 sip_audio_codecs(const struct sip_msg *s)
 {
-	for (int i = 0; i < s->nmedia; i++)
-		if (s->media[i].media && strcmp(s->media[i].media, "audio") == 0)
-			return s->media[i].codecs;
+	for (int i = 0; i < s->sip->nmedia; i++)
+		if (s->sip->media[i].media && strcmp(s->sip->media[i].media, "audio") == 0)
+			return s->sip->media[i].codecs;
 	return NULL;
 }
 
 bool
 sip_is_final(const struct sip_msg *s)
 {
-	return !s->is_request && s->status >= 200;
+	return !s->sip->is_request && s->sip->status >= 200;
 }
 
 char *
 sip_first_line(const struct sip_msg *s, char *buf, size_t size)
 {
-	if (s->is_request)
-		snprintf(buf, size, "%s %s", s->method ? s->method : "?", s->ruri ? s->ruri : "");
+	if (s->sip->is_request)
+		snprintf(buf, size, "%s %s", s->sip->method ? s->sip->method : "?", s->sip->ruri ? s->sip->ruri : "");
 	else
-		snprintf(buf, size, "SIP/2.0 %d %s", s->status,
-		    s->reason_phrase ? s->reason_phrase : "");
+		snprintf(buf, size, "SIP/2.0 %d %s", s->sip->status,
+		    s->sip->reason_phrase ? s->sip->reason_phrase : "");
 	return buf;
 }
 
 char *
 sip_label(const struct sip_msg *s, char *buf, size_t size)
 {
-	if (s->is_request)
-		snprintf(buf, size, "%s", s->method ? s->method : "?");
+	if (s->sip->is_request)
+		snprintf(buf, size, "%s", s->sip->method ? s->sip->method : "?");
 	else
-		snprintf(buf, size, "%d %s", s->status, s->reason_phrase ? s->reason_phrase : "");
+		snprintf(buf, size, "%d %s", s->sip->status, s->sip->reason_phrase ? s->sip->reason_phrase : "");
 	return buf;
 }

@@ -170,7 +170,7 @@ header(struct strpool *pool, osip_message_t *sip, const char *name)
 }
 
 static void
-fill_vias(struct strpool *pool, struct sip_msg *s, osip_message_t *sip)
+fill_vias(struct strpool *pool, struct sip_fields *s, osip_message_t *sip)
 {
 	int n = osip_list_size(&sip->vias);
 	if (n <= 0)
@@ -214,7 +214,7 @@ route_list(struct strpool *pool, osip_list_t *l, uint16_t *count)
 }
 
 static void
-fill_contact(struct strpool *pool, struct sip_msg *s, osip_message_t *sip)
+fill_contact(struct strpool *pool, struct sip_fields *s, osip_message_t *sip)
 {
 	osip_contact_t *c = osip_list_get(&sip->contacts, 0);
 	if (c == NULL)
@@ -242,7 +242,7 @@ uuid_at(struct strpool *pool, const char *s, size_t n)
 }
 
 static void
-fill_session(struct strpool *pool, struct sip_msg *s, const char *v)
+fill_session(struct strpool *pool, struct sip_fields *s, const char *v)
 {
 	if (v == NULL)
 		return;
@@ -279,7 +279,7 @@ fill_party(struct strpool *pool, osip_from_t *f, const char **uri, const char **
 }
 
 static void
-fill_headers(struct strpool *pool, struct sip_msg *s, osip_message_t *sip)
+fill_headers(struct strpool *pool, struct sip_fields *s, osip_message_t *sip)
 {
 	char *str = NULL;
 	if (sip->call_id != NULL && osip_call_id_to_str(sip->call_id, &str) == 0) {
@@ -396,7 +396,7 @@ osip_parse(const char *text, size_t n, osip_message_t **out)
 
 /* Returns 0 with the message parsed, repairing a lying Content-Length once. */
 static int
-parse_repair(struct sip_msg *s, const char *text, size_t n, const char *body, size_t blen,
+parse_repair(struct sip_fields *s, const char *text, size_t n, const char *body, size_t blen,
     osip_message_t **sip, uint32_t *declared)
 {
 	if (osip_parse(text, n, sip) == 0) {
@@ -422,7 +422,7 @@ parse_repair(struct sip_msg *s, const char *text, size_t n, const char *body, si
 
 /* Returns 0 after sip_parse's work on the text as repaired so far. */
 static int
-parse_text(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s, const char *text,
+parse_text(struct strpool *pool, struct sip_arena *arena, struct sip_fields *s, const char *text,
     size_t n, const char *body, size_t blen, char *why, size_t whylen)
 {
 	osip_message_t *sip = NULL;
@@ -466,7 +466,7 @@ parse_text(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s, con
 }
 
 int
-sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s, const char *text,
+sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_fields *s, const char *text,
     size_t n, char *why, size_t whylen)
 {
 	size_t blen = 0, fixed_n = 0;
@@ -485,8 +485,8 @@ sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_msg *s, cons
 bool
 sip_same_kind(const struct sip_msg *a, const struct sip_msg *b)
 {
-	if (a->is_request != b->is_request || a->method == NULL || b->method == NULL ||
-	    strcmp(a->method, b->method) != 0)
+	if (a->sip->is_request != b->sip->is_request || a->sip->method == NULL || b->sip->method == NULL ||
+	    strcmp(a->sip->method, b->sip->method) != 0)
 		return false;
-	return a->is_request || a->status == b->status;
+	return a->sip->is_request || a->sip->status == b->sip->status;
 }

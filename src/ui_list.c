@@ -190,7 +190,7 @@ row_text(const struct ui *u, size_t ci, struct sbuf *b)
 		sbuf_printf(b, "%s ", cell(u, ci, col, buf, sizeof buf));
 	if (c->nmsgs > 0) {
 		const struct sip_msg *s = &m->msgs[c->msgs[0]];
-		sbuf_printf(b, "%s %s ", s->from_name ? s->from_name : "", s->to_name ? s->to_name : "");
+		sbuf_printf(b, "%s %s ", s->sip->from_name ? s->sip->from_name : "", s->sip->to_name ? s->sip->to_name : "");
 	}
 	for (size_t i = 0; i < c->nfindings; i++)
 		sbuf_printf(b, "%s ", c->findings[i]);

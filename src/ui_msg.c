@@ -41,9 +41,9 @@ squared_upstream(const struct ui *u, long ci, int ai)
 	for (long j = ui_prev_hop(u, (size_t)ci, (size_t)ai); j >= 0;
 	    j = ui_prev_hop(u, (size_t)ci, (size_t)j)) {
 		const struct call_arrow *b = &u->m->calls[ci].arrows[j];
-		if (u->m->msgs[b->msg].call_type_squared)
+		if (u->m->msgs[b->msg].sip->call_type_squared)
 			return (long)b->msg;
-		if (b->twin >= 0 && u->m->msgs[b->twin].call_type_squared)
+		if (b->twin >= 0 && u->m->msgs[b->twin].sip->call_type_squared)
 			return (long)b->twin;
 	}
 	return -1;
@@ -128,7 +128,7 @@ header_line(const struct ui *u, struct ui_doc *doc, size_t li, const struct sip_
 	} else if ((strcmp(name, "contact") == 0 || strcmp(name, "m") == 0) && !*contact_seen) {
 		*contact_seen = true;
 		contact_params(l, (size_t)(colon - l->text) + 1);
-		long up = s->call_type_squared ? -1 : squared_upstream(u, ci, ai);
+		long up = s->sip->call_type_squared ? -1 : squared_upstream(u, ci, ai);
 		if (up >= 0) {
 			const struct sip_msg *t = &u->m->msgs[up];
 			const char *path = u->m->files[t->file].path, *base = strrchr(path, '/');
@@ -146,9 +146,9 @@ body_line(struct ui_line *l, const struct sip_msg *s, int *media)
 {
 	if (l->len >= 2 && strncmp(l->text, "m=", 2) == 0) {
 		ui_line_span(l, 0, l->len, UA_SDP);
-		if (*media < s->nmedia && s->media[*media].codecs != NULL) {
+		if (*media < s->sip->nmedia && s->sip->media[*media].codecs != NULL) {
 			struct sbuf b = {0};
-			sbuf_printf(&b, "   [%s]", s->media[*media].codecs);
+			sbuf_printf(&b, "   [%s]", s->sip->media[*media].codecs);
 			ui_line_append(l, b.s, UA_CODEC);
 			sbuf_free(&b);
 		}
@@ -174,11 +174,11 @@ summary_doc(struct ui_doc *doc, const struct sip_msg *s)
 	struct ui_line *l = ui_doc_printf(doc, UA_DIM, "(only the INFO summary of this message "
 	    "was logged; its headers and body are not in the log)");
 	l->gutter = '!';
-	if (s->call_id) {
-		l = ui_doc_printf(doc, UA_NORMAL, "Call-ID: %s", s->call_id);
+	if (s->sip->call_id) {
+		l = ui_doc_printf(doc, UA_NORMAL, "Call-ID: %s", s->sip->call_id);
 		ui_line_span(l, 0, 7, UA_HNAME);
 	}
-	l = ui_doc_printf(doc, UA_NORMAL, "CSeq: %u %s", s->cseq, s->method ? s->method : "");
+	l = ui_doc_printf(doc, UA_NORMAL, "CSeq: %u %s", s->sip->cseq, s->sip->method ? s->sip->method : "");
 	ui_line_span(l, 0, 4, UA_HNAME);
 }
 

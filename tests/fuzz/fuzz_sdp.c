@@ -14,12 +14,15 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	char *body = fuzz_copy(d, n);
 	struct model *m = model_new();
 	struct sip_msg s;
+	struct sip_fields f;
 	memset(&s, 0, sizeof s);
-	sdp_summarise(m->pool, &s, body, n);
-	if (s.nmedia > 16)
+	memset(&f, 0, sizeof f);
+	s.sip = &f;
+	sdp_summarise(m->pool, &f, body, n);
+	if (f.nmedia > 16)
 		abort(); /* MAX_MEDIA in sdp.c: the array holds no more */
-	for (int i = 0; i < s.nmedia; i++)
-		if (s.media[i].media == NULL || s.media[i].codecs == NULL || s.media[i].dir == NULL)
+	for (int i = 0; i < f.nmedia; i++)
+		if (f.media[i].media == NULL || f.media[i].codecs == NULL || f.media[i].dir == NULL)
 			abort();
 	sip_audio_codecs(&s);
 	model_free(m); /* s.media is in the pool */

@@ -23,11 +23,14 @@ static void
 parse_one(struct model *m, const char *text, size_t n)
 {
 	struct sip_msg s;
+	struct sip_fields f;
 	memset(&s, 0, sizeof s);
+	memset(&f, 0, sizeof f);
 	s.twin = s.call = -1;
-	s.q850 = -1;
+	s.sip = &f;
+	f.q850 = -1;
 	char why[256], buf[128];
-	if (sip_parse(m->pool, NULL, &s, text, n, why, sizeof why) != 0)
+	if (sip_parse(m->pool, NULL, &f, text, n, why, sizeof why) != 0)
 		return; /* the arrays are in the pool */
 	sip_first_line(&s, buf, sizeof buf);
 	sip_label(&s, buf, sizeof buf);

@@ -33,7 +33,7 @@ exact(const char *s, size_t *n)
 
 /* Returns nothing; summarises body as SDP into s (a fresh message of m). */
 static void
-summarise(struct model *m, struct sip_msg *s, const char *body)
+summarise(struct model *m, struct sip_fields *s, const char *body)
 {
 	size_t n;
 	char *b = exact(body, &n);
@@ -47,7 +47,7 @@ static void
 test_sdp_number_at_end(void)
 {
 	struct model *m = model_new();
-	struct sip_msg s;
+	struct sip_fields s;
 	summarise(m, &s, "m=audio 5004 RTP/AVP 0 104\r\na=rtpmap:104");
 	CHECK_INT(s.nmedia, 1);
 	CHECK_INT(s.media[0].port, 5004);
@@ -66,7 +66,7 @@ static void
 test_sdp_rtpmap_without_number(void)
 {
 	struct model *m = model_new();
-	struct sip_msg s;
+	struct sip_fields s;
 	summarise(m, &s, "m=application 5008 UDP/BFCP *\r\na=rtpmap:x foo/1\r\n");
 	CHECK_INT(s.nmedia, 1);
 	CHECK_STR(s.media[0].codecs, "?");
@@ -122,7 +122,7 @@ static void
 test_sip_repair_at_end(void)
 {
 	struct strpool *pool = strpool_new();
-	struct sip_msg s;
+	struct sip_fields s;
 	char why[256];
 	size_t n;
 	char *t = exact("SIP/2.0 200 OK\r\nVia: SIP/2.0/TLS h;branch=z9hG4bK1\r\nCall-ID: c1\r\n"

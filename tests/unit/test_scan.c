@@ -78,16 +78,16 @@ test_real_sample(void)
 	CHECK_INT(m->files[0].nproblems, 0);
 	CHECK_STR(m->files[0].host, "vm-bluck-fed-vcse1");
 	const struct sip_msg *s = &m->msgs[0];
-	CHECK_STR(s->method, "INVITE");
-	CHECK_INT(s->content_length, 4874);
-	CHECK(!s->cl_repaired); /* the unframed body is exactly Content-Length long */
+	CHECK_STR(s->sip->method, "INVITE");
+	CHECK_INT(s->sip->content_length, 4874);
+	CHECK(!s->sip->cl_repaired); /* the unframed body is exactly Content-Length long */
 	CHECK_INT(s->msg_line, 4);
 	CHECK_STR(s->local_ip, "10.81.54.5");
 	CHECK_INT(s->remote_port, 47177);
-	CHECK_INT(s->nroutes, 3);
+	CHECK_INT(s->sip->nroutes, 3);
 	CHECK_STR(sip_audio_codecs(s) ? "yes" : "no", "yes");
-	CHECK_STR(m->msgs[1].reason_phrase, "Trying");
-	CHECK_STR(m->msgs[1].session_remote, "c6a7e32d00255000a0000988efd00000");
+	CHECK_STR(m->msgs[1].sip->reason_phrase, "Trying");
+	CHECK_STR(m->msgs[1].sip->session_remote, "c6a7e32d00255000a0000988efd00000");
 	size_t n = 0;
 	char *raw = sip_raw(m, s, &n);
 	CHECK(raw != NULL && strncmp(raw, "INVITE sip:1004@", 16) == 0);
@@ -107,17 +107,17 @@ test_fields_and_sdp(void)
 	struct model *m = scan(b.s);
 	CHECK_INT(m->nmsgs, 1);
 	const struct sip_msg *s = &m->msgs[0];
-	CHECK(s->call_type_squared);
-	CHECK_STR(s->from_name, "\"Alice\"");
-	CHECK_STR(s->from_tag, "540300020");
-	CHECK_STR(s->vias[0].proxy_call_id, "p-abc@127.0.0.1");
-	CHECK_STR(s->user_agent, "Cisco-L2SIP");
-	CHECK_INT(s->nmedia, 2);
-	CHECK_STR(s->media[0].codecs, "G722,PCMU,telephone-event");
-	CHECK_INT(s->media[1].port, 0);
-	CHECK_STR(s->media[0].dir, "sendrecv");
+	CHECK(s->sip->call_type_squared);
+	CHECK_STR(s->sip->from_name, "\"Alice\"");
+	CHECK_STR(s->sip->from_tag, "540300020");
+	CHECK_STR(s->sip->vias[0].proxy_call_id, "p-abc@127.0.0.1");
+	CHECK_STR(s->sip->user_agent, "Cisco-L2SIP");
+	CHECK_INT(s->sip->nmedia, 2);
+	CHECK_STR(s->sip->media[0].codecs, "G722,PCMU,telephone-event");
+	CHECK_INT(s->sip->media[1].port, 0);
+	CHECK_STR(s->sip->media[0].dir, "sendrecv");
 	CHECK_INT(s->time, 1505844108140LL);
-	CHECK(!s->cl_repaired);
+	CHECK(!s->sip->cl_repaired);
 	model_free(m);
 	free(inv);
 	sbuf_free(&b);
@@ -147,7 +147,7 @@ test_line_endings(void)
 		struct model *m = scan(t);
 		CHECK_INT(m->nmsgs, 2);
 		CHECK_INT(m->files[0].nproblems, 0);
-		CHECK(m->nmsgs == 2 && !m->msgs[0].cl_repaired && m->msgs[0].nmedia == 2);
+		CHECK(m->nmsgs == 2 && !m->msgs[0].sip->cl_repaired && m->msgs[0].sip->nmedia == 2);
 		model_free(m);
 		free(t);
 	}
@@ -165,7 +165,7 @@ test_pasted_without_spaces(void)
 	lb_frame(&b, inv, 0);
 	struct model *m = scan(b.s);
 	CHECK_INT(m->nmsgs, 1);
-	CHECK(m->nmsgs == 1 && !m->msgs[0].cl_repaired && m->msgs[0].call_type_squared);
+	CHECK(m->nmsgs == 1 && !m->msgs[0].sip->cl_repaired && m->msgs[0].sip->call_type_squared);
 	model_free(m);
 	free(inv);
 	sbuf_free(&b);
@@ -190,7 +190,7 @@ test_old_format(void)
 	struct model *m = scan(t);
 	CHECK_INT(m->nmsgs, 1);
 	if (m->nmsgs == 1) {
-		CHECK_INT(m->msgs[0].cseq, 7);
+		CHECK_INT(m->msgs[0].sip->cseq, 7);
 		CHECK_STR(m->msgs[0].remote_ip, "10.0.0.9");
 		CHECK_STR(m->msgs[0].local_ip, "10.0.0.1");
 		CHECK_INT(m->msgs[0].time, 1393664400000LL);
@@ -236,8 +236,8 @@ test_content_length_lies(void)
 		lb_msg(&b, "e", "2017-09-19 18:00:00,000", 0, "1.2.3.5", 5060, "1.2.3.4", 5060, msg);
 		struct model *m = scan(b.s);
 		CHECK_INT(m->nmsgs, 1);
-		CHECK(m->nmsgs == 1 && m->msgs[0].cl_repaired);
-		CHECK(m->nmsgs == 1 && m->msgs[0].content_length == (uint32_t)atoi(lies[i]));
+		CHECK(m->nmsgs == 1 && m->msgs[0].sip->cl_repaired);
+		CHECK(m->nmsgs == 1 && m->msgs[0].sip->content_length == (uint32_t)atoi(lies[i]));
 		CHECK_INT(m->files[0].nproblems, 1);
 		model_free(m);
 		free(msg);
@@ -262,8 +262,8 @@ test_info_summaries(void)
 	CHECK_INT(m->nmsgs, 1);
 	if (m->nmsgs == 1) {
 		CHECK(m->msgs[0].summary_only);
-		CHECK_STR(m->msgs[0].call_id, "9062bca7@127.0.0.1");
-		CHECK_STR(m->msgs[0].session_local, "daf7c278732bb5a557fb57925dffcbf7");
+		CHECK_STR(m->msgs[0].sip->call_id, "9062bca7@127.0.0.1");
+		CHECK_STR(m->msgs[0].sip->session_local, "daf7c278732bb5a557fb57925dffcbf7");
 		CHECK(sip_raw(m, &m->msgs[0], NULL) == NULL);
 	}
 	CHECK_INT(m->files[0].info_only, 1);
@@ -338,12 +338,12 @@ test_same_bytes_read_once(void)
 		const struct sip_msg *a = &m->msgs[0], *b = &m->msgs[1], *d = &m->msgs[3];
 		CHECK(a->frame_hash != 0 && b->frame_hash == a->frame_hash);
 		CHECK(m->msgs[2].frame_hash != a->frame_hash);
-		CHECK_STR(m->msgs[2].call_id, "dup-2");
+		CHECK_STR(m->msgs[2].sip->call_id, "dup-2");
 		for (int k = 0; k < 2; k++) {
 			const struct sip_msg *x = k ? d : b;
-			CHECK_STR(x->call_id, "dup-1");
-			CHECK(x->nvias == a->nvias && x->nmedia == a->nmedia && x->call_type_squared);
-			CHECK_STR(x->contact_params, a->contact_params);
+			CHECK_STR(x->sip->call_id, "dup-1");
+			CHECK(x->sip->nvias == a->sip->nvias && x->sip->nmedia == a->sip->nmedia && x->sip->call_type_squared);
+			CHECK_STR(x->sip->contact_params, a->sip->contact_params);
 			CHECK_INT(x->file, 1);
 			CHECK_INT(x->action, ACT_RECEIVED);
 			CHECK_STR(x->local_ip, "192.168.1.5");

@@ -322,7 +322,7 @@ check_message_at(const struct fix *f, uint32_t line)
 	}
 	const struct sip_msg *s = &f->m->msgs[f->m->calls[ci].arrows[ai].msg];
 	CHECK_INT(s->msg_line, line);
-	CHECK(s->cl_repaired);
+	CHECK(s->sip->cl_repaired);
 }
 
 /* i lists the skipped and the repaired block by line; Enter opens the repaired one. */
