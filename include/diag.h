@@ -35,9 +35,22 @@ struct diag_finding {
 	const char *config;    /* configuration findings: the dump's name, pooled; else NULL */
 };
 
+/* The findings indexed once, by call and by arrow, for every view (list,
+ * show, the browser, the exports): built by diag_run, read-only after. */
+struct diag_index {
+	size_t ncalls;
+	size_t *order;         /* indices in f, grouped by call in finding order */
+	size_t *call_start;    /* ncalls + 2 places: call ci's findings are order[call_start[ci]
+	                        * .. call_start[ci + 1]]; group ncalls holds those of no call */
+	int8_t *call_worst;    /* per call: worst severity, -1 when none */
+	size_t *arrow_base;    /* per call: its first place in arrow_worst */
+	int32_t *arrow_worst;  /* per arrow of each call: index in f of its worst finding, or -1 */
+};
+
 struct diag_result {
 	struct diag_finding *f;
 	size_t n, cap;
+	struct diag_index ix;  /* built by diag_run */
 };
 
 /* One signature: a row of the table. */
@@ -66,6 +79,16 @@ struct diag_finding *diag_add(struct model *m, struct diag_result *r, const stru
     int call, int arrow, int host, const char *summary, const char *fix);
 /* Adds a file:line to a finding's evidence (file copied into the pool). */
 void diag_evidence(struct model *m, struct diag_finding *f, const char *file, uint32_t line);
+/* Returns the number of findings of call ci (ci < 0: of no call: connection
+ * and configuration findings) and sets *idx to their indices in r->f. */
+size_t diag_call_findings(const struct diag_result *r, long ci, const size_t **idx);
+/* Returns the worst severity of call ci's findings, or -1 when none. */
+int diag_call_worst(const struct diag_result *r, size_t ci);
+/* Returns the worst finding on arrow ai of call ci (first made among equals),
+ * or NULL. */
+const struct diag_finding *diag_arrow_worst(const struct diag_result *r, size_t ci, size_t ai);
+/* Returns nothing; (re)builds r's index over the calls of m (diag_run does). */
+void diag_index_build(const struct model *m, struct diag_result *r);
 /* Returns a one-character marker of a finding id for compact views. */
 char diag_marker(const char *id);
 /* Returns true when the id names a signature of the table. */

@@ -22,13 +22,39 @@
 typedef int64_t xw_time;
 #define XW_TIME_NONE INT64_MIN
 
-enum host_role { ROLE_UNKNOWN, ROLE_EXPRESSWAY_C, ROLE_EXPRESSWAY_E };
+/* What a host that produced evidence is; an open set: each role is a row of
+ * model_roles (model.c), which says all that views need of it. */
+enum host_role {
+	ROLE_UNKNOWN,
+	ROLE_EXPRESSWAY_C,
+	ROLE_EXPRESSWAY_E,
+	ROLE_CUCM,       /* a Unified CM node whose trace was read */
+	ROLE_CAPTURE,    /* a capture point (a packet capture's interface) */
+	ROLE_COUNT
+};
 
+/* A row of the role table. */
+struct model_role {
+	const char *name;    /* "expressway-c": JSON, the man page */
+	const char *flag;    /* the HOST=VALUE of --role: "c", "e", "cucm", "capture" */
+	char letter;         /* compact views: 'C', 'E', 'U', 'P', '?' */
+	const char *label;   /* prose: "Expressway-C" */
+};
+
+/* The kind of machine a ladder column stands for; each is a row of
+ * model_kinds (model.c). */
 enum machine_kind {
-	MACH_EXPRESSWAY, /* one of the logging hosts */
+	MACH_EXPRESSWAY, /* one of the hosts whose evidence was read */
 	MACH_WEBEX,      /* Webex cloud (L2SIP), all its addresses in one column */
 	MACH_CUCM,       /* a Unified CM node */
 	MACH_ENDPOINT,   /* anything else: phones, MRA clients, other proxies */
+	MACH_COUNT
+};
+
+/* A row of the machine kind table. */
+struct model_kind {
+	const char *name;    /* "webex": JSON, ladder headers */
+	const char *label;   /* prose: "Webex" */
 };
 
 /* A block or line that could not be used, or was used with a repair. */
@@ -217,7 +243,8 @@ struct call {
 	const char *method;        /* method of the first request */
 	int final_status;          /* final response to the first INVITE, 0 if none */
 	bool options_only;         /* keepalive traffic */
-	uint32_t host_mask;        /* bit per host that logged a message of it */
+	uint32_t *hosts;           /* indices in m->hosts that logged a message of it, ascending */
+	size_t nhosts;
 	const char **findings;     /* finding ids, filled by diagnose */
 	size_t nfindings, findingcap;
 };
@@ -262,10 +289,20 @@ void model_problem(struct model *m, struct log_file *f, uint32_t line, bool reco
 /* Returns the call named by spec: a number from list, a Call-ID, or a unique
  * Call-ID prefix; NULL with a reason in err (size errlen) when none or several. */
 struct call *model_find_call(struct model *m, const char *spec, char *err, size_t errlen);
-/* Returns a short role name: "expressway-c", "expressway-e", "unknown". */
+/* Returns the row of role r (any value: out of range is ROLE_UNKNOWN's). */
+const struct model_role *model_role(enum host_role r);
+/* Returns the role whose --role flag is name (any case), or -1. */
+int model_role_by_flag(const char *name);
+/* Returns the short role name: "expressway-c", "expressway-e", "unknown", ... */
 const char *model_role_name(enum host_role r);
+/* Returns the row of machine kind k. */
+const struct model_kind *model_kind(enum machine_kind k);
 /* Returns a short machine kind name: "expressway", "webex", "cucm", "endpoint". */
 const char *model_kind_name(enum machine_kind k);
+/* Returns true when host h logged a message of call c. */
+bool model_call_has_host(const struct call *c, size_t h);
+/* Writes the role letters of the hosts that logged call c, "E,C", into buf. */
+char *model_call_hosts(const struct model *m, const struct call *c, char *buf, size_t size);
 /* Formats t as "2017-09-19T18:01:48.140Z" into buf (size >= 32); returns buf. */
 char *model_time_iso(xw_time t, char *buf, size_t size);
 /* Formats t as "18:01:48.140" into buf (size >= 16); returns buf. */

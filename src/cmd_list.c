@@ -22,21 +22,6 @@ static const struct option list_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* Returns the letters of the roles of the hosts that logged a call: "E,C". */
-static void
-hosts_cell(const struct model *m, const struct call *c, char *buf, size_t size)
-{
-	size_t n = 0;
-	buf[0] = '\0';
-	for (size_t h = 0; h < m->nhosts && h < 32 && n + 4 < size; h++) {
-		if (!(c->host_mask & (1u << h)))
-			continue;
-		enum host_role r = m->hosts[h].role;
-		n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "," : "",
-		    r == ROLE_EXPRESSWAY_C ? "C" : r == ROLE_EXPRESSWAY_E ? "E" : "?");
-	}
-}
-
 /* Appends s cut or padded to exactly w columns, terminal-safe. Columns are
  * characters, as text_width counts them, so that a cut never splits a UTF-8
  * sequence (which would put an invalid byte on the terminal) and non-ASCII
@@ -83,7 +68,7 @@ list_text(const struct model *m, bool all, FILE *fp)
 		model_time_iso(c->start, t, sizeof t);
 		t[10] = ' ';
 		t[23] = '\0';
-		hosts_cell(m, c, h, sizeof h);
+		model_call_hosts(m, c, h, sizeof h);
 		snprintf(st, sizeof st, c->final_status ? "%d" : "-", c->final_status);
 		sbuf_printf(&b, "%4u  %-23s  ", c->number, t);
 		cell(&b, c->from, 30);

@@ -282,6 +282,21 @@ add_session(struct call *c, const char *u, const char **zero)
 		add_unique(&c->session_ids, &c->nsession_ids, &c->sessioncap, u);
 }
 
+/* Adds host h to the call's ascending list of hosts, once. */
+static void
+add_host(struct call *c, uint32_t h)
+{
+	size_t i = c->nhosts;
+	while (i > 0 && c->hosts[i - 1] > h)
+		i--;
+	if (i > 0 && c->hosts[i - 1] == h)
+		return;
+	c->hosts = xrealloc(c->hosts, (c->nhosts + 1) * sizeof *c->hosts);
+	memmove(c->hosts + i + 1, c->hosts + i, (c->nhosts - i) * sizeof *c->hosts);
+	c->hosts[i] = h;
+	c->nhosts++;
+}
+
 /* Fills the summary fields of a call from its sorted messages. */
 static void
 summarise(struct model *m, struct call *c)
@@ -294,7 +309,7 @@ summarise(struct model *m, struct call *c)
 	c->options_only = true;
 	for (size_t i = 0; i < c->nmsgs; i++) {
 		const struct sip_msg *s = &m->msgs[c->msgs[i]];
-		c->host_mask |= 1u << (s->host & 31);
+		add_host(c, s->host);
 		if (!s->sip->method || strcmp(s->sip->method, "OPTIONS") != 0)
 			c->options_only = false;
 		/* the final answer to the call's first request (its INVITE, mostly) */

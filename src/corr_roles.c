@@ -161,16 +161,16 @@ apply_overrides(struct model *m, const struct corr_opts *o, char *err, size_t er
 {
 	for (size_t i = 0; o != NULL && i < o->nroles; i++) {
 		const char *eq = strrchr(o->roles[i], '=');
-		if (eq == NULL || eq == o->roles[i] || (strcasecmp(eq + 1, "c") != 0 &&
-		    strcasecmp(eq + 1, "e") != 0)) {
-			snprintf(err, errlen, "--role %s: expected HOST=c or HOST=e", o->roles[i]);
+		int role = eq != NULL ? model_role_by_flag(eq + 1) : -1;
+		if (eq == NULL || eq == o->roles[i] || role <= ROLE_UNKNOWN) {
+			snprintf(err, errlen, "--role %s: expected HOST=c, HOST=e, HOST=cucm or "
+			    "HOST=capture", o->roles[i]);
 			return -1;
 		}
 		char *name = xstrndup(o->roles[i], (size_t)(eq - o->roles[i]));
 		int h = model_host(m, name);
 		free(name);
-		m->hosts[h].role = tolower((unsigned char)eq[1]) == 'c' ? ROLE_EXPRESSWAY_C
-		    : ROLE_EXPRESSWAY_E;
+		m->hosts[h].role = (enum host_role)role;
 		m->hosts[h].role_forced = true;
 	}
 	return 0;

@@ -68,13 +68,112 @@ diag_evidence(struct model *m, struct diag_finding *f, const char *file, uint32_
 	VEC_PUSH(f->ev, f->nev, f->evcap, e);
 }
 
+/* Frees the index of r. */
+static void
+index_free(struct diag_index *ix)
+{
+	free(ix->order);
+	free(ix->call_start);
+	free(ix->call_worst);
+	free(ix->arrow_base);
+	free(ix->arrow_worst);
+	memset(ix, 0, sizeof *ix);
+}
+
 void
 diag_result_free(struct diag_result *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		free(r->f[i].ev);
 	free(r->f);
+	index_free(&r->ix);
 	memset(r, 0, sizeof *r);
+}
+
+/* Returns the group of a finding in the index: its call, or ncalls. */
+static size_t
+index_group(const struct diag_finding *f, size_t ncalls)
+{
+	return f->call >= 0 && (size_t)f->call < ncalls ? (size_t)f->call : ncalls;
+}
+
+/* Fills the arrows' worst findings of the index. */
+static void
+index_arrows(const struct model *m, const struct diag_result *r, struct diag_index *ix)
+{
+	size_t total = 0;
+	ix->arrow_base = xcalloc(m->ncalls + 1, sizeof *ix->arrow_base);
+	for (size_t c = 0; c < m->ncalls; c++) {
+		ix->arrow_base[c] = total;
+		total += m->calls[c].narrows;
+	}
+	ix->arrow_base[m->ncalls] = total;
+	ix->arrow_worst = xmalloc((total + 1) * sizeof *ix->arrow_worst);
+	for (size_t i = 0; i <= total; i++)
+		ix->arrow_worst[i] = -1;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct diag_finding *f = &r->f[i];
+		if (index_group(f, m->ncalls) == m->ncalls || f->arrow < 0 ||
+		    (size_t)f->arrow >= m->calls[f->call].narrows)
+			continue;
+		int32_t *w = &ix->arrow_worst[ix->arrow_base[f->call] + (size_t)f->arrow];
+		if (*w < 0 || r->f[*w].severity < f->severity)
+			*w = (int32_t)i;
+	}
+}
+
+void
+diag_index_build(const struct model *m, struct diag_result *r)
+{
+	struct diag_index *ix = &r->ix;
+	size_t nc = m->ncalls;
+	index_free(ix);
+	ix->ncalls = nc;
+	ix->call_start = xcalloc(nc + 3, sizeof *ix->call_start);
+	ix->order = xcalloc(r->n + 1, sizeof *ix->order);
+	ix->call_worst = xmalloc(nc + 1);
+	memset(ix->call_worst, -1, nc + 1);
+	for (size_t i = 0; i < r->n; i++)
+		ix->call_start[index_group(&r->f[i], nc) + 2]++;
+	for (size_t g = 2; g < nc + 3; g++)
+		ix->call_start[g] += ix->call_start[g - 1];
+	for (size_t i = 0; i < r->n; i++) {
+		size_t g = index_group(&r->f[i], nc);
+		ix->order[ix->call_start[g + 1]++] = i;
+		if (g < nc && ix->call_worst[g] < (int8_t)r->f[i].severity)
+			ix->call_worst[g] = (int8_t)r->f[i].severity;
+	}
+	index_arrows(m, r, ix);
+}
+
+size_t
+diag_call_findings(const struct diag_result *r, long ci, const size_t **idx)
+{
+	const struct diag_index *ix = &r->ix;
+	size_t g = ci < 0 || (size_t)ci >= ix->ncalls ? ix->ncalls : (size_t)ci;
+	if (ix->call_start == NULL || (ci >= 0 && (size_t)ci >= ix->ncalls)) {
+		*idx = NULL;
+		return 0;
+	}
+	*idx = ix->order + ix->call_start[g];
+	return ix->call_start[g + 1] - ix->call_start[g];
+}
+
+int
+diag_call_worst(const struct diag_result *r, size_t ci)
+{
+	return ci < r->ix.ncalls && r->ix.call_worst != NULL ? r->ix.call_worst[ci] : -1;
+}
+
+const struct diag_finding *
+diag_arrow_worst(const struct diag_result *r, size_t ci, size_t ai)
+{
+	const struct diag_index *ix = &r->ix;
+	if (ci >= ix->ncalls || ix->arrow_base == NULL ||
+	    ix->arrow_base[ci] + ai >= ix->arrow_base[ci + 1])
+		return NULL;
+	int32_t w = ix->arrow_worst[ix->arrow_base[ci] + ai];
+	return w >= 0 ? &r->f[w] : NULL;
 }
 
 /* Orders evidence by file, then line. */
@@ -695,6 +794,7 @@ diag_run(struct model *m, const char **xconfigs, size_t nxconfigs, struct diag_r
 		diag_sigs[i].check(&diag_sigs[i], m, r, &ctx);
 	sort_evidence(r);
 	fill_calls(m, r);
+	diag_index_build(m, r);
 	ctx_free(m, &ctx);
 	return 0;
 }

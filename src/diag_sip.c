@@ -137,9 +137,8 @@ diag_check_contact_stripped(const struct diag_sig *sig, struct model *m, struct 
 	const struct diag_ctx *ctx = vctx;
 	for (size_t ci = 0; ci < m->ncalls; ci++) {
 		const struct call *c = &m->calls[ci];
-		for (uint32_t h = 0; h < m->nhosts && h < 32; h++) {
-			if (!(c->host_mask & (1u << h)))
-				continue;
+		for (size_t k = 0; k < c->nhosts; k++) {
+			uint32_t h = c->hosts[k];
 			int64_t in = squared_in(m, ctx, c, h);
 			int64_t out = in < 0 ? -1 : stripped_out(m, ctx, c, &m->msgs[in]);
 			if (out >= 0)

@@ -673,21 +673,20 @@ sources(struct sbuf *b, const struct model *m, const struct call *c)
 			esc(b, m->files[f].host);
 			sbuf_puts(b, "</li>\n");
 		}
-	for (size_t h = 0; h < m->nhosts && h < 32; h++)
-		if (c->host_mask & (1u << h)) {
-			const struct host *ho = &m->hosts[h];
-			sbuf_puts(b, "<li>Host ");
-			esc(b, ho->name);
-			sbuf_printf(b, " (%s)", model_role_name(ho->role));
-			for (size_t k = 0; k < ho->naddrs; k++) {
-				sbuf_puts(b, k ? ", " : ": ");
-				esc(b, ho->addrs[k]);
-			}
-			if (m->skew != NULL && m->skew_pairs != NULL && m->skew_pairs[h] > 0)
-				sbuf_printf(b, "; clock %+lld ms, corrected",
-				    (long long)m->skew[h]);
-			sbuf_puts(b, "</li>\n");
+	for (size_t k = 0; k < c->nhosts; k++) {
+		uint32_t h = c->hosts[k];
+		const struct host *ho = &m->hosts[h];
+		sbuf_puts(b, "<li>Host ");
+		esc(b, ho->name);
+		sbuf_printf(b, " (%s)", model_role_name(ho->role));
+		for (size_t a = 0; a < ho->naddrs; a++) {
+			sbuf_puts(b, a ? ", " : ": ");
+			esc(b, ho->addrs[a]);
 		}
+		if (m->skew != NULL && m->skew_pairs != NULL && m->skew_pairs[h] > 0)
+			sbuf_printf(b, "; clock %+lld ms, corrected", (long long)m->skew[h]);
+		sbuf_puts(b, "</li>\n");
+	}
 	sbuf_puts(b, "</ul>\n");
 	free(used);
 }

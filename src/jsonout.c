@@ -114,13 +114,12 @@ call_hosts(struct sbuf *b, const struct model *m, const struct call *c)
 {
 	sbuf_add(b, "[", 1);
 	bool any = false;
-	for (size_t h = 0; h < m->nhosts && h < 32; h++)
-		if (c->host_mask & (1u << h)) {
-			if (any)
-				sbuf_add(b, ",", 1);
-			jstr(b, m->hosts[h].name);
-			any = true;
-		}
+	for (size_t k = 0; k < c->nhosts; k++) {
+		if (any)
+			sbuf_add(b, ",", 1);
+		jstr(b, m->hosts[c->hosts[k]].name);
+		any = true;
+	}
 	sbuf_add(b, "]", 1);
 }
 

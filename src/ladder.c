@@ -296,7 +296,7 @@ footer(struct sbuf *b, const struct model *m, const struct call *c, size_t folde
 		sbuf_printf(b, "\n%zu same-host hop%s (Expressway B2BUA) folded; --all-hops shows them.\n",
 		    folded, folded == 1 ? "" : "s");
 	for (size_t h = 1; h < m->nhosts && m->skew != NULL; h++)
-		if ((c->host_mask & (1u << h)) && m->skew_pairs[h] > 0) {
+		if (model_call_has_host(c, h) && m->skew_pairs[h] > 0) {
 			sbuf_puts(b, "Clock skew: ");
 			ascii(b, m->hosts[h].name);
 			sbuf_printf(b, " %+lld ms against ", (long long)m->skew[h]);

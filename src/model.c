@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "log.h"
@@ -30,6 +31,7 @@ free_calls(struct model *m)
 		free(c->events);
 		free(c->arrows);
 		free(c->findings);
+		free(c->hosts);
 	}
 	free(m->calls);
 }
@@ -134,18 +136,72 @@ model_find_call(struct model *m, const char *spec, char *err, size_t errlen)
 	return NULL;
 }
 
+static const struct model_role model_roles[ROLE_COUNT] = {
+	[ROLE_UNKNOWN] = {"unknown", "unknown", '?', "host of unknown role"},
+	[ROLE_EXPRESSWAY_C] = {"expressway-c", "c", 'C', "Expressway-C"},
+	[ROLE_EXPRESSWAY_E] = {"expressway-e", "e", 'E', "Expressway-E"},
+	[ROLE_CUCM] = {"cucm", "cucm", 'U', "Unified CM"},
+	[ROLE_CAPTURE] = {"capture", "capture", 'P', "capture point"},
+};
+
+static const struct model_kind model_kinds[MACH_COUNT] = {
+	[MACH_EXPRESSWAY] = {"expressway", "Expressway"},
+	[MACH_WEBEX] = {"webex", "Webex"},
+	[MACH_CUCM] = {"cucm", "Unified CM"},
+	[MACH_ENDPOINT] = {"endpoint", "endpoint"},
+};
+
+const struct model_role *
+model_role(enum host_role r)
+{
+	return &model_roles[(unsigned)r < ROLE_COUNT ? r : ROLE_UNKNOWN];
+}
+
+int
+model_role_by_flag(const char *name)
+{
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (strcasecmp(model_roles[r].flag, name) == 0)
+			return r;
+	return -1;
+}
+
 const char *
 model_role_name(enum host_role r)
 {
-	return r == ROLE_EXPRESSWAY_C ? "expressway-c" : r == ROLE_EXPRESSWAY_E ? "expressway-e"
-	    : "unknown";
+	return model_role(r)->name;
+}
+
+const struct model_kind *
+model_kind(enum machine_kind k)
+{
+	return &model_kinds[(unsigned)k < MACH_COUNT ? k : MACH_ENDPOINT];
 }
 
 const char *
 model_kind_name(enum machine_kind k)
 {
-	static const char *names[] = {"expressway", "webex", "cucm", "endpoint"};
-	return names[k];
+	return model_kind(k)->name;
+}
+
+bool
+model_call_has_host(const struct call *c, size_t h)
+{
+	for (size_t i = 0; i < c->nhosts; i++)
+		if (c->hosts[i] == h)
+			return true;
+	return false;
+}
+
+char *
+model_call_hosts(const struct model *m, const struct call *c, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < c->nhosts && n + 3 < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%c", n ? "," : "",
+		    model_role(m->hosts[c->hosts[i]].role)->letter);
+	return buf;
 }
 
 /* Splits t into a struct tm (UTC) and milliseconds. */
@@ -253,11 +309,9 @@ model_machine_label(const struct model *m, int machine, char *buf, size_t size)
 		return buf;
 	}
 	const struct machine *mc = &m->machines[machine];
-	const char *tag = "";
-	if (mc->kind == MACH_EXPRESSWAY && mc->host >= 0) {
-		enum host_role r = m->hosts[mc->host].role;
-		tag = r == ROLE_EXPRESSWAY_C ? " (C)" : r == ROLE_EXPRESSWAY_E ? " (E)" : "";
-	}
+	char tag[8] = "";
+	if (mc->kind == MACH_EXPRESSWAY && mc->host >= 0 && m->hosts[mc->host].role != ROLE_UNKNOWN)
+		snprintf(tag, sizeof tag, " (%c)", model_role(m->hosts[mc->host].role)->letter);
 	snprintf(buf, size, "%s%s", mc->name, tag);
 	return buf;
 }

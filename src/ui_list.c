@@ -90,22 +90,6 @@ short_uri(const char *s)
 	return s;
 }
 
-/* Returns the role letters of the hosts that logged the call: "E,C". */
-static char *
-hosts_cell(const struct model *m, const struct call *c, char *buf, size_t size)
-{
-	size_t n = 0;
-	buf[0] = '\0';
-	for (size_t h = 0; h < m->nhosts && h < 32 && n + 3 < size; h++) {
-		if (!(c->host_mask & (1u << h)))
-			continue;
-		enum host_role r = m->hosts[h].role;
-		n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "," : "",
-		    r == ROLE_EXPRESSWAY_C ? "C" : r == ROLE_EXPRESSWAY_E ? "E" : "?");
-	}
-	return buf;
-}
-
 /* Returns the text of a cell (program text, or log text for From/To). */
 static const char *
 cell(const struct ui *u, size_t ci, int col, char *buf, size_t size)
@@ -119,7 +103,7 @@ cell(const struct ui *u, size_t ci, int col, char *buf, size_t size)
 	case C_METHOD: return c->method ? c->method : "-";
 	case C_STATUS: snprintf(buf, size, c->final_status ? "%d" : "-", c->final_status); break;
 	case C_MSGS: snprintf(buf, size, "%zu", c->narrows); break;
-	case C_HOSTS: return hosts_cell(u->m, c, buf, size);
+	case C_HOSTS: return model_call_hosts(u->m, c, buf, size);
 	case C_DUR: snprintf(buf, size, "%.1fs", (double)(c->end - c->start) / 1000); break;
 	default: buf[0] = '\0'; break;
 	}
@@ -194,9 +178,8 @@ row_text(const struct ui *u, size_t ci, struct sbuf *b)
 	}
 	for (size_t i = 0; i < c->nfindings; i++)
 		sbuf_printf(b, "%s ", c->findings[i]);
-	for (size_t h = 0; h < m->nhosts && h < 32; h++)
-		if (c->host_mask & (1u << h))
-			sbuf_printf(b, "%s ", m->hosts[h].name);
+	for (size_t i = 0; i < c->nhosts; i++)
+		sbuf_printf(b, "%s ", m->hosts[c->hosts[i]].name);
 	for (size_t i = 0; i < c->ncall_ids; i++)
 		sbuf_printf(b, "%s ", c->call_ids[i]);
 }
@@ -324,10 +307,8 @@ draw_status(const struct ui *u, const struct list_st *st, int y)
 	size_t repaired, skipped = ui_problem_counts(m, &repaired);
 	sbuf_printf(&b, " %zu file%s %s ", m->nfiles, m->nfiles == 1 ? "" : "s", u->g->sep);
 	for (size_t h = 0; h < m->nhosts; h++) {
-		enum host_role r = m->hosts[h].role;
 		text_safe(&b, m->hosts[h].name, strlen(m->hosts[h].name));
-		sbuf_printf(&b, " (%s) ", r == ROLE_EXPRESSWAY_C ? "C" : r == ROLE_EXPRESSWAY_E ? "E"
-		    : "?");
+		sbuf_printf(&b, " (%c) ", model_role(m->hosts[h].role)->letter);
 	}
 	sbuf_printf(&b, "%s %zu messages", u->g->sep, m->nmsgs);
 	if (st->hidden_options)

@@ -57,9 +57,9 @@ ui_msg_where(const struct ui *u, uint32_t rec, bool brief, char *buf, size_t siz
 	const struct host *h = &u->m->hosts[s->host];
 	const char *path = u->m->files[s->file].path, *base = strrchr(path, '/');
 	char t[24];
-	snprintf(buf, size, "%s:%u  %s%s(%s)  %s %s:%u%s%s", brief && base ? base + 1 : path,
+	snprintf(buf, size, "%s:%u  %s%s(%c)  %s %s:%u%s%s", brief && base ? base + 1 : path,
 	    s->msg_line ? s->msg_line : s->line, brief ? "" : h->name, brief ? "" : " ",
-	    h->role == ROLE_EXPRESSWAY_C ? "C" : h->role == ROLE_EXPRESSWAY_E ? "E" : "?",
+	    model_role(h->role)->letter,
 	    s->action == ACT_SENT ? (brief ? "to" : "sent to") : (brief ? "from" : "received from"),
 	    s->remote_ip ? s->remote_ip : "?", s->remote_port, brief ? "" : "  at ",
 	    brief ? "" : model_time_short(s->time, t, sizeof t));
