@@ -24,22 +24,22 @@ write=0
 
 # file @ case (guide issue) @ expected finding @ extra tshark options @ pattern
 # that the derived "key packets | SIP" must match
-CASES='tls-untrusted-ca.pcap@untrusted CA (inbound Issue 1)@tls-untrusted-ca@@Certificate [0-9]+ W>E \(3\); Alert [0-9]+ E>W unknown_ca\(48\)
-tls-identity-unacceptable.pcap@identity unacceptable: no callservice.ciscospark.com SAN (Issue 2)@tls-identity-unacceptable@@Certificate [0-9]+ W>E \(3\); RST [0-9]+ E>W.*AppData W>E 1, E>W 0
-tls-identity-typo.pcap@identity unacceptable: E checks calllservice.ciscospark.com (Issue 2/6)@tls-identity-unacceptable@@Certificate [0-9]+ W>E \(3\); RST [0-9]+ E>W.*AppData W>E 1, E>W 0
-tls-chain-incomplete.pcap@E sends only its leaf (Issue 3)@tls-chain-incomplete@@Certificate [0-9]+ E>W \(1\); Alert [0-9]+ W>E certificate_unknown\(46\)
-tls-firewall-reset.pcap@firewall resets the handshake, outbound (Issue 4)@tls-firewall-reset@@SYN [0-9]+ E>W; Certificate [0-9]+ W>E \(3\); Certificate [0-9]+ E>W \(3\); RST [0-9]+ W>E;.*TLS 1.2 \\| 0$
-tls-controlhub-cert.pcap@full public chain, Control Hub holds other certs (Issue 5)@tls-controlhub-cert@@Certificate [0-9]+ E>W \(3\); Alert [0-9]+ W>E certificate_unknown\(46\)
-tls-self-signed-cert.pcap@E presents its self-signed default certificate (Issue 7)@tls-self-signed-cert@@Certificate [0-9]+ E>W \(1\); Alert [0-9]+ W>E certificate_unknown\(46\)
-cert-expired-webex.pcap@Webex presents an expired certificate@cert-expired@@Certificate [0-9]+ W>E \(3\); Alert [0-9]+ E>W certificate_expired\(45\)
-cert-expired-e.pcap@E presents an expired certificate, outbound@cert-expired@@Certificate [0-9]+ E>W \(3\); Alert [0-9]+ W>E certificate_expired\(45\)
-cert-expiring.pcap@healthy, but the E certificate expires 14 days after the capture was made@cert-expiring@@Certificate [0-9]+ W>E \(3\);.*AppData W>E 1, E>W 1; TLS 1.2 \\| 0$
-tls-healthy-inbound.pcapng@healthy mutual TLS, inbound@none@@Certificate [0-9]+ E>W \(3\); Certificate [0-9]+ W>E \(3\);.*AppData W>E 1, E>W 1; TLS 1.2 \\| 0$
-tls-healthy-outbound.pcap@healthy mutual TLS, outbound@none@@Certificate [0-9]+ W>E \(3\); Certificate [0-9]+ E>W \(3\);.*AppData E>W 1, W>E 1; TLS 1.2 \\| 0$
-tls13-healthy-inbound.pcap@healthy mutual TLS 1.3 (certificates encrypted)@none@@^SYN [0-9]+ W>E; AppData (W>E|E>W) [0-9]+, (W>E|E>W) [0-9]+; TLS 1.3 \\| 0$
-tcp-not-listening.pcap@nothing listens on 5062 (inbound socket Issue 3)@tcp-reset-not-listening@@^SYN [0-9]+ W>E; RST [0-9]+ E>W; SYN [0-9]+ W>E; RST [0-9]+ E>W \\| 0$
-tcp-syn-unanswered-in.pcap@5062 blocked inbound (inbound socket Issue 2)@tcp-syn-unanswered@@^SYN [0-9]+,[0-9]+,[0-9]+,[0-9]+ W>E \\| 0$
-tcp-syn-unanswered-out.pcap@5062 blocked outbound (outbound Issue 2)@tcp-syn-unanswered@@^SYN [0-9]+,[0-9]+,[0-9]+,[0-9]+ E>W \\| 0$
+CASES='tls-untrusted-ca.pcap@untrusted CA (inbound Issue 1)@tls-untrusted-ca@@Certificate [0-9]+ E>W \(3: 3001,1002,1001\); Certificate [0-9]+ W>E \(3: 4001,2002,2001\); Alert [0-9]+ E>W unknown_ca\(48\)
+tls-identity-unacceptable.pcap@identity unacceptable: no callservice.ciscospark.com SAN (Issue 2)@tls-identity-unacceptable@@Certificate [0-9]+ W>E \(3: 4002,2002,2001\); RST [0-9]+ E>W; AppData W>E 1, E>W 0; TLS 1.2 \| 0$
+tls-identity-typo.pcap@identity unacceptable: E checks calllservice.ciscospark.com (Issue 2/6)@tls-identity-unacceptable@@Certificate [0-9]+ W>E \(3: 4001,2002,2001\); RST [0-9]+ E>W; AppData W>E 1, E>W 0; TLS 1.2 \| 0$
+tls-chain-incomplete.pcap@E sends only its leaf (Issue 3)@tls-chain-incomplete@@Certificate [0-9]+ E>W \(1: 3001\); Alert [0-9]+ W>E certificate_unknown\(46\)
+tls-firewall-reset.pcap@firewall resets the handshake, outbound (Issue 4)@tls-firewall-reset@@SYN [0-9]+ E>W; Certificate [0-9]+ W>E \(3: 4001,2002,2001\); Certificate [0-9]+ E>W \(3: 3001,1002,1001\); RST [0-9]+ W>E; TLS 1.2 \| 0$
+tls-controlhub-cert.pcap@full public chain, Control Hub holds other certs (Issue 5)@tls-controlhub-cert@@Certificate [0-9]+ E>W \(3: 3001,1002,1001\); Alert [0-9]+ W>E certificate_unknown\(46\)
+tls-self-signed-cert.pcap@E presents its self-signed default certificate (Issue 7)@tls-self-signed-cert@@Certificate [0-9]+ E>W \(1: 3004\); Alert [0-9]+ W>E certificate_unknown\(46\)
+cert-expired-webex.pcap@Webex presents an expired certificate@cert-expired@@Certificate [0-9]+ W>E \(3: 4003,2002,2001\); Alert [0-9]+ E>W certificate_expired\(45\)
+cert-expired-e.pcap@E presents an expired certificate, outbound@cert-expired@@Certificate [0-9]+ E>W \(3: 3002,1002,1001\); Alert [0-9]+ W>E certificate_expired\(45\)
+cert-expiring.pcap@healthy, but the E certificate expires 14 days after the capture was made@cert-expiring@@Certificate [0-9]+ E>W \(3: 3003,1002,1001\); Certificate [0-9]+ W>E \(3: 4001,2002,2001\);.*AppData W>E 1, E>W 1; TLS 1.2 \| 0$
+tls-healthy-inbound.pcapng@healthy mutual TLS, inbound@none@@Certificate [0-9]+ E>W \(3: 3001,1002,1001\); Certificate [0-9]+ W>E \(3: 4001,2002,2001\);.*AppData W>E 1, E>W 1; TLS 1.2 \| 0$
+tls-healthy-outbound.pcap@healthy mutual TLS, outbound@none@@Certificate [0-9]+ W>E \(3: 4001,2002,2001\); Certificate [0-9]+ E>W \(3: 3001,1002,1001\);.*AppData E>W 1, W>E 1; TLS 1.2 \| 0$
+tls13-healthy-inbound.pcap@healthy mutual TLS 1.3 (certificates encrypted)@none@@^SYN [0-9]+ W>E; AppData (W>E|E>W) [0-9]+, (W>E|E>W) [0-9]+; TLS 1.3 \| 0$
+tcp-not-listening.pcap@nothing listens on 5062 (inbound socket Issue 3)@tcp-reset-not-listening@@^SYN [0-9]+ W>E; RST [0-9]+ E>W; SYN [0-9]+ W>E; RST [0-9]+ E>W \| 0$
+tcp-syn-unanswered-in.pcap@5062 blocked inbound (inbound socket Issue 2)@tcp-syn-unanswered@@^SYN [0-9]+,[0-9]+,[0-9]+,[0-9]+ W>E \| 0$
+tcp-syn-unanswered-out.pcap@5062 blocked outbound (outbound Issue 2)@tcp-syn-unanswered@@^SYN [0-9]+,[0-9]+,[0-9]+,[0-9]+ E>W \| 0$
 sip-udp-call.pcap@SIP over UDP, call and OPTIONS@none@@^SIP [0-9,]+ \| 9 = 2 .* \+ 7 
 sip-tcp-call.pcap@SIP over TCP, one message per segment@none@@^SYN [0-9]+ CM>C; SIP [0-9,]+ \| 9 = 2 .* \+ 7 
 sip-tcp-coalesced.pcap@SIP over TCP, 100+180+200 in one write (100, 180 and the head of 200 in one segment), ACK+BYE in one segment@none@@^SYN [0-9]+ CM>C; SIP [0-9,]+x2,[0-9]+\[[0-9]+\+[0-9]+\],[0-9]+x2,[0-9]+ \| 9 = 2 .* \+ 7 
@@ -61,6 +61,7 @@ facts() {
 		-e tls.handshake.certificate_length -e tls.alert_message.desc -e tls.record.content_type \
 		-e tls.handshake.extensions.supported_version -e sip.Call-ID -e tls.record.opaque_type \
 		-e vlan.id -e tcp.analysis.out_of_order -e tcp.analysis.retransmission -e tcp.segment \
+		-e x509af.serialNumber \
 		2>/dev/null |
 	awk -F'\t' -v link="$link" -v fmt="$fmt" '
 	function role(a) {
@@ -89,7 +90,7 @@ facts() {
 		if (src == "") next
 		dir = role(src) ">" role(dst)
 		if ($6 == "1" && $7 == "0") event("SYN", dir, $1, "")
-		if ($10 != "") event("Certificate", dir, $1, " (" split($10, c, ",") ")")
+		if ($10 != "") event("Certificate", dir, $1, " (" split($10, c, ",") ": " $20 ")")
 		if ($11 != "") { split($11, a, ","); event("Alert", dir, $1, " " an[a[1]] "(" a[1] ")") }
 		if ($8 == "1") event("RST", dir, $1, "")
 		if ($17 != "") event("OutOfOrder", dir, $1, "")

@@ -4,8 +4,9 @@
 # namespaces (Expressway-E, Webex L2SIP, Expressway-C, Unified CM), one case
 # of the Hybrid Call guide per file. Run by hand (as root), never by CI:
 #     sudo tests/tools/mkcaptures.sh [CASE...]      (no CASE: all of them)
-# then tests/tools/checkcaptures.sh --write refreshes the table in
-# tests/data/captures/README.md and checkcaptures.sh verifies it.
+# It ends with tests/tools/checkcaptures.sh --write, which fails when a capture
+# does not show its case and rewrites the table of tests/data/captures/README.md
+# (review its diff: frame numbers can move by one or two between runs).
 #
 # What it makes
 #   tests/data/certs/*.pem       CAs, leaves, chains, the E's trusted CA lists;
@@ -68,6 +69,8 @@ build() {
 }
 
 # ---------------------------------------------------------------- certificates
+# mkcerts EXPIRING: every certificate; e-server-expiring.pem only when
+# EXPIRING is 1 (cert-expiring.pcap is being made) or it does not exist.
 
 # key NAME: keys/NAME.key.pem, made once and then kept.
 key() {
@@ -172,8 +175,11 @@ mkcerts() {
 		sign e-server e-server "$o_e/CN=amer-expressway01.ciscotac.net" leaf 3001 20240101000000Z 20340101000000Z xw-issuing-ca
 	XW_SAN=$(san amer-expressway01.ciscotac.net rtp.ciscotac.net) \
 		sign e-server-expired e-server "$o_e/CN=amer-expressway01.ciscotac.net" leaf 3002 20220101000000Z 20230101000000Z xw-issuing-ca
-	XW_SAN=$(san amer-expressway01.ciscotac.net rtp.ciscotac.net) \
-		sign e-server-expiring e-server "$o_e/CN=amer-expressway01.ciscotac.net" leaf 3003 "$soon_start" "$soon_end" xw-issuing-ca
+	# dated from today: remade only with the capture that shows it
+	if [ "$1" = 1 ] || [ ! -f "$certs/e-server-expiring.pem" ]; then
+		XW_SAN=$(san amer-expressway01.ciscotac.net rtp.ciscotac.net) \
+			sign e-server-expiring e-server "$o_e/CN=amer-expressway01.ciscotac.net" leaf 3003 "$soon_start" "$soon_end" xw-issuing-ca
+	fi
 	sign e-selfsigned e-selfsigned "/O=Temporary Certificate 4f7a9c3e-2b1d-4e8a-9c6f-1d2e3f4a5b6c/OU=Temporary Certificate 4f7a9c3e-2b1d-4e8a-9c6f-1d2e3f4a5b6c/CN=amer-expressway01" \
 		selfleaf 3004 20240101000000Z 20340101000000Z
 	# Webex L2SIP: 25 SANs; without callservice.ciscospark.com; expired
@@ -500,7 +506,7 @@ main() {
 	local cases=${*:-$ALL} c f
 	for c in $cases; do declare -F "case_$c" >/dev/null || die "no case $c"; done
 	build
-	mkcerts
+	case " $(echo $cases) " in *" cert-expiring "*) mkcerts 1 ;; *) mkcerts 0 ;; esac
 	mknet
 	mkdir -p "$out"
 	for c in $cases; do
@@ -511,6 +517,7 @@ main() {
 		[ -e "$f" ] && cp "$f" "$out/"
 	done
 	say "done: $(ls "$out" | grep -c 'pcap') captures in $out"
+	"$tools/checkcaptures.sh" --write
 }
 
 main "$@"
