@@ -44,7 +44,7 @@ sip-udp-call.pcap@SIP over UDP, call and OPTIONS@none@@^SIP [0-9,]+ \| 9 = 2 .* 
 sip-tcp-call.pcap@SIP over TCP, one message per segment@none@@^SYN [0-9]+ CM>C; SIP [0-9,]+ \| 9 = 2 .* \+ 7 
 sip-tcp-coalesced.pcap@SIP over TCP, 100+180+200 in one write (100, 180 and the head of 200 in one segment), ACK+BYE in one segment@none@@^SYN [0-9]+ CM>C; SIP [0-9,]+x2,[0-9]+\[[0-9]+\+[0-9]+\],[0-9]+x2,[0-9]+ \| 9 = 2 .* \+ 7 
 sip-tcp-split.pcap@SIP over TCP, MSS 536, INVITE written in 4 pieces@none@@^SYN [0-9]+ CM>C; SIP [0-9,]+\[[0-9]+(\+[0-9]+){4}\],.*\[[0-9+]+\].* \| 9 = 2 .* \+ 7 
-sip-tcp-reorder.pcap@SIP over TCP, INVITE segments out of order and repeated, BYE sent twice@none@-o tcp.reassemble_out_of_order:TRUE@^SYN [0-9]+ CM>C; OutOfOrder [0-9]+ CM>C; Retransmission [0-9]+,[0-9]+ CM>C; SIP [0-9,]+\[[0-9]+\+[0-9]+\+[0-9]+\],.* \| `-o tcp.reassemble_out_of_order:TRUE` 9 = 2 .* \+ 7 
+sip-tcp-reorder.pcap@SIP over TCP, INVITE segments out of order and repeated, BYE sent twice@none@-o tcp.reassemble_out_of_order:TRUE@^SYN [0-9]+ CM>C; NotCaptured [0-9]+ CM>C; OutOfOrder [0-9]+ CM>C; Retransmission [0-9]+,[0-9]+ CM>C; SIP [0-9,]+\[[0-9]+\+[0-9]+\+[0-9]+\],.* \| `-o tcp.reassemble_out_of_order:TRUE` 9 = 2 .* \+ 7 
 sip-ipv6.pcapng@SIP over IPv6, UDP then TCP@none@@^SYN [0-9]+ CM>C; SIP [0-9,]+ \| 18 = 2 .* \+ 7 .* \+ 2 .* \+ 7 
 sip-udp-vlan.pcap@SIP over UDP on 802.1Q VLAN 100@none@@^SIP [0-9,]+ \| 9 = 2 .* \+ 7 
 sip-tcp-sll.pcap@SIP over TCP, C calls Unified CM on port 5065@none@-d tcp.port==5065,sip@^SYN [0-9]+ C>CM; SIP [0-9,]+ \| `-d tcp.port==5065,sip` 9 = 2 .* \+ 7 '
@@ -61,7 +61,7 @@ facts() {
 		-e tls.handshake.certificate_length -e tls.alert_message.desc -e tls.record.content_type \
 		-e tls.handshake.extensions.supported_version -e sip.Call-ID -e tls.record.opaque_type \
 		-e vlan.id -e tcp.analysis.out_of_order -e tcp.analysis.retransmission -e tcp.segment \
-		-e x509af.serialNumber \
+		-e x509af.serialNumber -e tcp.analysis.lost_segment -e tcp.analysis.ack_lost_segment \
 		2>/dev/null |
 	awk -F'\t' -v link="$link" -v fmt="$fmt" '
 	function role(a) {
@@ -94,6 +94,9 @@ facts() {
 		if ($11 != "") { split($11, a, ","); event("Alert", dir, $1, " " an[a[1]] "(" a[1] ")") }
 		if ($8 == "1") event("RST", dir, $1, "")
 		if ($17 != "") event("OutOfOrder", dir, $1, "")
+		# a segment the capture lacks: only sip-tcp-reorder.pcap may show one
+		if ($21 != "") event("NotCaptured", dir, $1, "")
+		if ($22 != "") event("AckedUnseen", dir, $1, "")
 		if ($18 != "" && $6 != "1") event("Retransmission", dir, $1, "")
 		if ($16 != "") vlan = $16
 		# TLS 1.3 hides the real type of every encrypted record behind opaque_type 23
@@ -151,7 +154,9 @@ while IFS= read -r line; do
 	[ -f "$dir/$file" ] || { echo "FAIL $file: missing"; fail=$((fail + 1)); continue; }
 	r=$(row "$line")
 	keys_sip=$(awk -F' \\| ' '{print $5 " | " $NF}' <<<"$r" | sed 's/ |$//')
-	if ! grep -Eq -- "$pattern" <<<"$keys_sip"; then
+	if [ "$file" != sip-tcp-reorder.pcap ] && grep -Eq "NotCaptured|AckedUnseen" <<<"$keys_sip"; then
+		echo "FAIL $file: the capture lacks segments: $keys_sip"; fail=$((fail + 1))
+	elif ! grep -Eq -- "$pattern" <<<"$keys_sip"; then
 		echo "FAIL $file: does not show its case: $keys_sip"; fail=$((fail + 1))
 	elif [ $write = 0 ] && ! grep -Fxq -- "$r" "$readme"; then
 		echo "FAIL $file: README row differs; tshark now says:"; echo "$r"; fail=$((fail + 1))

@@ -270,11 +270,16 @@ cap_start() {
 	sleep 0.3
 }
 
+# cap_stop: stop the capture; fails when the kernel dropped a frame of it.
 cap_stop() {
 	sleep 1.5 # a capture stopped at once can lose the frames of its last second
 	kill -INT "$CAPPID"
 	wait "$CAPPID" || true
 	CAPPID=""
+	if grep -Eq "^[1-9][0-9]* packets? dropped by kernel|dropped on interface .*: [0-9]+/[1-9]" "$work/cap.log"; then
+		cat "$work/cap.log" >&2
+		die "the capture lost frames"
+	fi
 }
 
 # ---------------------------------------------------------------- TLS peers

@@ -27,6 +27,7 @@
 
 struct opts {
 	int server, verify, reject, rst_on_cert, tls, timeout, syncnt;
+	int sent_alert; /* set by msg_cb: this side sent a TLS alert */
 	const char *addr, *port, *src, *sport, *cert, *key, *chain, *ca, *sni;
 	const char *fail_alert, *require_san, *send, *reply;
 };
@@ -89,16 +90,19 @@ static int verify_cb(int ok, X509_STORE_CTX *x)
 	return ok;
 }
 
-/* Message callback: with --rst-on-peer-cert, resets the TCP connection the
- * moment the peer's Certificate handshake message has been read, as an
- * inspecting firewall does, so no alert and no further record goes out. */
+/* Message callback: notes an alert this side sends; with --rst-on-peer-cert,
+ * resets the TCP connection the moment the peer's Certificate handshake
+ * message has been read, as an inspecting firewall does, so no alert and no
+ * further record goes out. */
 static void msg_cb(int write_p, int version, int type, const void *buf, size_t len,
 		   SSL *ssl, void *arg)
 {
-	const struct opts *o = arg;
+	struct opts *o = arg;
 	const unsigned char *b = buf;
 
 	(void)version;
+	if (write_p && type == SSL3_RT_ALERT)
+		o->sent_alert = 1;
 	if (write_p || !o->rst_on_cert || type != SSL3_RT_HANDSHAKE || len < 1 ||
 	    b[0] != SSL3_MT_CERTIFICATE)
 		return;
@@ -248,6 +252,10 @@ static int after_handshake(SSL *ssl, int fd, const struct opts *o)
 						 X509_CHECK_FLAG_NEVER_CHECK_SUBJECT, NULL) == 1;
 		X509_free(peer);
 		if (!ok) {
+			/* let the peer's first record arrive, so that the capture
+			 * shows it before the RST on every run, not only on most */
+			struct pollfd p = {fd, POLLIN, 0};
+			poll(&p, 1, 500);
 			fprintf(stderr, "tlspeer: peer certificate lacks %s: reset\n", o->require_san);
 			reset_close(fd);
 			return 4;
@@ -357,6 +365,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tlspeer: handshake failed (verify: %s)\n",
 			X509_verify_cert_error_string(SSL_get_verify_result(ssl)));
 		ERR_print_errors_fp(stderr);
+		/* the side that sent the alert closes last, so the order of the
+		 * peer's close and ours is the same on every run */
+		if (o.sent_alert)
+			usleep(200000);
 		close(fd);
 		return 3;
 	}
