@@ -278,8 +278,9 @@ class RawTcp:
         self.fin_seen = False
         self.snd_nxt = self.iss
 
-    def send(self, flags, seq, payload=b"", opts=b""):
-        """Sends one segment (ACK flag implied once the peer's ISN is known)."""
+    def send(self, flags, seq, payload=b"", opts=b"", pause=0.01):
+        """Sends one segment (ACK flag implied once the peer's ISN is known),
+        then waits pause seconds."""
         if self.rcv_nxt:
             flags |= 0x10
         hl = 20 + len(opts)
@@ -294,13 +295,13 @@ class RawTcp:
                          64, 6, 0, s_ip, d_ip)
         ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
         self.sock.send(self.eth + ip + tcp + payload)
-        time.sleep(0.01)
+        time.sleep(pause)
 
-    def data(self, off, payload, psh=True):
+    def data(self, off, payload, psh=True, pause=0.01):
         """Sends stream bytes [off, off+len) as one segment; pure ACKs then
         carry the highest sequence number sent so far."""
         seq = self.iss + 1 + off
-        self.send(0x08 if psh else 0, seq, payload)
+        self.send(0x08 if psh else 0, seq, payload, pause=pause)
         self.snd_nxt = max(self.snd_nxt, seq + len(payload))
 
     def pump(self, until, timeout=5.0):
@@ -370,7 +371,9 @@ def reorder_call(uac, uas, msgs, ifname, macs):
     inv, o = uac_msgs[1], offs[1]
     c1, c2 = inv.index(b"\r\nCall-ID:") + 2, inv.index(b"\r\n\r\n") + 4
     raw.data(o, inv[:c1], False)                         # part 1
-    raw.data(o + c2, inv[c2:])                           # part 3, early
+    # part 3 early, part 2 right after it: tshark calls a segment that fills
+    # a hole within a few ms "out-of-order", later a "retransmission"
+    raw.data(o + c2, inv[c2:], pause=0)                  # part 3, early
     raw.data(o + c1, inv[c1:c2], False)                  # part 2
     raw.data(o + c2, inv[c2:])                           # part 3 again
     answer(len(inv), 3)
