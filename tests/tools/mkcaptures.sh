@@ -60,7 +60,8 @@ need() {
 
 build() {
 	cc -O2 -Wall -Wextra -o "$work/tlspeer" "$tools/tlspeer.c" -lssl -lcrypto
-	local inc=/usr/include/$(cc -dumpmachine)
+	local inc
+	inc=/usr/include/$(cc -dumpmachine)
 	for p in 5060 5062; do
 		clang -O2 -target bpf -I"$inc" -DXW_PORT=$p -DXW_VID=100 \
 			-c "$tools/xwbpf.c" -o "$work/xwbpf-$p.o"
@@ -142,7 +143,7 @@ sign() {
 		{ cat "$work/ca.log" >&2; die "cannot sign $out"; }
 }
 
-WEBEX_SANS="l2sip-cfa-01.ciscospark.com l2sip-cfa-01.wbx2.com l2sip-cfa-01-web.wbx2.com
+WEBEX_SANS=(l2sip-cfa-01.ciscospark.com l2sip-cfa-01.wbx2.com l2sip-cfa-01-web.wbx2.com
 l2sip-cfa-web.wbx2.com callservice.ciscospark.com callservice.call.ciscospark.com
 l2sip-a-Webexcall.ciscospark.com l2sip-prod-11-dfw-public.wbx2.com
 l2sip-prod-12-dfw-public.wbx2.com l2sip-l2sipproda1-294-riad-public.wbx2.com
@@ -151,7 +152,7 @@ l2sip-l2sip-prod-wpsjc-web.wbx2.com l2sip-l2sip-prod-wpdfw-web.ciscospark.com
 l2sip-l2sip-prod-wpdfw-web.wbx2.com l2sip-cfa-02.wbx2.com Webexcmr-wpa.ciscospark.com
 Webexcmr-wpb.ciscospark.com Webexcmr-wpc.ciscospark.com l2sip-wpa-01.wbx2.com
 l2sip-wpa-02.wbx2.com l2sip-wpb-01.wbx2.com l2sip-wpb-02.wbx2.com l2sip-wpc-01.wbx2.com
-l2sip-wpc-02.wbx2.com"
+l2sip-wpc-02.wbx2.com)
 
 # san NAME...: the subjectAltName value listing DNS:NAME for each NAME.
 san() { local s="" n; for n in "$@"; do s="$s${s:+,}DNS:$n"; done; echo "$s"; }
@@ -183,12 +184,11 @@ mkcerts() {
 	sign e-selfsigned e-selfsigned "/O=Temporary Certificate 4f7a9c3e-2b1d-4e8a-9c6f-1d2e3f4a5b6c/OU=Temporary Certificate 4f7a9c3e-2b1d-4e8a-9c6f-1d2e3f4a5b6c/CN=amer-expressway01" \
 		selfleaf 3004 20240101000000Z 20340101000000Z
 	# Webex L2SIP: 25 SANs; without callservice.ciscospark.com; expired
-	local all nocs
-	all=$(echo $WEBEX_SANS)
-	nocs=$(echo $WEBEX_SANS | tr ' ' '\n' | grep -vx callservice.ciscospark.com | tr '\n' ' ')
-	XW_SAN=$(san $all) sign webex-l2sip webex-l2sip "$o_w/CN=l2sip-cfa-01.ciscospark.com" leaf 4001 20240101000000Z 20340101000000Z webex-hydrant-ica
-	XW_SAN=$(san $nocs) sign webex-l2sip-no-callservice webex-l2sip "$o_w/CN=l2sip-cfa-01.ciscospark.com" leaf 4002 20240101000000Z 20340101000000Z webex-hydrant-ica
-	XW_SAN=$(san $all) sign webex-l2sip-expired webex-l2sip "$o_w/CN=l2sip-cfa-01.ciscospark.com" leaf 4003 20220101000000Z 20230101000000Z webex-hydrant-ica
+	local nocs=() n
+	for n in "${WEBEX_SANS[@]}"; do [ "$n" = callservice.ciscospark.com ] || nocs+=("$n"); done
+	XW_SAN=$(san "${WEBEX_SANS[@]}") sign webex-l2sip webex-l2sip "$o_w/CN=l2sip-cfa-01.ciscospark.com" leaf 4001 20240101000000Z 20340101000000Z webex-hydrant-ica
+	XW_SAN=$(san "${nocs[@]}") sign webex-l2sip-no-callservice webex-l2sip "$o_w/CN=l2sip-cfa-01.ciscospark.com" leaf 4002 20240101000000Z 20340101000000Z webex-hydrant-ica
+	XW_SAN=$(san "${WEBEX_SANS[@]}") sign webex-l2sip-expired webex-l2sip "$o_w/CN=l2sip-cfa-01.ciscospark.com" leaf 4003 20220101000000Z 20230101000000Z webex-hydrant-ica
 	# what each side sends and trusts; the E keeps its trusted CAs as PEMs
 	# appended one after the other, and builds the chain it sends from them
 	cat "$certs/webex-hydrant-ica.pem" "$certs/webex-root-ca.pem" >"$certs/webex-chain.pem"
@@ -249,16 +249,18 @@ bpf() {
 
 # cap_start NS IF FILE HOW: start capturing IF (or "any") of NS into FILE;
 # HOW is tcpdump, tcpdump-nano, sll, sll2 (tcpdump -i any) or dumpcap.
+# Immediate mode keeps one ring slot per snaplen-sized frame: the default 2 MB
+# buffer holds 8 of them and drops the 9th of a burst, hence -B.
 cap_start() {
 	local ns=$1 ifc=$2 file=$3 how=$4 log=$work/cap.log
 	: >"$log"
 	for n in "${NSS[@]}"; do ip -n "$n" neigh flush all 2>/dev/null || true; done
 	case $how in
-	tcpdump) set -- tcpdump -Z root -U --immediate-mode -s 0 -i "$ifc" -w "$file" ;;
-	tcpdump-nano) set -- tcpdump -Z root -U --immediate-mode -s 0 -i "$ifc" --time-stamp-precision=nano -w "$file" ;;
-	sll) set -- tcpdump -Z root -U --immediate-mode -s 0 -i any -y LINUX_SLL -w "$file" ;;
-	sll2) set -- tcpdump -Z root -U --immediate-mode -s 0 -i any -y LINUX_SLL2 -w "$file" ;;
-	dumpcap) set -- dumpcap -i "$ifc" -s 0 -w "$file" ;;
+	tcpdump) set -- tcpdump -Z root -U --immediate-mode -B 32768 -s 0 -i "$ifc" -w "$file" ;;
+	tcpdump-nano) set -- tcpdump -Z root -U --immediate-mode -B 32768 -s 0 -i "$ifc" --time-stamp-precision=nano -w "$file" ;;
+	sll) set -- tcpdump -Z root -U --immediate-mode -B 32768 -s 0 -i any -y LINUX_SLL -w "$file" ;;
+	sll2) set -- tcpdump -Z root -U --immediate-mode -B 32768 -s 0 -i any -y LINUX_SLL2 -w "$file" ;;
+	dumpcap) set -- dumpcap -i "$ifc" -B 32 -s 0 -w "$file" ;;
 	esac
 	ip netns exec "$ns" "$@" 2>"$log" &
 	CAPPID=$!
@@ -483,10 +485,8 @@ case_sip-ipv6() {
 	cap_stop
 }
 case_sip-udp-vlan() {
-	for d in "xw-c c0" "xw-cm cm0"; do
-		bpf $d egress xwbpf-5060.o vlan_push
-		bpf $d ingress xwbpf-5060.o vlan_pop
-	done
+	bpf xw-c c0 egress xwbpf-5060.o vlan_push; bpf xw-c c0 ingress xwbpf-5060.o vlan_pop
+	bpf xw-cm cm0 egress xwbpf-5060.o vlan_push; bpf xw-cm cm0 ingress xwbpf-5060.o vlan_pop
 	cap_start xw-c c0 "$work/sip-udp-vlan.pcap" tcpdump
 	sip sip-udp-vlan --transport udp --uac xw-cm,$CM4,5060 --uas xw-c,$C4,5060
 	cap_stop
@@ -511,7 +511,7 @@ main() {
 	local cases=${*:-$ALL} c f
 	for c in $cases; do declare -F "case_$c" >/dev/null || die "no case $c"; done
 	build
-	case " $(echo $cases) " in *" cert-expiring "*) mkcerts 1 ;; *) mkcerts 0 ;; esac
+	case " ${cases//$'\n'/ } " in *" cert-expiring "*) mkcerts 1 ;; *) mkcerts 0 ;; esac
 	mknet
 	mkdir -p "$out"
 	for c in $cases; do
@@ -521,7 +521,7 @@ main() {
 	for f in "$work"/*.pcap "$work"/*.pcapng; do
 		[ -e "$f" ] && cp "$f" "$out/"
 	done
-	say "done: $(ls "$out" | grep -c 'pcap') captures in $out"
+	say "done: $cases"
 	"$tools/checkcaptures.sh" --write
 }
 
