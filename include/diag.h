@@ -84,9 +84,10 @@ struct diag_group {
 /* The runner (diag_run.c). */
 
 /* Returns 0 after running every signature over the model and the given
- * xConfiguration dumps (paths; dumps found in bundles are added); fills each
- * call's findings list with ids. On failure returns -1 with err. r is the
- * caller's, zeroed before; free it with diag_result_free. */
+ * xConfiguration dumps (paths, read during the call; dumps found in bundles
+ * are added); fills each call's findings list with ids. On failure returns
+ * -1 with err. r is the caller's, zeroed before; its findings point into
+ * m's pool; free it with diag_result_free. */
 int diag_run(struct model *m, const char **xconfigs, size_t nxconfigs, struct diag_result *r,
     char *err, size_t errlen);
 /* Frees the findings and the index (not the pooled strings). */
@@ -112,7 +113,7 @@ const struct diag_sig *diag_table(size_t i);
 char diag_marker(const char *id);
 /* Returns true when the id names a signature of the table. */
 bool diag_known_id(const char *id);
-/* The groups of the check files, in diag_sigs.c's order. */
+/* The groups of the check files (static), walked by diag_sigs.c. */
 extern const struct diag_group diag_sip_group, diag_net_group, diag_tls_group, diag_call_group;
 
 /* Findings (diag.c). */
@@ -208,11 +209,11 @@ struct diag_ctx {
  * order (a position in that array, up to ctx->nhev[h]). */
 size_t diag_events_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t);
 /* Returns the window of host h that holds time t (the latest started one),
- * or NULL. */
+ * owned by ctx, or NULL. */
 const struct diag_window *diag_window_at(const struct model *m, const struct diag_ctx *ctx,
     int h, xw_time t);
 /* Returns the latest started window of host h that holds time t and whose
- * INVITE came from ip (and port, unless 0), or NULL. */
+ * INVITE came from ip (and port, unless 0), owned by ctx, or NULL. */
 const struct diag_window *diag_window_from(const struct model *m, const struct diag_ctx *ctx,
     int h, xw_time t, const char *ip, unsigned port);
 /* Returns the index in c's arrows of the arrow that carries record msg, or -1. */
@@ -222,7 +223,8 @@ void diag_msg_evidence(struct model *m, struct diag_finding *f, uint32_t msg);
 /* Adds the evidence of an event (file:line). */
 void diag_event_evidence(struct model *m, struct diag_finding *f, const struct log_event *e);
 /* Returns the dump tied to host h; else the first dump tied to no host whose
- * role is h's (or, for a host of unknown role, want_e's); else NULL. */
+ * role is h's (or, for a host of unknown role, want_e's); else NULL. The
+ * dump is owned by ctx. */
 const struct diag_dump *diag_dump_for(const struct model *m, const struct diag_ctx *ctx, int h,
     bool want_e);
 /* Returns true when the host part of uri (or a bare host) is a Webex domain:
@@ -243,15 +245,16 @@ bool diag_event_has(const struct log_event *e, const char *s);
  * as diag_event_has); remembers the answer in ctx. */
 bool diag_event_phrase(const struct model *m, const struct diag_ctx *ctx, uint32_t ei,
     enum diag_phrase p);
-/* Returns nothing; sets up ctx's phrase memo for the events of m (diag_run
- * does; ctx_free frees ev_asked and ev_found). */
+/* Returns nothing; sets up ctx's phrase memo for the events of m: diag_run
+ * calls it and frees ev_asked and ev_found when the checks are done. */
 void diag_phrases_init(const struct model *m, struct diag_ctx *ctx);
 /* Returns a label for the machine that uses address ip ("Webex 1.2.3.4",
  * "CUCM 10.0.0.1", or the bare address) into buf; returns buf. */
 char *diag_addr_label(const struct model *m, const char *ip, char *buf, size_t size);
 /* Returns a new finding about a connection of host to ip:port, in call
- * window w (or NULL, call -1): the window's INVITE is its evidence, and a
- * call that another address answered makes it a warning. */
+ * window w (or NULL, call -1), owned by r as diag_add's: the window's INVITE
+ * is its evidence, and a call that another address answered makes it a
+ * warning. */
 struct diag_finding *diag_add_conn(struct model *m, struct diag_result *r,
     const struct diag_sig *sig, int host, const char *ip, unsigned port,
     const struct diag_window *w, int call);

@@ -11,12 +11,14 @@
 
 #define WINDOW_LOOKBACK  512    /* windows scanned back from a time: bounds the cost */
 
+/* Returns the static name of a severity. */
 const char *
 diag_severity_name(enum diag_severity s)
 {
 	return s == DIAG_ERROR ? "error" : s == DIAG_WARNING ? "warning" : "info";
 }
 
+/* Returns a new finding of sig in r, its texts pooled. */
 struct diag_finding *
 diag_add(struct model *m, struct diag_result *r, const struct diag_sig *sig, int call,
     int arrow, int host, const char *summary, const char *fix)
@@ -33,6 +35,7 @@ diag_add(struct model *m, struct diag_result *r, const struct diag_sig *sig, int
 	return &r->f[r->n - 1];
 }
 
+/* Adds file:line to f's evidence unless it is there. */
 void
 diag_evidence(struct model *m, struct diag_finding *f, const char *file, uint32_t line)
 {
@@ -43,6 +46,7 @@ diag_evidence(struct model *m, struct diag_finding *f, const char *file, uint32_
 	VEC_PUSH(f->ev, f->nev, f->evcap, e);
 }
 
+/* Returns the arrow of c that carries record msg, or -1. */
 int
 diag_arrow_of(const struct call *c, uint32_t msg)
 {
@@ -53,6 +57,7 @@ diag_arrow_of(const struct call *c, uint32_t msg)
 	return -1;
 }
 
+/* Adds the lines of record msg and of its twin to f's evidence. */
 void
 diag_msg_evidence(struct model *m, struct diag_finding *f, uint32_t msg)
 {
@@ -64,6 +69,7 @@ diag_msg_evidence(struct model *m, struct diag_finding *f, uint32_t msg)
 	}
 }
 
+/* Adds the line of event e to f's evidence. */
 void
 diag_event_evidence(struct model *m, struct diag_finding *f, const struct log_event *e)
 {
@@ -209,6 +215,7 @@ phrase_lookup(const struct model *m, const struct diag_ctx *ctx, uint32_t ei,
 	}
 }
 
+/* Returns whether event ei holds phrase p, looked for once per event. */
 bool
 diag_event_phrase(const struct model *m, const struct diag_ctx *ctx, uint32_t ei,
     enum diag_phrase p)
@@ -224,6 +231,7 @@ diag_event_phrase(const struct model *m, const struct diag_ctx *ctx, uint32_t ei
 	return (ctx->ev_found[ei] & bit) != 0;
 }
 
+/* Sets up the phrase memo of ctx for the events of m. */
 void
 diag_phrases_init(const struct model *m, struct diag_ctx *ctx)
 {
@@ -297,6 +305,7 @@ ends_with_domain(const char *host, const char *dom)
 	return hn == dn || host[hn - dn - 1] == '.';
 }
 
+/* Returns true when host h is in a Webex domain. */
 bool
 diag_webex_host(const char *h)
 {
@@ -304,6 +313,7 @@ diag_webex_host(const char *h)
 	    ends_with_domain(h, "wbx2.com"));
 }
 
+/* Returns true when the host of uri is in a Webex domain. */
 bool
 diag_webex_uri(const char *uri)
 {
@@ -313,6 +323,7 @@ diag_webex_uri(const char *uri)
 
 /* Dumps. */
 
+/* Returns the dump of host h, or of its role, or NULL. */
 const struct diag_dump *
 diag_dump_for(const struct model *m, const struct diag_ctx *ctx, int h, bool want_e)
 {
@@ -329,6 +340,7 @@ diag_dump_for(const struct model *m, const struct diag_ctx *ctx, int h, bool wan
 
 /* Events by host and time, and INVITE windows. */
 
+/* Returns the place in ctx->hev[h] of h's first event at or after t. */
 size_t
 diag_events_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t)
 {
@@ -345,6 +357,7 @@ diag_events_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_ti
 	return lo;
 }
 
+/* Returns the latest window of host h holding t whose INVITE came from ip:port. */
 const struct diag_window *
 diag_window_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t,
     const char *ip, unsigned port)
@@ -383,6 +396,7 @@ window_answered(const struct model *m, const struct diag_window *w)
 	return w != NULL && w->final >= 0 && m->msgs[w->final].sip->status < 300;
 }
 
+/* Returns a new finding about host's connection to ip:port in window w. */
 struct diag_finding *
 diag_add_conn(struct model *m, struct diag_result *r, const struct diag_sig *sig, int host,
     const char *ip, unsigned port, const struct diag_window *w, int call)
@@ -400,6 +414,7 @@ diag_add_conn(struct model *m, struct diag_result *r, const struct diag_sig *sig
 }
 
 
+/* Returns true when ip belongs to a machine of kind k. */
 bool
 diag_addr_is(const struct model *m, const char *ip, enum machine_kind k)
 {
@@ -413,6 +428,7 @@ diag_addr_is(const struct model *m, const char *ip, enum machine_kind k)
 	return false;
 }
 
+/* Returns buf holding a label for the machine at ip. */
 char *
 diag_addr_label(const struct model *m, const char *ip, char *buf, size_t size)
 {

@@ -14,6 +14,8 @@
 #define NO_FINAL_SPAN_MS 600000 /* how long an unanswered INVITE's window stays open */
 #define WINDOWS_PER_CALL 64     /* INVITE arrivals kept per call: bounds hostile calls */
 
+/* The findings index. */
+
 /* Frees the index of r. */
 static void
 index_free(struct diag_index *ix)
@@ -26,6 +28,7 @@ index_free(struct diag_index *ix)
 	memset(ix, 0, sizeof *ix);
 }
 
+/* Frees r's findings and index. */
 void
 diag_result_free(struct diag_result *r)
 {
@@ -68,6 +71,7 @@ index_arrows(const struct model *m, const struct diag_result *r, struct diag_ind
 	}
 }
 
+/* Indexes r's findings by call and by arrow of m's calls. */
 void
 diag_index_build(const struct model *m, struct diag_result *r)
 {
@@ -92,6 +96,7 @@ diag_index_build(const struct model *m, struct diag_result *r)
 	index_arrows(m, r, ix);
 }
 
+/* Returns the number of call ci's findings and their indices in *idx. */
 size_t
 diag_call_findings(const struct diag_result *r, long ci, const size_t **idx)
 {
@@ -105,12 +110,14 @@ diag_call_findings(const struct diag_result *r, long ci, const size_t **idx)
 	return ix->call_start[g + 1] - ix->call_start[g];
 }
 
+/* Returns the worst severity of call ci's findings, or -1. */
 int
 diag_call_worst(const struct diag_result *r, size_t ci)
 {
 	return ci < r->ix.ncalls && r->ix.call_worst != NULL ? r->ix.call_worst[ci] : -1;
 }
 
+/* Returns the worst finding on arrow ai of call ci, or NULL. */
 const struct diag_finding *
 diag_arrow_worst(const struct diag_result *r, size_t ci, size_t ai)
 {
@@ -121,6 +128,8 @@ diag_arrow_worst(const struct diag_result *r, size_t ci, size_t ai)
 	int32_t w = ix->arrow_worst[ix->arrow_base[ci] + ai];
 	return w >= 0 ? &r->f[w] : NULL;
 }
+
+/* Finishing the findings. */
 
 /* Orders evidence by file, then line. */
 static int
@@ -157,6 +166,8 @@ fill_calls(struct model *m, const struct diag_result *r)
 			VEC_PUSH(c->findings, c->nfindings, c->findingcap, r->f[i].id);
 	}
 }
+
+/* What the checks share: message flags, dumps, events by host, windows. */
 
 /* Fills ctx->mflags: one pass in log order, the records read in sequence. */
 static void
@@ -389,6 +400,7 @@ build_windows(const struct model *m, struct diag_ctx *ctx)
 		qsort(ctx->win, ctx->nwin, sizeof *ctx->win, win_cmp);
 }
 
+/* Running the table. */
 
 /* Frees what diag_run built for the checks. */
 static void

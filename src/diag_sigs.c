@@ -17,6 +17,7 @@ static const struct diag_group *const groups[] = {
 	&xconf_lint_group, /* xconfig-* */
 };
 
+/* Returns row i of the groups taken in order, or NULL past the last. */
 const struct diag_sig *
 diag_table(size_t i)
 {
@@ -39,12 +40,14 @@ sig_of(const char *id)
 	return NULL;
 }
 
+/* Returns true when a row has this id. */
 bool
 diag_known_id(const char *id)
 {
 	return sig_of(id) != NULL;
 }
 
+/* Returns the marker of the row with this id, or '!'. */
 char
 diag_marker(const char *id)
 {

@@ -34,6 +34,7 @@ find_name(const char *s, const char *const *names, int n)
 	return -1;
 }
 
+/* Returns 0 after setting *t to the pattern type s names, else -1. */
 int
 srule_ptype_parse(const char *s, enum srule_ptype *t)
 {
@@ -44,6 +45,7 @@ srule_ptype_parse(const char *s, enum srule_ptype *t)
 	return 0;
 }
 
+/* Returns 0 after setting *b to the behavior s names, else -1. */
 int
 srule_behavior_parse(const char *s, enum srule_behavior *b)
 {
@@ -54,12 +56,14 @@ srule_behavior_parse(const char *s, enum srule_behavior *b)
 	return 0;
 }
 
+/* Returns the static name of pattern type t. */
 const char *
 srule_ptype_name(enum srule_ptype t)
 {
 	return (unsigned)t < 4 ? ptype_names[t] : "?";
 }
 
+/* Returns the static name of behavior b. */
 const char *
 srule_behavior_name(enum srule_behavior b)
 {
@@ -154,6 +158,7 @@ expand(enum srule_ptype t, const char *s, const struct srule_vars *v, bool *used
 	return sbuf_take(&b);
 }
 
+/* Returns the caller-owned regex pattern s of type t stands for. */
 char *
 srule_expand(enum srule_ptype t, const char *s, const struct srule_vars *v)
 {
@@ -203,6 +208,7 @@ limited_context(void)
 	return m;
 }
 
+/* Returns pattern s of type t compiled, or NULL with err. */
 struct srule_pattern *
 srule_compile(enum srule_ptype t, const char *s, const struct srule_vars *v, struct srule_err *err)
 {
@@ -238,6 +244,7 @@ srule_compile(enum srule_ptype t, const char *s, const struct srule_vars *v, str
 	return p;
 }
 
+/* Frees pattern p. */
 void
 srule_free(struct srule_pattern *p)
 {
@@ -249,12 +256,14 @@ srule_free(struct srule_pattern *p)
 	free(p);
 }
 
+/* Returns the expanded regex of p. */
 const char *
 srule_regex(const struct srule_pattern *p)
 {
 	return p->regex;
 }
 
+/* Returns true when variables were expanded in p. */
 bool
 srule_has_vars(const struct srule_pattern *p)
 {
@@ -329,6 +338,7 @@ match_err(struct srule_err *err, int rc)
 		    rc == PCRE2_ERROR_HEAPLIMIT;
 }
 
+/* Returns 1, 0 or -1 as alias matches p; sets *out to the alias after b. */
 int
 srule_apply(const struct srule_pattern *p, const char *alias, enum srule_behavior b,
     const char *replace, char **out, struct srule_err *err)
@@ -422,6 +432,7 @@ rule_match(const struct srule_rule *r, const char *alias, const struct srule_var
 	return m;
 }
 
+/* Returns 1, 0 or -1 as rule r's mode and pattern match alias. */
 int
 srule_rule_matches(const struct srule_rule *r, const char *alias, const struct srule_vars *vars)
 {
@@ -612,6 +623,7 @@ strip_scheme(const char *alias)
 	return alias;
 }
 
+/* Returns the number of the n rules that matched alias; fills res. */
 size_t
 srule_search(const struct srule_rule *const *rules, size_t n, const struct srule_vars *v,
     const char *alias, const char *source, enum srule_proto proto, struct srule_result *res)
@@ -652,6 +664,7 @@ srule_search(const struct srule_rule *const *rules, size_t n, const struct srule
 	return matched;
 }
 
+/* Frees what res owns. */
 void
 srule_result_free(struct srule_result *res)
 {
@@ -666,6 +679,7 @@ srule_result_free(struct srule_result *res)
 	res->first_match = res->stopped_by = -1;
 }
 
+/* Returns the static name of verdict v. */
 const char *
 srule_verdict_name(enum srule_verdict v)
 {

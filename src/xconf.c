@@ -283,6 +283,7 @@ index_build(struct xconf *x)
 	x->index = ix;
 }
 
+/* Returns the last setting with this key (any case, blanks folded), or NULL. */
 const struct xconf_setting *
 xconf_get(const struct xconf *x, const char *key)
 {
@@ -305,6 +306,7 @@ xconf_get(const struct xconf *x, const char *key)
 	return found;
 }
 
+/* Returns the value of key, or NULL. */
 const char *
 xconf_value(const struct xconf *x, const char *key)
 {
@@ -331,12 +333,14 @@ val_eq(const char *a, const char *b)
 	}
 }
 
+/* Returns true when s is On. */
 bool
 xconf_is_on(const char *s)
 {
 	return val_eq(s, "On");
 }
 
+/* Returns true when s is Off. */
 bool
 xconf_is_off(const char *s)
 {
@@ -397,6 +401,7 @@ static const struct {
 	{"Local", XCONF_ZONE_LOCAL},
 };
 
+/* Returns the static name of zone type t. */
 const char *
 xconf_zone_type_name(enum xconf_zone_type t)
 {
@@ -607,19 +612,21 @@ group_refs(const struct xconf *x, struct numref *refs, size_t n, void *out, size
 	return k;
 }
 
-/* Returns nothing; the group_refs adapters. */
+/* Fills zone z from its n settings r (a group_refs adapter). */
 static void
 fill_zone(const struct xconf *x, void *z, const struct numref *r, size_t n)
 {
 	zone_fill(x, z, r, n);
 }
 
+/* Fills rule r from its n settings ref (a group_refs adapter). */
 static void
 fill_rule(const struct xconf *x, void *r, const struct numref *ref, size_t n)
 {
 	rule_fill(x, r, ref, n);
 }
 
+/* Fills domain d from its n settings r (a group_refs adapter). */
 static void
 fill_domain(const struct xconf *x, void *d, const struct numref *r, size_t n)
 {
@@ -691,6 +698,7 @@ build_model(struct xconf *x)
 	free(d);
 }
 
+/* Returns a new model of the n bytes of text. */
 struct xconf *
 xconf_parse(const char *name, const char *text, size_t n)
 {
@@ -704,6 +712,7 @@ xconf_parse(const char *name, const char *text, size_t n)
 	return x;
 }
 
+/* Returns the parsed file at path, or NULL with err. */
 struct xconf *
 xconf_load(const char *path, char *err, size_t errlen)
 {
@@ -730,6 +739,7 @@ xconf_load(const char *path, char *err, size_t errlen)
 	return x;
 }
 
+/* Frees x and all it owns. */
 void
 xconf_free(struct xconf *x)
 {
@@ -750,6 +760,7 @@ xconf_free(struct xconf *x)
 	free(x);
 }
 
+/* Returns the zone named name (exact, any case, then blanks ignored), or NULL. */
 const struct xconf_zone *
 xconf_zone_by_name(const struct xconf *x, const char *name)
 {
@@ -767,6 +778,7 @@ xconf_zone_by_name(const struct xconf *x, const char *name)
 	return NULL;
 }
 
+/* Returns the zone numbered num, or NULL. */
 const struct xconf_zone *
 xconf_zone_by_num(const struct xconf *x, unsigned num)
 {
@@ -776,6 +788,7 @@ xconf_zone_by_num(const struct xconf *x, unsigned num)
 	return NULL;
 }
 
+/* Fills v with the domains and addresses of x. */
 void
 xconf_vars(const struct xconf *x, struct srule_vars *v)
 {
@@ -785,6 +798,7 @@ xconf_vars(const struct xconf *x, struct srule_vars *v)
 	v->nips = x->nips;
 }
 
+/* Returns the number of rules of x that matched alias; fills res. */
 size_t
 xconf_search(const struct xconf *x, const char *alias, const char *source,
     enum srule_proto proto, struct srule_result *res)
@@ -809,12 +823,14 @@ count_type(const struct xconf *x, enum xconf_zone_type t)
 	return n;
 }
 
+/* Returns true when x has a traversal server or a Webex zone. */
 bool
 xconf_is_expressway_e(const struct xconf *x)
 {
 	return count_type(x, XCONF_ZONE_TRAVERSAL_SERVER) > 0 || count_type(x, XCONF_ZONE_WEBEX) > 0;
 }
 
+/* Returns true when x has a traversal client and is no E. */
 bool
 xconf_is_expressway_c(const struct xconf *x)
 {
@@ -828,6 +844,7 @@ has_word(const char *s, const char *needle)
 	return s != NULL && strcasestr(s, needle) != NULL;
 }
 
+/* Returns true when a rule with a Webex pattern targets zone z. */
 bool
 xconf_webex_targets(const struct xconf *x, const struct xconf_zone *z)
 {
@@ -841,6 +858,7 @@ xconf_webex_targets(const struct xconf *x, const struct xconf_zone *z)
 	return false;
 }
 
+/* Returns true when zone z's name says Webex, Hybrid or Spark. */
 bool
 xconf_webex_named(const struct xconf_zone *z)
 {

@@ -185,6 +185,7 @@ path_build(struct xconf_lintctx *c)
 		qsort(c->path, c->npath, sizeof *c->path, zone_order);
 }
 
+/* Returns the edit distance of a and b, ignoring case. */
 size_t
 xconf_lint_edit_distance(const char *a, const char *b)
 {
@@ -617,6 +618,7 @@ static const struct diag_sig rows[XCONF_LINT_COUNT] = {
 
 const struct diag_group xconf_lint_group = {rows, XCONF_LINT_COUNT};
 
+/* Returns the number of issues every row finds in x; sets *out. */
 int
 xconf_lint(const struct xconf *x, struct xconf_issue **out, size_t *n)
 {
@@ -635,6 +637,7 @@ xconf_lint(const struct xconf *x, struct xconf_issue **out, size_t *n)
 	return (int)c.n;
 }
 
+/* Returns the issue row found in dump d, or NULL. */
 const struct xconf_issue *
 xconf_lint_issue(const struct diag_dump *d, enum xconf_lint_row row)
 {
@@ -644,6 +647,7 @@ xconf_lint_issue(const struct diag_dump *d, enum xconf_lint_row row)
 	return NULL;
 }
 
+/* Frees the n issues of v. */
 void
 xconf_lint_free(struct xconf_issue *v, size_t n)
 {
