@@ -21,8 +21,9 @@ struct tls_arg {
 	enum diag_phrase phrase; /* the failure's log text, which the Event, developer.ssl
 	                          * and network.tcp lines of a failed handshake all quote */
 	bool peer_first;      /* the peer refused the host: the summary names it first */
-	const char *summary;  /* printf format of the summary: the refusing side, the other,
-	                       * the service port, then " (N connections)" or "" */
+	const char *summary;  /* printf format of the summary, given the host's name and the
+	                       * peer's label (peer first when peer_first), the service
+	                       * port, then " (N connections)" or "" */
 	const char *fix;
 	/* Appends to fix what the host's dump d (may be NULL) shows, citing its
 	 * lines in f; NULL when the dump has nothing to add. */
