@@ -1,8 +1,16 @@
 /* diag.h - findings: what broke, where, why, and what to change.
  *
- * Signatures are rows of one const table (see diag.c); each row's check
- * looks at the model (and xConfiguration dumps) and adds findings. The TUI
- * and the exports read findings; they never compute them.
+ * A signature is one const row (struct diag_sig) holding all that is known
+ * about it: id, severity, marker, check, explanation and the check's own
+ * arguments. Each check file holds its rows next to its checks, as one
+ * group (diag_sip.c, diag_net.c, diag_tls.c, diag_call.c, xconf_lint.c);
+ * diag_sigs.c puts the groups in the order findings are made. diag_run
+ * (diag_run.c) sets up what the checks share, runs every row's check over
+ * the model and the xConfiguration dumps, and indexes the findings; the
+ * checks use the helpers of diag.c. The TUI and the exports read findings;
+ * they never compute them.
+ *
+ *   diag_run.c -> diag_sigs.c -> the check files -> diag.c
  */
 #ifndef XW_DIAG_H
 #define XW_DIAG_H
@@ -53,50 +61,77 @@ struct diag_result {
 	struct diag_index ix;  /* built by diag_run */
 };
 
-/* One signature: a row of the table. */
+/* One signature: a row of its check file's group. Everything is static. */
 struct diag_sig {
-	const char *id;
-	enum diag_severity severity;
-	/* Adds this signature's findings for the model to r. */
+	const char *id;        /* stable, e.g. "cpl-reject" */
+	enum diag_severity severity; /* of its findings, unless the check says otherwise */
+	char marker;           /* one character for compact views (list, ladder, help) */
+	/* Adds this signature's findings for the model to r; ctx is the
+	 * struct diag_ctx diag_run set up. */
 	void (*check)(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 	    void *ctx);
-	const char *explain;   /* what it means and the general fix (man page, help) */
+	const char *explain;   /* what it means and the general fix (help, man page) */
+	const void *arg;       /* the check's own arguments for this row, of a type its
+	                        * file defines (phrase, wording, fix...), or NULL */
 };
 
+/* The rows of one check file, in the order their findings are made. */
+struct diag_group {
+	const struct diag_sig *rows;
+	size_t n;
+};
+
+/* The runner (diag_run.c). */
+
 /* Returns 0 after running every signature over the model and the given
- * xConfiguration dumps (paths; dumps found in bundles are added); fills each
- * call's findings list with ids. On failure returns -1 with err. */
+ * xConfiguration dumps (paths, read during the call; dumps found in bundles
+ * are added); fills each call's findings list with ids. On failure returns
+ * -1 with err. r is the caller's, zeroed before; its findings point into
+ * m's pool; free it with diag_result_free. */
 int diag_run(struct model *m, const char **xconfigs, size_t nxconfigs, struct diag_result *r,
     char *err, size_t errlen);
-/* Frees the findings (not the pooled strings). */
+/* Frees the findings and the index (not the pooled strings). */
 void diag_result_free(struct diag_result *r);
-/* Returns "error", "warning" or "info". */
+/* Returns the number of findings of call ci (ci < 0: of no call: connection
+ * and configuration findings) and sets *idx to their indices in r->f
+ * (owned by r). */
+size_t diag_call_findings(const struct diag_result *r, long ci, const size_t **idx);
+/* Returns the worst severity of call ci's findings, or -1 when none. */
+int diag_call_worst(const struct diag_result *r, size_t ci);
+/* Returns the worst finding on arrow ai of call ci (first made among equals,
+ * owned by r), or NULL. */
+const struct diag_finding *diag_arrow_worst(const struct diag_result *r, size_t ci, size_t ai);
+/* Returns nothing; (re)builds r's index over the calls of m (diag_run does). */
+void diag_index_build(const struct model *m, struct diag_result *r);
+
+/* The table (diag_sigs.c). */
+
+/* Returns signature i (static) in the order findings are made, or NULL
+ * when there are no more: for (i = 0; (s = diag_table(i)) != NULL; i++). */
+const struct diag_sig *diag_table(size_t i);
+/* Returns the marker of the signature with this id, '!' for none. */
+char diag_marker(const char *id);
+/* Returns true when the id names a signature of the table. */
+bool diag_known_id(const char *id);
+/* The groups of the check files (static), walked by diag_sigs.c. */
+extern const struct diag_group diag_sip_group, diag_net_group, diag_tls_group, diag_call_group;
+
+/* Findings (diag.c). */
+
+/* Returns "error", "warning" or "info" (static). */
 const char *diag_severity_name(enum diag_severity s);
-/* Returns the table of signatures and its length. */
-const struct diag_sig *diag_table(size_t *n);
-/* Adds a finding and returns it (evidence added with diag_evidence). */
+/* Adds a finding and returns it, owned by r until the next diag_add
+ * (evidence added with diag_evidence); summary and fix are copied into
+ * the pool. */
 struct diag_finding *diag_add(struct model *m, struct diag_result *r, const struct diag_sig *sig,
     int call, int arrow, int host, const char *summary, const char *fix);
 /* Adds a file:line to a finding's evidence (file copied into the pool). */
 void diag_evidence(struct model *m, struct diag_finding *f, const char *file, uint32_t line);
-/* Returns the number of findings of call ci (ci < 0: of no call: connection
- * and configuration findings) and sets *idx to their indices in r->f. */
-size_t diag_call_findings(const struct diag_result *r, long ci, const size_t **idx);
-/* Returns the worst severity of call ci's findings, or -1 when none. */
-int diag_call_worst(const struct diag_result *r, size_t ci);
-/* Returns the worst finding on arrow ai of call ci (first made among equals),
- * or NULL. */
-const struct diag_finding *diag_arrow_worst(const struct diag_result *r, size_t ci, size_t ai);
-/* Returns nothing; (re)builds r's index over the calls of m (diag_run does). */
-void diag_index_build(const struct model *m, struct diag_result *r);
-/* Returns a one-character marker of a finding id for compact views. */
-char diag_marker(const char *id);
-/* Returns true when the id names a signature of the table. */
-bool diag_known_id(const char *id);
 
 /*
- * For the checks (diag_*.c): what diag_run gives every check as its ctx.
- * Everything here is owned by diag_run and lives until it returns.
+ * For the checks: what diag_run gives every check as its ctx, and the
+ * helpers of diag.c. Everything in the ctx is owned by diag_run and lives
+ * until it returns.
  */
 struct xconf;
 struct xconf_issue;
@@ -105,7 +140,7 @@ struct xconf_issue;
 struct diag_dump {
 	const char *name;          /* path or bundle member, pooled */
 	struct xconf *x;           /* owned */
-	struct xconf_issue *iss;   /* xconf_lint output, owned */
+	struct xconf_issue *iss;   /* xconf_lint output (xconf_lint.h), owned */
 	size_t niss;
 	int host;                  /* the logging host it belongs to, or -1 */
 	bool is_e;                 /* an Expressway-E configuration */
@@ -152,6 +187,7 @@ enum {
 };
 
 #define DIAG_CUCM_MAX_MESSAGE 5000 /* Unified CM's default SIP Max Incoming Message Size */
+#define DIAG_MAX_CANDIDATES 64 /* messages of one call a check pairs up: bounds hostile calls */
 
 struct diag_ctx {
 	struct diag_dump *dumps;
@@ -173,11 +209,11 @@ struct diag_ctx {
  * order (a position in that array, up to ctx->nhev[h]). */
 size_t diag_events_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t);
 /* Returns the window of host h that holds time t (the latest started one),
- * or NULL. */
+ * owned by ctx, or NULL. */
 const struct diag_window *diag_window_at(const struct model *m, const struct diag_ctx *ctx,
     int h, xw_time t);
 /* Returns the latest started window of host h that holds time t and whose
- * INVITE came from ip (and port, unless 0), or NULL. */
+ * INVITE came from ip (and port, unless 0), owned by ctx, or NULL. */
 const struct diag_window *diag_window_from(const struct model *m, const struct diag_ctx *ctx,
     int h, xw_time t, const char *ip, unsigned port);
 /* Returns the index in c's arrows of the arrow that carries record msg, or -1. */
@@ -187,11 +223,10 @@ void diag_msg_evidence(struct model *m, struct diag_finding *f, uint32_t msg);
 /* Adds the evidence of an event (file:line). */
 void diag_event_evidence(struct model *m, struct diag_finding *f, const struct log_event *e);
 /* Returns the dump tied to host h; else the first dump tied to no host whose
- * role is h's (or, for a host of unknown role, want_e's); else NULL. */
+ * role is h's (or, for a host of unknown role, want_e's); else NULL. The
+ * dump is owned by ctx. */
 const struct diag_dump *diag_dump_for(const struct model *m, const struct diag_ctx *ctx, int h,
     bool want_e);
-/* Returns the lint issue with this id in dump d, or NULL. */
-const struct xconf_issue *diag_dump_issue(const struct diag_dump *d, const char *id);
 /* Returns true when the host part of uri (or a bare host) is a Webex domain:
  * *.ciscospark.com, *.webex.com, *.wbx2.com. */
 bool diag_webex_uri(const char *uri);
@@ -210,41 +245,20 @@ bool diag_event_has(const struct log_event *e, const char *s);
  * as diag_event_has); remembers the answer in ctx. */
 bool diag_event_phrase(const struct model *m, const struct diag_ctx *ctx, uint32_t ei,
     enum diag_phrase p);
+/* Returns nothing; sets up ctx's phrase memo for the events of m: diag_run
+ * calls it and frees ev_asked and ev_found when the checks are done. */
+void diag_phrases_init(const struct model *m, struct diag_ctx *ctx);
 /* Returns a label for the machine that uses address ip ("Webex 1.2.3.4",
  * "CUCM 10.0.0.1", or the bare address) into buf; returns buf. */
 char *diag_addr_label(const struct model *m, const char *ip, char *buf, size_t size);
-/* Returns true when the window's INVITE was answered with success (2xx). */
-bool diag_window_answered(const struct model *m, const struct diag_window *w);
 /* Returns a new finding about a connection of host to ip:port, in call
- * window w (or NULL, call -1): the window's INVITE is its evidence, and a
- * call that another address answered makes it a warning. */
+ * window w (or NULL, call -1), owned by r as diag_add's: the window's INVITE
+ * is its evidence, and a call that another address answered makes it a
+ * warning. */
 struct diag_finding *diag_add_conn(struct model *m, struct diag_result *r,
     const struct diag_sig *sig, int host, const char *ip, unsigned port,
     const struct diag_window *w, int call);
 /* Returns true when ip is an address of a machine of kind k. */
 bool diag_addr_is(const struct model *m, const char *ip, enum machine_kind k);
-
-/* The checks of the table, by concern (diag_sip.c, diag_net.c, diag_tls.c,
- * diag_xconf.c); each adds its signature's findings. */
-void diag_check_contact_stripped(const struct diag_sig *sig, struct model *m,
-    struct diag_result *r, void *ctx);
-void diag_check_preloaded_route(const struct diag_sig *sig, struct model *m,
-    struct diag_result *r, void *ctx);
-void diag_check_q850(const struct diag_sig *sig, struct model *m, struct diag_result *r,
-    void *ctx);
-void diag_check_codecs(const struct diag_sig *sig, struct model *m, struct diag_result *r,
-    void *ctx);
-void diag_check_cucm_size(const struct diag_sig *sig, struct model *m, struct diag_result *r,
-    void *ctx);
-void diag_check_cpl(const struct diag_sig *sig, struct model *m, struct diag_result *r,
-    void *ctx);
-void diag_check_srv_domain(const struct diag_sig *sig, struct model *m, struct diag_result *r,
-    void *ctx);
-void diag_check_tcp(const struct diag_sig *sig, struct model *m, struct diag_result *r,
-    void *ctx);
-void diag_check_tls(const struct diag_sig *sig, struct model *m, struct diag_result *r,
-    void *ctx);
-void diag_check_xconfig(const struct diag_sig *sig, struct model *m, struct diag_result *r,
-    void *ctx);
 
 #endif

@@ -6,9 +6,10 @@
  * regex so that pattern variables (%localdomains%, %ip%, ...) work in all of
  * them. Matching is case-insensitive, as aliases are on the Expressway.
  *
- * The search mirrors Maintenance > Tools > Locate: the rules of an
- * xConfiguration are tried in priority order for an alias arriving from a
- * source zone, and every rule's verdict is recorded.
+ * The search mirrors Maintenance > Tools > Locate: search rules (decoded by
+ * whoever read them, e.g. xconf.c from a dump) are tried in priority order
+ * for an alias arriving from a source zone, and every rule's verdict is
+ * recorded.
  *
  * Patterns come from untrusted dumps: compile errors are reported with their
  * offset and every match runs under match, depth and heap limits so that a
@@ -20,11 +21,31 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct xconf;
-struct xconf_rule;
-
 enum srule_ptype { SRULE_EXACT, SRULE_PREFIX, SRULE_SUFFIX, SRULE_REGEX };
 enum srule_behavior { SRULE_LEAVE, SRULE_STRIP, SRULE_REPLACE };
+enum srule_mode { SRULE_MODE_PATTERN, SRULE_MODE_ANYALIAS, SRULE_MODE_ANYIP, SRULE_MODE_UNKNOWN };
+enum srule_source { SRULE_SRC_ANY, SRULE_SRC_ALLZONES, SRULE_SRC_LOCALZONE, SRULE_SRC_NAMED,
+	SRULE_SRC_UNKNOWN };
+enum srule_for { SRULE_FOR_ANY, SRULE_FOR_SIP, SRULE_FOR_H323 }; /* a rule's Protocol */
+
+/* A search rule as the search reads it: the settings decoded, the texts
+ * borrowed from whoever owns the rule (NULL when the rule has no such
+ * setting). An absent setting takes the Expressway default (Enabled, Any
+ * protocol, AliasPatternMatch, Prefix, Leave, Continue, Any source). */
+struct srule_rule {
+	unsigned num;
+	long prio;                 /* 65535 when missing or not a number */
+	bool enabled, stop;
+	enum srule_mode mode;
+	enum srule_source source;
+	enum srule_for proto;
+	enum srule_ptype ptype;
+	enum srule_behavior behavior;
+	const char *name, *state, *pattern, *replace, *source_mode, *source_name, *target;
+	const char *sip_traffic_type;
+	const char *bad;           /* static text naming the first setting that could not be
+	                            * decoded, NULL when every one did */
+};
 
 /* Limits for untrusted patterns. */
 #define SRULE_MATCH_LIMIT    100000u
@@ -99,7 +120,8 @@ enum srule_verdict {
 
 /* One rule as the search saw it. */
 struct srule_step {
-	const struct xconf_rule *rule; /* borrowed from the xconf */
+	const struct srule_rule *rule; /* borrowed from the caller's rules */
+	size_t index;                  /* of that rule in the array given to srule_search */
 	enum srule_verdict verdict;
 	bool stop;                     /* matched with Progress Stop */
 	bool would_match;              /* not reached, but would have matched */
@@ -117,13 +139,14 @@ struct srule_result {
 	long stopped_by;          /* index of the Stop rule that ended the search, -1 */
 };
 
-/* Returns the number of matched rules after searching the rules of x for
+/* Returns the number of matched rules after searching the n rules for
  * alias arriving from zone `source` ("DefaultZone", "LocalZone" or a zone
- * name; NULL means DefaultZone) over protocol proto; fills *res, which the
- * caller frees with srule_result_free. The steps borrow rules from x, so x
- * must outlive *res. */
-size_t srule_search(const struct xconf *x, const char *alias, const char *source,
-    enum srule_proto proto, struct srule_result *res);
+ * name; NULL means DefaultZone) over protocol proto, with pattern
+ * variables v (may be NULL); fills *res, which the caller frees with
+ * srule_result_free. The steps borrow the rules, so they must outlive
+ * *res; v is only read during the call. */
+size_t srule_search(const struct srule_rule *const *rules, size_t n, const struct srule_vars *v,
+    const char *alias, const char *source, enum srule_proto proto, struct srule_result *res);
 /* Frees what *res owns and zeroes it. */
 void srule_result_free(struct srule_result *res);
 /* Returns the static short name of a verdict ("matched", ...). */
@@ -131,7 +154,7 @@ const char *srule_verdict_name(enum srule_verdict v);
 /* Returns 1 when rule r would match alias by its mode and pattern alone
  * (ignoring state, protocol and source), 0 when not, -1 on a pattern error;
  * vars are the pattern variables of the rule's configuration. */
-int srule_rule_matches(const struct xconf_rule *r, const char *alias,
+int srule_rule_matches(const struct srule_rule *r, const char *alias,
     const struct srule_vars *vars);
 
 #endif

@@ -1,4 +1,5 @@
-/* xconf.h - Expressway xConfiguration dumps: parse, query, lint.
+/* xconf.h - Expressway xConfiguration dumps: parse and query (the lint is
+ * xconf_lint.h, a diagnosis).
  *
  * A dump is the output of `xConfiguration` on an Expressway, one setting a
  * line:
@@ -13,9 +14,8 @@
  *
  * Ownership: an xconf owns every string and array reachable from it; they
  * live until xconf_free. Nothing in it is ever modified after parsing.
- * Every string taken from the dump (keys, values, and the issue summaries
- * and fixes that quote them) may hold any byte but NUL: make it safe
- * (text.h) before printing.
+ * Every string taken from the dump (keys, values) may hold any byte but
+ * NUL: make it safe (text.h) before printing.
  */
 #ifndef XW_XCONF_H
 #define XW_XCONF_H
@@ -74,29 +74,16 @@ struct xconf_zone {
 	struct xconf_val sip_port, sip_transport, collaboration_edge, peer1;
 };
 
-enum xconf_rule_mode { XCONF_MODE_PATTERN, XCONF_MODE_ANYALIAS, XCONF_MODE_ANYIP, XCONF_MODE_UNKNOWN };
-enum xconf_source { XCONF_SRC_ANY, XCONF_SRC_ALLZONES, XCONF_SRC_LOCALZONE, XCONF_SRC_NAMED, XCONF_SRC_UNKNOWN };
-enum xconf_proto { XCONF_PROTO_ANY, XCONF_PROTO_SIP, XCONF_PROTO_H323 };
-
-/* A search rule: `Zones Policy SearchRules Rule N ...`. The enums are
- * decoded from the strings; an absent setting takes the Expressway default
- * (Enabled, Any protocol, AliasPatternMatch, Prefix, Leave, Continue, Any
- * source). `bad` names the first setting that could not be decoded. */
+/* A search rule: `Zones Policy SearchRules Rule N ...`: its settings with
+ * their lines, and what they say decoded for the search (srule.h; its
+ * texts are the settings' values, its num the rule's number). */
 struct xconf_rule {
-	unsigned num;
 	uint32_t first_line;
 	struct xconf_val name, description, priority, state, protocol, mode;
 	struct xconf_val pattern_type, pattern_string, pattern_behavior, pattern_replace;
 	struct xconf_val progress, source_mode, source_name, target_type, target_name;
 	struct xconf_val sip_traffic_type;
-	long prio;                 /* 65535 when missing or not a number */
-	bool enabled, stop;
-	enum xconf_rule_mode mode_e;
-	enum xconf_source source_e;
-	enum xconf_proto proto_e;
-	enum srule_ptype ptype;
-	enum srule_behavior behavior;
-	const char *bad;           /* static text, NULL when every setting decoded */
+	struct srule_rule sr;
 };
 
 /* A SIP domain: `SIP Domains Domain N Name`. */
@@ -153,6 +140,12 @@ const struct xconf_zone *xconf_zone_by_num(const struct xconf *x, unsigned num);
 const char *xconf_zone_type_name(enum xconf_zone_type t);
 /* Fills *v with the pattern variables of x; v borrows from x. */
 void xconf_vars(const struct xconf *x, struct srule_vars *v);
+/* Returns the number of matched rules after searching the rules of x with
+ * its pattern variables, as srule_search does (steps' index is in
+ * x->rules); fills *res, which the caller frees with srule_result_free and
+ * which borrows from x. */
+size_t xconf_search(const struct xconf *x, const char *alias, const char *source,
+    enum srule_proto proto, struct srule_result *res);
 /* Returns true when the dump is of an Expressway-E (it has a traversal
  * server or a Webex zone). */
 bool xconf_is_expressway_e(const struct xconf *x);
@@ -162,47 +155,16 @@ bool xconf_is_expressway_c(const struct xconf *x);
 /* Returns the zone that talks to Webex (see xconf.c for how it is picked)
  * or NULL; owned by x. */
 const struct xconf_zone *xconf_webex_zone(const struct xconf *x);
+/* Returns true when a search rule with a Webex pattern (ciscospark, webex)
+ * targets zone z of x. */
+bool xconf_webex_targets(const struct xconf *x, const struct xconf_zone *z);
+/* Returns true when zone z's own name says Webex, Hybrid or Spark. */
+bool xconf_webex_named(const struct xconf_zone *z);
 /* Returns true when value s is On (any case, blanks ignored); false for
  * NULL. */
 bool xconf_is_on(const char *s);
 /* Returns true when value s is Off (any case, blanks ignored); false for
  * NULL, so that a missing setting is never reported as Off. */
 bool xconf_is_off(const char *s);
-
-/* Lint. */
-
-#define XCONF_ISSUE_MAXLINES 8
-
-/* One finding about the configuration. */
-struct xconf_issue {
-	const char *id;       /* static, e.g. "xconfig-tls-subject-name" */
-	const char *severity; /* static: "error", "warning" or "info" */
-	char *summary;        /* owned: what is wrong, naming zones and rules */
-	char *fix;            /* owned: what to change */
-	uint32_t lines[XCONF_ISSUE_MAXLINES]; /* evidence lines in x->file */
-	size_t nlines;
-};
-
-struct xconf_lintctx; /* private: what the checks share */
-
-/* One row of the check table; `check` is run by xconf_lint, the other
- * fields are for listing and --explain. */
-struct xconf_check {
-	const char *id;
-	const char *severity;
-	void (*check)(struct xconf_lintctx *c);
-	const char *explain;  /* a paragraph for --explain */
-};
-
-/* Returns the check table (static) and sets *n to its length. */
-const struct xconf_check *xconf_checks(size_t *n);
-/* Returns the number of issues found in x; *out is a new array the caller
- * frees with xconf_issues_free (NULL when none). */
-int xconf_lint(const struct xconf *x, struct xconf_issue **out, size_t *n);
-/* Frees an issue array from xconf_lint. */
-void xconf_issues_free(struct xconf_issue *v, size_t n);
-/* Returns the edit distance between a and b (both capped at 256 bytes;
- * longer strings count as far apart). */
-size_t xconf_edit_distance(const char *a, const char *b);
 
 #endif

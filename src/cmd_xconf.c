@@ -298,8 +298,8 @@ locate_steps(struct sbuf *o, const struct xconf *x, const struct srule_result *r
 {
 	for (size_t i = 0; i < r->nsteps; i++) {
 		const struct srule_step *st = &r->steps[i];
-		const struct xconf_rule *ru = st->rule;
-		sbuf_printf(o, "  priority %-5ld rule %-3u '", ru->prio, ru->num);
+		const struct xconf_rule *ru = &x->rules[st->index];
+		sbuf_printf(o, "  priority %-5ld rule %-3u '", ru->sr.prio, ru->sr.num);
 		put(o, ru->name.s);
 		sbuf_puts(o, "': ");
 		put(o, st->why);
@@ -314,9 +314,9 @@ static void
 put_target(struct sbuf *o, const struct srule_step *st)
 {
 	sbuf_puts(o, "'");
-	put(o, st->rule->target_name.s);
+	put(o, st->rule->target);
 	sbuf_printf(o, "' (rule %u '", st->rule->num);
-	put(o, st->rule->name.s);
+	put(o, st->rule->name);
 	sbuf_printf(o, "', priority %ld, %s), alias '", st->rule->prio, st->stop ? "stop" : "continue");
 	put(o, st->alias);
 	sbuf_puts(o, "'\n");
@@ -380,7 +380,7 @@ cmd_locate(int argc, char **argv)
 	warn_problems(x);
 	struct srule_result r;
 	struct sbuf o = {0};
-	srule_search(x, a.alias, src, SRULE_PROTO_SIP, &r);
+	xconf_search(x, a.alias, src, SRULE_PROTO_SIP, &r);
 	locate_header(&o, x, &r, z);
 	locate_steps(&o, x, &r);
 	int rc = locate_result(&o, &r);

@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "diag.h"
-#include "xconf.h"
+#include "xconf_lint.h"
 
 #define SCAN_MAX   8192   /* events looked at per window: bounds hostile logs */
 #define RULE_BACK  64     /* events looked back from a CPL reject for its rule */
@@ -175,8 +175,8 @@ untied_cpl(struct model *m, struct diag_result *r, const struct diag_sig *sig, i
 }
 
 /* Adds a finding per call (or peer) that a CPL reject ended. */
-void
-diag_check_cpl(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *vctx)
+static void
+check_cpl(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *vctx)
 {
 	const struct diag_ctx *ctx = vctx;
 	bool *done = xcalloc(ctx->nwin + 1, sizeof *done);
@@ -269,8 +269,8 @@ srv_dump_note(struct model *m, struct diag_finding *f, const struct diag_dump *d
 	if (d == NULL)
 		return;
 	const struct xconf_zone *z = xconf_webex_zone(d->x);
-	const struct xconf_issue *ov = diag_dump_issue(d, "xconfig-dns-override-off");
-	const struct xconf_issue *sh = diag_dump_issue(d, "xconfig-search-rule-shadowed");
+	const struct xconf_issue *ov = xconf_lint_issue(d, XCONF_LINT_DNS_OVERRIDE_OFF);
+	const struct xconf_issue *sh = xconf_lint_issue(d, XCONF_LINT_SEARCH_RULE_SHADOWED);
 	if (z != NULL && target[0] && xconf_zone_by_name(d->x, target) != z)
 		sbuf_printf(fix, " The configuration %s shows the second cause: zone \"%s\" is not "
 		    "the Webex zone (\"%s\").", d->name, target, z->name.s ? z->name.s : "?");
@@ -328,8 +328,8 @@ add_srv(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 }
 
 /* Adds a finding per Webex call whose SRV lookup used the dialled domain. */
-void
-diag_check_srv_domain(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+static void
+check_srv_domain(const struct diag_sig *sig, struct model *m, struct diag_result *r,
     void *vctx)
 {
 	const struct diag_ctx *ctx = vctx;
@@ -469,8 +469,8 @@ tcp_group(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 }
 
 /* Adds a finding per call (or destination) whose TCP connections failed. */
-void
-diag_check_tcp(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *vctx)
+static void
+check_tcp(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *vctx)
 {
 	const struct diag_ctx *ctx = vctx;
 	struct tcp_group *gs = NULL;
@@ -508,3 +508,34 @@ diag_check_tcp(const struct diag_sig *sig, struct model *m, struct diag_result *
 	}
 	free(gs);
 }
+
+/* This file's signatures, in the order their findings are made. */
+static const struct diag_sig rows[] = {
+	{
+		.id = "cpl-reject",
+		.severity = DIAG_ERROR,
+		.marker = 'P',
+		.check = check_cpl,
+		.explain = "The call policy (CPL) rejected the call and 403 Forbidden followed; "
+		    "the matched rule's origin and destination are quoted.",
+	},
+	{
+		.id = "webex-srv-wrong-domain",
+		.severity = DIAG_ERROR,
+		.marker = 'D',
+		.check = check_srv_domain,
+		.explain = "A call to Webex made the Expressway look up the SRV records of the "
+		    "request-URI's domain instead of callservice.ciscospark.com: DNS override is "
+		    "off on the Webex zone, or another search rule took the call.",
+	},
+	{
+		.id = "tcp-connect-failed",
+		.severity = DIAG_ERROR,
+		.marker = 'T',
+		.check = check_tcp,
+		.explain = "A TCP connection the Expressway opened failed; port 5061 toward Webex "
+		    "means a wrong SRV lookup, port 5062 a blocked firewall.",
+	},
+};
+
+const struct diag_group diag_net_group = {rows, sizeof rows / sizeof rows[0]};

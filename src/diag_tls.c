@@ -9,23 +9,26 @@
 
 #include "corr.h"
 #include "diag.h"
-#include "xconf.h"
+#include "xconf_lint.h"
 
 #define TLS_BACK_MS  60000 /* connection lines looked at before the failure */
 #define TLS_AHEAD_MS 2000  /* and after it */
 #define SCAN_MAX     8192
 #define MAX_EVIDENCE 24
 
-/* The log text of each signature; the Event, developer.ssl and network.tcp
- * lines of a failed handshake all quote it. */
-static const struct {
-	const char *id;
-	enum diag_phrase phrase;
-} phrases[] = {
-	{"tls-untrusted-ca", DP_UNTRUSTED_CA},
-	{"tls-identity-unacceptable", DP_IDENTITY_UNACCEPTABLE},
-	{"tls-cert-unknown", DP_CERT_UNKNOWN},
-	{"tls-remote-disconnect", DP_REMOTE_DISCONNECT},
+/* What a TLS row adds to its signature. */
+struct tls_arg {
+	enum diag_phrase phrase; /* the failure's log text, which the Event, developer.ssl
+	                          * and network.tcp lines of a failed handshake all quote */
+	bool peer_first;      /* the peer refused the host: the summary names it first */
+	const char *summary;  /* printf format of the summary, given the host's name and the
+	                       * peer's label (peer first when peer_first), the service
+	                       * port, then " (N connections)" or "" */
+	const char *fix;
+	/* Appends to fix what the host's dump d (may be NULL) shows, citing its
+	 * lines in f; NULL when the dump has nothing to add. */
+	void (*dump_note)(struct model *m, struct diag_finding *f, const struct diag_dump *d,
+	    struct sbuf *fix);
 };
 
 /* One side of a connection and which way it was opened. */
@@ -113,16 +116,6 @@ same_conn(const struct tls_conn *a, const struct tls_conn *b)
 	return strcmp(a->peer, b->peer) == 0 && a->peer_port == b->peer_port;
 }
 
-/* Returns the phrase of a signature id, or -1. */
-static int
-phrase_of(const char *id)
-{
-	for (size_t i = 0; i < sizeof phrases / sizeof phrases[0]; i++)
-		if (strcmp(phrases[i].id, id) == 0)
-			return (int)phrases[i].phrase;
-	return -1;
-}
-
 /* Adds the lines about the same connection around the failure e: its TCP
  * connecting, established and closed lines, and the TLS errors. */
 static void
@@ -145,21 +138,16 @@ conn_lines(struct model *m, const struct diag_ctx *ctx, struct diag_finding *f,
 	}
 }
 
-/* Returns a fix for tls-identity-unacceptable naming what the dump shows. */
+/* Appends which of the two causes of tls-identity-unacceptable the dump
+ * shows, citing its lines. */
 static void
-identity_fix(struct model *m, struct diag_finding *f, const struct diag_dump *d,
+identity_note(struct model *m, struct diag_finding *f, const struct diag_dump *d,
     struct sbuf *fix)
 {
-	sbuf_puts(fix, "Two settings of the Webex DNS zone on the Expressway-E give this: "
-	    "(1) TLS verify subject name must be callservice.ciscospark.com (or "
-	    "callservice.webex.com) exactly, as it is looked for among the names of the "
-	    "certificate Webex presents; (2) TLS verify inbound mapping (InboundClassification) "
-	    "must be On so that the connection is mapped to that zone. On X12.5 and later the "
-	    "Webex zone type sets both (Configuration > Zones > Zones).");
 	if (d == NULL)
 		return;
-	const struct xconf_issue *sub = diag_dump_issue(d, "xconfig-tls-subject-name");
-	const struct xconf_issue *inb = diag_dump_issue(d, "xconfig-inbound-classification-off");
+	const struct xconf_issue *sub = xconf_lint_issue(d, XCONF_LINT_TLS_SUBJECT_NAME);
+	const struct xconf_issue *inb = xconf_lint_issue(d, XCONF_LINT_INBOUND_CLASSIFICATION_OFF);
 	if (sub == NULL && inb == NULL) {
 		sbuf_printf(fix, " The configuration %s has both right: compare the subject name "
 		    "with the names of the peer's certificate (developer.ssl at DEBUG logs them).",
@@ -178,51 +166,17 @@ identity_fix(struct model *m, struct diag_finding *f, const struct diag_dump *d,
 }
 
 /* Writes the summary of the failures of count connections with peer (a
- * label or a list of them) into sum. */
+ * label or a list of them) into sum, in the words of row a. */
 static void
-tls_summary(const struct model *m, const char *id, int h, const struct tls_conn *c,
+tls_summary(const struct model *m, const struct tls_arg *a, int h, const struct tls_conn *c,
     const char *peer, size_t count, char *sum, size_t size)
 {
 	const char *host = m->hosts[h].name;
 	char n[48] = "";
 	if (count > 1)
 		snprintf(n, sizeof n, " (%zu connections)", count);
-	if (strcmp(id, "tls-untrusted-ca") == 0)
-		snprintf(sum, size, "%s rejected the certificate of %s in the TLS handshake on port "
-		    "%u (\"self signed certificate in certificate chain\"): it does not trust the "
-		    "CA that signed it%s", host, peer, c->service_port, n);
-	else if (strcmp(id, "tls-identity-unacceptable") == 0)
-		snprintf(sum, size, "%s refused %s in the TLS handshake on port %u: \"Peer's TLS "
-		    "certificate identity was unacceptable\"%s", host, peer, c->service_port, n);
-	else if (strcmp(id, "tls-cert-unknown") == 0)
-		snprintf(sum, size, "%s rejected the certificate of %s in the TLS handshake on port "
-		    "%u (\"sslv3 alert certificate unknown\")%s", peer, host, c->service_port, n);
-	else
-		snprintf(sum, size, "the TLS handshake between %s and %s on port %u was cut without "
-		    "a TLS alert (\"No SSL error available, probably remote disconnect\")%s", host,
-		    peer, c->service_port, n);
-}
-
-/* Returns the static fix of a signature, except identity (built from dumps). */
-static const char *
-tls_fix(const char *id)
-{
-	if (strcmp(id, "tls-untrusted-ca") == 0)
-		return "Make the Expressway-E trust the CAs that sign Webex's certificates: "
-		    "Applications > Cloud Certificate Management > Get certificates adds them to "
-		    "the trusted CA list (Maintenance > Security > Trusted CA certificate), where "
-		    "they can also be appended by hand.";
-	if (strcmp(id, "tls-cert-unknown") == 0)
-		return "Webex did not accept the Expressway-E's certificate. Either it is not "
-		    "signed by a CA Webex trusts (the default self-signed certificate, an internal "
-		    "CA): have a public CA from Webex's list sign it, or upload it with its CA to "
-		    "Control Hub; or the Expressway-E sends it without its chain: append the "
-		    "intermediate and root CAs to its trusted CA list so that it sends them; or "
-		    "Control Hub still holds an older certificate, which takes precedence: remove "
-		    "it (Services > Hybrid Call > Settings > Certificates for Encrypted SIP Calls).";
-	return "Nothing in TLS refused the handshake: a device on the path, usually a firewall "
-	    "inspecting SIP or TLS at the application layer, tore the connection down. Have "
-	    "the security team turn that inspection off for the Expressway-E's traffic with Webex.";
+	snprintf(sum, size, a->summary, a->peer_first ? peer : host, a->peer_first ? host : peer,
+	    c->service_port, n);
 }
 
 /* A finding being filled: the failed connections of one host on one service
@@ -258,14 +212,14 @@ add_tls(const struct diag_sig *sig, struct model *m, struct diag_result *r,
     const struct diag_ctx *ctx, const struct log_event *e, const struct tls_conn *c,
     const struct diag_window *w)
 {
+	const struct tls_arg *a = sig->arg;
 	int h = (int)e->host;
 	struct diag_finding *f = diag_add_conn(m, r, sig, h, c->peer, c->peer_port, w,
 	    w ? w->call : -1);
 	struct sbuf fix = {0};
-	if (strcmp(sig->id, "tls-identity-unacceptable") == 0)
-		identity_fix(m, f, diag_dump_for(m, ctx, h, true), &fix);
-	else
-		sbuf_puts(&fix, tls_fix(sig->id));
+	sbuf_puts(&fix, a->fix);
+	if (a->dump_note != NULL)
+		a->dump_note(m, f, diag_dump_for(m, ctx, h, true), &fix);
 	f->fix = strpool_str(m->pool, fix.s);
 	sbuf_free(&fix);
 	return r->n - 1;
@@ -290,7 +244,7 @@ grow_group(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 		group_peer(g, c->peer);
 		snprintf(label, sizeof label, "%s%s%s", g->webex ? "Webex (" : "", g->peers,
 		    g->webex ? ")" : "");
-		tls_summary(m, sig->id, f->host, c, label, g->count, sum, sizeof sum);
+		tls_summary(m, sig->arg, f->host, c, label, g->count, sum, sizeof sum);
 		if (f->severity == DIAG_WARNING)
 			snprintf(sum + strlen(sum), sizeof sum - strlen(sum), "; the call still went "
 			    "through another address");
@@ -302,18 +256,18 @@ grow_group(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 }
 
 /* Adds a finding per host, port and call for the TLS failure of sig. */
-void
-diag_check_tls(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *vctx)
+static void
+check_tls(const struct diag_sig *sig, struct model *m, struct diag_result *r, void *vctx)
 {
 	const struct diag_ctx *ctx = vctx;
-	int phrase = phrase_of(sig->id);
+	enum diag_phrase phrase = ((const struct tls_arg *)sig->arg)->phrase;
 	struct tls_group *gs = NULL;
 	size_t ng = 0, gcap = 0;
-	for (size_t i = 0; phrase >= 0 && i < m->nevents; i++) {
+	for (size_t i = 0; i < m->nevents; i++) {
 		const struct log_event *e = &m->events[i];
 		struct tls_conn c;
 		if ((e->kind != EV_EVENT && e->kind != EV_TCP && e->kind != EV_SSL) ||
-		    !diag_event_phrase(m, ctx, (uint32_t)i, (enum diag_phrase)phrase) ||
+		    !diag_event_phrase(m, ctx, (uint32_t)i, phrase) ||
 		    !conn_of(m, e, &c))
 			continue;
 		int h = (int)e->host;
@@ -333,3 +287,88 @@ diag_check_tls(const struct diag_sig *sig, struct model *m, struct diag_result *
 	}
 	free(gs);
 }
+
+/* This file's signatures, in the order their findings are made. */
+static const struct diag_sig rows[] = {
+	{
+		.id = "tls-untrusted-ca",
+		.severity = DIAG_ERROR,
+		.marker = 'L',
+		.check = check_tls,
+		.explain = "TLS error \"self signed certificate in certificate chain\": the "
+		    "Expressway does not trust the CA that signed the peer's (Webex's) certificate.",
+		.arg = &(const struct tls_arg){
+			.phrase = DP_UNTRUSTED_CA,
+			.summary = "%s rejected the certificate of %s in the TLS handshake on port "
+			    "%u (\"self signed certificate in certificate chain\"): it does not "
+			    "trust the CA that signed it%s",
+			.fix = "Make the Expressway-E trust the CAs that sign Webex's "
+			    "certificates: Applications > Cloud Certificate Management > Get "
+			    "certificates adds them to the trusted CA list (Maintenance > Security "
+			    "> Trusted CA certificate), where they can also be appended by hand.",
+		},
+	},
+	{
+		.id = "tls-identity-unacceptable",
+		.severity = DIAG_ERROR,
+		.marker = 'L',
+		.check = check_tls,
+		.explain = "TLS error \"Peer's TLS certificate identity was unacceptable\": wrong "
+		    "TLS verify subject name, or TLS verify inbound mapping Off, on the Webex zone.",
+		.arg = &(const struct tls_arg){
+			.phrase = DP_IDENTITY_UNACCEPTABLE,
+			.summary = "%s refused %s in the TLS handshake on port %u: \"Peer's TLS "
+			    "certificate identity was unacceptable\"%s",
+			.fix = "Two settings of the Webex DNS zone on the Expressway-E give this: "
+			    "(1) TLS verify subject name must be callservice.ciscospark.com (or "
+			    "callservice.webex.com) exactly, as it is looked for among the names "
+			    "of the certificate Webex presents; (2) TLS verify inbound mapping "
+			    "(InboundClassification) must be On so that the connection is mapped "
+			    "to that zone. On X12.5 and later the Webex zone type sets both "
+			    "(Configuration > Zones > Zones).",
+			.dump_note = identity_note,
+		},
+	},
+	{
+		.id = "tls-cert-unknown",
+		.severity = DIAG_ERROR,
+		.marker = 'L',
+		.check = check_tls,
+		.explain = "TLS alert \"certificate unknown\": the peer (Webex) rejected this "
+		    "Expressway's certificate (untrusted CA, missing chain, or an older certificate "
+		    "in Control Hub).",
+		.arg = &(const struct tls_arg){
+			.phrase = DP_CERT_UNKNOWN,
+			.peer_first = true,
+			.summary = "%s rejected the certificate of %s in the TLS handshake on port "
+			    "%u (\"sslv3 alert certificate unknown\")%s",
+			.fix = "Webex did not accept the Expressway-E's certificate. Either it is "
+			    "not signed by a CA Webex trusts (the default self-signed certificate, "
+			    "an internal CA): have a public CA from Webex's list sign it, or "
+			    "upload it with its CA to Control Hub; or the Expressway-E sends it "
+			    "without its chain: append the intermediate and root CAs to its "
+			    "trusted CA list so that it sends them; or Control Hub still holds an "
+			    "older certificate, which takes precedence: remove it (Services > "
+			    "Hybrid Call > Settings > Certificates for Encrypted SIP Calls).",
+		},
+	},
+	{
+		.id = "tls-remote-disconnect",
+		.severity = DIAG_ERROR,
+		.marker = 'L',
+		.check = check_tls,
+		.explain = "The TLS handshake was torn down without a TLS alert, usually by a "
+		    "firewall inspecting the traffic.",
+		.arg = &(const struct tls_arg){
+			.phrase = DP_REMOTE_DISCONNECT,
+			.summary = "the TLS handshake between %s and %s on port %u was cut without "
+			    "a TLS alert (\"No SSL error available, probably remote disconnect\")%s",
+			.fix = "Nothing in TLS refused the handshake: a device on the path, "
+			    "usually a firewall inspecting SIP or TLS at the application layer, "
+			    "tore the connection down. Have the security team turn that inspection "
+			    "off for the Expressway-E's traffic with Webex.",
+		},
+	},
+};
+
+const struct diag_group diag_tls_group = {rows, sizeof rows / sizeof rows[0]};

@@ -1,4 +1,4 @@
-/* srule.c - search rule patterns (PCRE2) and the search over a dump. */
+/* srule.c - search rule patterns (PCRE2) and the search over decoded rules. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -9,7 +9,6 @@
 #include <strings.h>
 
 #include "srule.h"
-#include "xconf.h"
 #include "xmem.h"
 
 #define MAX_RESULT 65536u /* bytes of a transformed alias */
@@ -35,6 +34,7 @@ find_name(const char *s, const char *const *names, int n)
 	return -1;
 }
 
+/* Returns 0 after setting *t to the pattern type s names, else -1. */
 int
 srule_ptype_parse(const char *s, enum srule_ptype *t)
 {
@@ -45,6 +45,7 @@ srule_ptype_parse(const char *s, enum srule_ptype *t)
 	return 0;
 }
 
+/* Returns 0 after setting *b to the behavior s names, else -1. */
 int
 srule_behavior_parse(const char *s, enum srule_behavior *b)
 {
@@ -55,12 +56,14 @@ srule_behavior_parse(const char *s, enum srule_behavior *b)
 	return 0;
 }
 
+/* Returns the static name of pattern type t. */
 const char *
 srule_ptype_name(enum srule_ptype t)
 {
 	return (unsigned)t < 4 ? ptype_names[t] : "?";
 }
 
+/* Returns the static name of behavior b. */
 const char *
 srule_behavior_name(enum srule_behavior b)
 {
@@ -155,6 +158,7 @@ expand(enum srule_ptype t, const char *s, const struct srule_vars *v, bool *used
 	return sbuf_take(&b);
 }
 
+/* Returns the caller-owned regex pattern s of type t stands for. */
 char *
 srule_expand(enum srule_ptype t, const char *s, const struct srule_vars *v)
 {
@@ -204,6 +208,7 @@ limited_context(void)
 	return m;
 }
 
+/* Returns pattern s of type t compiled, or NULL with err. */
 struct srule_pattern *
 srule_compile(enum srule_ptype t, const char *s, const struct srule_vars *v, struct srule_err *err)
 {
@@ -239,6 +244,7 @@ srule_compile(enum srule_ptype t, const char *s, const struct srule_vars *v, str
 	return p;
 }
 
+/* Frees pattern p. */
 void
 srule_free(struct srule_pattern *p)
 {
@@ -250,12 +256,14 @@ srule_free(struct srule_pattern *p)
 	free(p);
 }
 
+/* Returns the expanded regex of p. */
 const char *
 srule_regex(const struct srule_pattern *p)
 {
 	return p->regex;
 }
 
+/* Returns true when variables were expanded in p. */
 bool
 srule_has_vars(const struct srule_pattern *p)
 {
@@ -330,6 +338,7 @@ match_err(struct srule_err *err, int rc)
 		    rc == PCRE2_ERROR_HEAPLIMIT;
 }
 
+/* Returns 1, 0 or -1 as alias matches p; sets *out to the alias after b. */
 int
 srule_apply(const struct srule_pattern *p, const char *alias, enum srule_behavior b,
     const char *replace, char **out, struct srule_err *err)
@@ -395,7 +404,7 @@ is_ip_alias(const char *alias)
 /* Returns 1, 0 or -1 as srule_rule_matches; on a match sets *out (when not
  * NULL) to the caller-owned alias sent to the target. */
 static int
-rule_match(const struct xconf_rule *r, const char *alias, const struct srule_vars *vars,
+rule_match(const struct srule_rule *r, const char *alias, const struct srule_vars *vars,
     char **out, struct srule_err *err)
 {
 	if (out != NULL)
@@ -404,27 +413,28 @@ rule_match(const struct xconf_rule *r, const char *alias, const struct srule_var
 		set_err(err, -1, false, r->bad);
 		return -1;
 	}
-	if (r->mode_e == XCONF_MODE_ANYALIAS || r->mode_e == XCONF_MODE_ANYIP) {
-		if (r->mode_e == XCONF_MODE_ANYIP && !is_ip_alias(alias))
+	if (r->mode == SRULE_MODE_ANYALIAS || r->mode == SRULE_MODE_ANYIP) {
+		if (r->mode == SRULE_MODE_ANYIP && !is_ip_alias(alias))
 			return 0;
 		if (out != NULL)
 			*out = xstrdup(alias);
 		return 1;
 	}
-	if (r->mode_e != XCONF_MODE_PATTERN) {
+	if (r->mode != SRULE_MODE_PATTERN) {
 		set_err(err, -1, false, "Mode is not AliasPatternMatch, AnyAlias or AnyIPAddress");
 		return -1;
 	}
-	struct srule_pattern *p = srule_compile(r->ptype, r->pattern_string.s, vars, err);
+	struct srule_pattern *p = srule_compile(r->ptype, r->pattern, vars, err);
 	if (p == NULL)
 		return -1;
-	int m = srule_apply(p, alias, r->behavior, r->pattern_replace.s, out, err);
+	int m = srule_apply(p, alias, r->behavior, r->replace, out, err);
 	srule_free(p);
 	return m;
 }
 
+/* Returns 1, 0 or -1 as rule r's mode and pattern match alias. */
 int
-srule_rule_matches(const struct xconf_rule *r, const char *alias, const struct srule_vars *vars)
+srule_rule_matches(const struct srule_rule *r, const char *alias, const struct srule_vars *vars)
 {
 	struct srule_err err;
 	return rule_match(r, alias, vars, NULL, &err);
@@ -449,23 +459,23 @@ is_local_zone(const char *s)
 /* Returns NULL when rule r takes searches from source, else a caller-owned
  * reason it does not. */
 static char *
-source_filter(const struct xconf_rule *r, const char *source)
+source_filter(const struct srule_rule *r, const char *source)
 {
-	switch (r->source_e) {
-	case XCONF_SRC_ANY:
+	switch (r->source) {
+	case SRULE_SRC_ANY:
 		return NULL;
-	case XCONF_SRC_ALLZONES:
+	case SRULE_SRC_ALLZONES:
 		return !is_default_zone(source) ? NULL
 		    : xstrdup("rule takes zones and registered endpoints, not the Default Zone");
-	case XCONF_SRC_LOCALZONE:
+	case SRULE_SRC_LOCALZONE:
 		return is_local_zone(source) ? NULL
 		    : xstrdup("rule takes locally registered endpoints only");
-	case XCONF_SRC_NAMED:
-		if (r->source_name.s != NULL && source != NULL && strcasecmp(r->source_name.s, source) == 0)
+	case SRULE_SRC_NAMED:
+		if (r->source_name != NULL && source != NULL && strcasecmp(r->source_name, source) == 0)
 			return NULL;
-		return xasprintf("source must be '%s'", r->source_name.s != NULL ? r->source_name.s : "");
+		return xasprintf("source must be '%s'", r->source_name != NULL ? r->source_name : "");
 	default:
-		return xasprintf("Source Mode '%s' not understood", r->source_mode.s);
+		return xasprintf("Source Mode '%s' not understood", r->source_mode);
 	}
 }
 
@@ -482,14 +492,14 @@ err_text(const struct srule_err *e)
 /* Returns NULL when rule r applies to a search over proto, else a static
  * reason why not. */
 static const char *
-proto_filter(const struct xconf_rule *r, enum srule_proto proto)
+proto_filter(const struct srule_rule *r, enum srule_proto proto)
 {
-	if (proto == SRULE_PROTO_SIP && r->proto_e == XCONF_PROTO_H323)
+	if (proto == SRULE_PROTO_SIP && r->proto == SRULE_FOR_H323)
 		return "ignored: rule is for H.323 only";
-	if (proto == SRULE_PROTO_H323 && r->proto_e == XCONF_PROTO_SIP)
+	if (proto == SRULE_PROTO_H323 && r->proto == SRULE_FOR_SIP)
 		return "ignored: rule is for SIP only";
-	if (proto == SRULE_PROTO_SIP && r->sip_traffic_type.s != NULL &&
-	    strcasestr(r->sip_traffic_type.s, "microsoft") != NULL)
+	if (proto == SRULE_PROTO_SIP && r->sip_traffic_type != NULL &&
+	    strcasestr(r->sip_traffic_type, "microsoft") != NULL)
 		return "ignored: rule is for Microsoft SIP traffic only";
 	return NULL;
 }
@@ -498,7 +508,7 @@ proto_filter(const struct xconf_rule *r, enum srule_proto proto)
 struct search {
 	const char *alias, *source;
 	enum srule_proto proto;
-	struct srule_vars vars;
+	const struct srule_vars *vars;
 	unsigned costly; /* patterns that ran into a limit so far */
 };
 
@@ -506,35 +516,35 @@ struct search {
  * Once too many patterns of this search have run into the match limits,
  * the rest are not tried, so that a hostile dump costs a bounded time. */
 static void
-evaluate_match(struct srule_step *st, const struct xconf_rule *r, struct search *s)
+evaluate_match(struct srule_step *st, const struct srule_rule *r, struct search *s)
 {
 	struct srule_err err = {.offset = -1};
 	char *out = NULL;
-	const char *target = r->target_name.s != NULL ? r->target_name.s : "(none)";
+	const char *target = r->target != NULL ? r->target : "(none)";
 	int m = -1;
-	if (s->costly >= SRULE_MAX_COSTLY && r->mode_e == XCONF_MODE_PATTERN)
+	if (s->costly >= SRULE_MAX_COSTLY && r->mode == SRULE_MODE_PATTERN)
 		snprintf(err.msg, sizeof err.msg, "not tried: %u patterns of this search ran into "
 		    "the match limits", s->costly);
 	else
-		m = rule_match(r, s->alias, &s->vars, &out, &err);
+		m = rule_match(r, s->alias, s->vars, &out, &err);
 	s->costly += err.limit;
 	if (m < 0) {
 		st->verdict = SRULE_PATTERN_ERROR;
 		st->why = err_text(&err);
-	} else if (m == 0 && r->mode_e == XCONF_MODE_ANYIP) {
+	} else if (m == 0 && r->mode == SRULE_MODE_ANYIP) {
 		st->verdict = SRULE_NO_MATCH;
 		st->why = xstrdup("did not match (alias is not an IP address)");
 	} else if (m == 0) {
 		st->verdict = SRULE_NO_MATCH;
 		st->why = xasprintf("did not match (%s '%s')", srule_ptype_name(r->ptype),
-		    r->pattern_string.s != NULL ? r->pattern_string.s : "");
+		    r->pattern != NULL ? r->pattern : "");
 	} else {
 		bool changed = strcmp(out, s->alias) != 0;
 		st->verdict = SRULE_MATCHED;
 		st->stop = r->stop;
 		st->alias = out;
 		st->why = xasprintf("matched%s, target '%s', %s%s%s%s",
-		    r->mode_e == XCONF_MODE_ANYALIAS ? " (any alias)" : "", target,
+		    r->mode == SRULE_MODE_ANYALIAS ? " (any alias)" : "", target,
 		    r->stop ? "stop" : "continue", changed ? ", alias becomes '" : "",
 		    changed ? out : "", changed ? "'" : "");
 	}
@@ -542,7 +552,7 @@ evaluate_match(struct srule_step *st, const struct xconf_rule *r, struct search 
 
 /* Returns nothing; fills *st with what rule r does to the search. */
 static void
-evaluate(struct srule_step *st, const struct xconf_rule *r, struct search *s)
+evaluate(struct srule_step *st, const struct srule_rule *r, struct search *s)
 {
 	const char *no;
 	char *why;
@@ -550,7 +560,7 @@ evaluate(struct srule_step *st, const struct xconf_rule *r, struct search *s)
 	st->rule = r;
 	if (!r->enabled) {
 		st->verdict = SRULE_DISABLED;
-		st->why = xasprintf("disabled (State %s)", r->state.s != NULL ? r->state.s : "?");
+		st->why = xasprintf("disabled (State %s)", r->state != NULL ? r->state : "?");
 	} else if ((no = proto_filter(r, s->proto)) != NULL) {
 		st->verdict = strstr(no, "Microsoft") ? SRULE_WRONG_VARIANT : SRULE_WRONG_PROTOCOL;
 		st->why = xstrdup(no);
@@ -566,7 +576,7 @@ evaluate(struct srule_step *st, const struct xconf_rule *r, struct search *s)
 /* Returns nothing; records rule r as cut off by the Stop rule `by`, noting
  * whether it would have matched (that is what shadowing means). */
 static void
-not_reached(struct srule_step *st, const struct xconf_rule *r, const struct xconf_rule *by,
+not_reached(struct srule_step *st, const struct srule_rule *r, const struct srule_rule *by,
     struct search *s)
 {
 	evaluate(st, r, s);
@@ -578,19 +588,27 @@ not_reached(struct srule_step *st, const struct xconf_rule *r, const struct xcon
 	st->verdict = SRULE_NOT_REACHED;
 	st->would_match = would;
 	st->why = xasprintf("not reached: search stopped at priority %ld by rule %u '%s'%s",
-	    by->prio, by->num, by->name.s != NULL ? by->name.s : "",
+	    by->prio, by->num, by->name != NULL ? by->name : "",
 	    would ? "; it would have matched" : "");
 }
 
-/* Returns <0, 0, >0 ordering rules by priority, then by number. */
+/* A rule and its place in the caller's array, as the search orders them. */
+struct ranked {
+	const struct srule_rule *rule;
+	size_t index;
+};
+
+/* Returns <0, 0, >0 ordering rules by priority, then by number, then by
+ * their place in the caller's array. */
 static int
 rule_order(const void *a, const void *b)
 {
-	const struct xconf_rule *x = *(const struct xconf_rule *const *)a;
-	const struct xconf_rule *y = *(const struct xconf_rule *const *)b;
-	if (x->prio != y->prio)
-		return x->prio < y->prio ? -1 : 1;
-	return x->num < y->num ? -1 : x->num > y->num;
+	const struct ranked *x = a, *y = b;
+	if (x->rule->prio != y->rule->prio)
+		return x->rule->prio < y->rule->prio ? -1 : 1;
+	if (x->rule->num != y->rule->num)
+		return x->rule->num < y->rule->num ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
 }
 
 /* Returns alias without a leading sip: or sips: (Locate searches for the
@@ -605,9 +623,10 @@ strip_scheme(const char *alias)
 	return alias;
 }
 
+/* Returns the number of the n rules that matched alias; fills res. */
 size_t
-srule_search(const struct xconf *x, const char *alias, const char *source,
-    enum srule_proto proto, struct srule_result *res)
+srule_search(const struct srule_rule *const *rules, size_t n, const struct srule_vars *v,
+    const char *alias, const char *source, enum srule_proto proto, struct srule_result *res)
 {
 	struct search s = {0};
 	size_t matched = 0;
@@ -616,28 +635,28 @@ srule_search(const struct xconf *x, const char *alias, const char *source,
 	res->first_match = res->stopped_by = -1;
 	res->alias = xstrdup(strip_scheme(alias != NULL ? alias : ""));
 	res->source = xstrdup(source != NULL ? source : "DefaultZone");
-	s.alias = res->alias, s.source = res->source, s.proto = proto;
-	xconf_vars(x, &s.vars);
-	const struct xconf_rule **order = xcalloc(x->nrules, sizeof *order);
-	for (size_t i = 0; i < x->nrules; i++)
-		order[i] = &x->rules[i];
-	qsort(order, x->nrules, sizeof *order, rule_order);
-	res->steps = xcalloc(x->nrules, sizeof *res->steps);
-	for (size_t i = 0; i < x->nrules; i++) {
+	s.alias = res->alias, s.source = res->source, s.proto = proto, s.vars = v;
+	struct ranked *order = xcalloc(n + 1, sizeof *order);
+	for (size_t i = 0; i < n; i++)
+		order[i] = (struct ranked){rules[i], i};
+	qsort(order, n, sizeof *order, rule_order);
+	res->steps = xcalloc(n + 1, sizeof *res->steps);
+	for (size_t i = 0; i < n; i++) {
 		struct srule_step *st = &res->steps[res->nsteps++];
-		if (stop_prio >= 0 && order[i]->prio > stop_prio) {
+		if (stop_prio >= 0 && order[i].rule->prio > stop_prio) {
 			/* Stop still lets rules of the same priority run */
-			not_reached(st, order[i], res->steps[res->stopped_by].rule, &s);
-			continue;
+			not_reached(st, order[i].rule, res->steps[res->stopped_by].rule, &s);
+		} else {
+			evaluate(st, order[i].rule, &s);
 		}
-		evaluate(st, order[i], &s);
+		st->index = order[i].index;
 		if (st->verdict != SRULE_MATCHED)
 			continue;
 		matched++;
 		if (res->first_match < 0)
 			res->first_match = (long)i;
 		if (st->stop && stop_prio < 0) {
-			stop_prio = order[i]->prio;
+			stop_prio = order[i].rule->prio;
 			res->stopped_by = (long)i;
 		}
 	}
@@ -645,6 +664,7 @@ srule_search(const struct xconf *x, const char *alias, const char *source,
 	return matched;
 }
 
+/* Frees what res owns. */
 void
 srule_result_free(struct srule_result *res)
 {
@@ -659,6 +679,7 @@ srule_result_free(struct srule_result *res)
 	res->first_match = res->stopped_by = -1;
 }
 
+/* Returns the static name of verdict v. */
 const char *
 srule_verdict_name(enum srule_verdict v)
 {

@@ -82,15 +82,14 @@ help_build(struct help_st *st, int w)
 			ui_doc_wrap(&st->doc, keys[i], w - 2, 16, UA_NORMAL);
 	}
 	ui_doc_printf(&st->doc, UA_HEADER, "Findings legend");
-	size_t n;
-	const struct diag_sig *t = diag_table(&n);
-	for (size_t i = 0; i < n; i++) {
-		enum ui_attr a = t[i].severity == DIAG_ERROR ? UA_SEV_ERR
-		    : t[i].severity == DIAG_WARNING ? UA_SEV_WARN : UA_SEV_INFO;
+	const struct diag_sig *t;
+	for (size_t i = 0; (t = diag_table(i)) != NULL; i++) {
+		enum ui_attr a = t->severity == DIAG_ERROR ? UA_SEV_ERR
+		    : t->severity == DIAG_WARNING ? UA_SEV_WARN : UA_SEV_INFO;
 		struct ui_line *l = ui_doc_printf(&st->doc, UA_NORMAL, "%c  %s (%s)",
-		    diag_marker(t[i].id), t[i].id, diag_severity_name(t[i].severity));
+		    t->marker, t->id, diag_severity_name(t->severity));
 		ui_line_span(l, 0, 1, a);
-		char *ex = xasprintf("   %s", t[i].explain ? t[i].explain : "");
+		char *ex = xasprintf("   %s", t->explain ? t->explain : "");
 		ui_doc_wrap(&st->doc, ex, w - 2, 3, UA_DIM);
 		free(ex);
 	}

@@ -1,4 +1,5 @@
-/* xconf.c - parse xConfiguration dumps into settings, zones and rules. */
+/* xconf.c - parse xConfiguration dumps into settings, zones and rules, and
+ * answer queries about them. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -282,6 +283,7 @@ index_build(struct xconf *x)
 	x->index = ix;
 }
 
+/* Returns the last setting with this key (any case, blanks folded), or NULL. */
 const struct xconf_setting *
 xconf_get(const struct xconf *x, const char *key)
 {
@@ -304,6 +306,7 @@ xconf_get(const struct xconf *x, const char *key)
 	return found;
 }
 
+/* Returns the value of key, or NULL. */
 const char *
 xconf_value(const struct xconf *x, const char *key)
 {
@@ -330,12 +333,14 @@ val_eq(const char *a, const char *b)
 	}
 }
 
+/* Returns true when s is On. */
 bool
 xconf_is_on(const char *s)
 {
 	return val_eq(s, "On");
 }
 
+/* Returns true when s is Off. */
 bool
 xconf_is_off(const char *s)
 {
@@ -396,6 +401,7 @@ static const struct {
 	{"Local", XCONF_ZONE_LOCAL},
 };
 
+/* Returns the static name of zone type t. */
 const char *
 xconf_zone_type_name(enum xconf_zone_type t)
 {
@@ -517,11 +523,12 @@ pick(const char *s, const char *const *names, int n, int dflt)
 	return -1;
 }
 
-/* Returns nothing; decodes the enums of rule r, recording the first
- * setting that makes no sense in r->bad. */
+/* Returns nothing; decodes the settings of rule x into r->sr, recording
+ * the first setting that makes no sense in r->sr.bad. */
 static void
-rule_decode(struct xconf_rule *r)
+rule_decode(struct xconf_rule *x)
 {
+	struct srule_rule *r = &x->sr;
 	static const char *const states[] = {"Disabled", "Enabled"};
 	static const char *const progress[] = {"Continue", "Stop"};
 	static const char *const modes[] = {"AliasPatternMatch", "AnyAlias", "AnyIPAddress"};
@@ -531,33 +538,37 @@ rule_decode(struct xconf_rule *r)
 	int v;
 
 	errno = 0;
-	r->prio = r->priority.s != NULL ? strtol(r->priority.s, &end, 10) : 65535;
-	if (r->priority.s != NULL && (end == r->priority.s || *end != '\0' || errno ||
+	r->prio = x->priority.s != NULL ? strtol(x->priority.s, &end, 10) : 65535;
+	if (x->priority.s != NULL && (end == x->priority.s || *end != '\0' || errno ||
 	    r->prio < 0 || r->prio > 65535)) {
 		r->prio = 65535;
 		r->bad = "Priority is not a number from 0 to 65535";
 	}
-	v = pick(r->state.s, states, 2, 1);
+	v = pick(x->state.s, states, 2, 1);
 	r->enabled = v == 1;
 	if (v < 0)
 		r->bad = r->bad ? r->bad : "State is neither Enabled nor Disabled";
-	v = pick(r->progress.s, progress, 2, 0);
+	v = pick(x->progress.s, progress, 2, 0);
 	r->stop = v == 1;
 	if (v < 0)
 		r->bad = r->bad ? r->bad : "Progress is neither Stop nor Continue";
-	v = pick(r->mode.s, modes, 3, 0);
-	r->mode_e = v < 0 ? XCONF_MODE_UNKNOWN : (enum xconf_rule_mode)v;
-	v = pick(r->source_mode.s, sources, 4, 0);
-	r->source_e = v < 0 ? XCONF_SRC_UNKNOWN : (enum xconf_source)v;
-	v = pick(r->protocol.s, protos, 3, 0);
-	r->proto_e = v < 0 ? XCONF_PROTO_ANY : (enum xconf_proto)v;
+	v = pick(x->mode.s, modes, 3, 0);
+	r->mode = v < 0 ? SRULE_MODE_UNKNOWN : (enum srule_mode)v;
+	v = pick(x->source_mode.s, sources, 4, 0);
+	r->source = v < 0 ? SRULE_SRC_UNKNOWN : (enum srule_source)v;
+	v = pick(x->protocol.s, protos, 3, 0);
+	r->proto = v < 0 ? SRULE_FOR_ANY : (enum srule_for)v;
 	r->ptype = SRULE_PREFIX;
-	if (r->pattern_type.s != NULL && srule_ptype_parse(r->pattern_type.s, &r->ptype) != 0)
+	if (x->pattern_type.s != NULL && srule_ptype_parse(x->pattern_type.s, &r->ptype) != 0)
 		r->bad = r->bad ? r->bad : "Pattern Type is not Exact, Prefix, Suffix or Regex";
 	r->behavior = SRULE_LEAVE;
-	if (r->pattern_behavior.s != NULL &&
-	    srule_behavior_parse(r->pattern_behavior.s, &r->behavior) != 0)
+	if (x->pattern_behavior.s != NULL &&
+	    srule_behavior_parse(x->pattern_behavior.s, &r->behavior) != 0)
 		r->bad = r->bad ? r->bad : "Pattern Behavior is not Leave, Strip or Replace";
+	r->name = x->name.s, r->state = x->state.s, r->pattern = x->pattern_string.s;
+	r->replace = x->pattern_replace.s, r->source_mode = x->source_mode.s;
+	r->source_name = x->source_name.s, r->target = x->target_name.s;
+	r->sip_traffic_type = x->sip_traffic_type.s;
 }
 
 /* Returns nothing; fills rule r from its n settings (all one number). */
@@ -565,7 +576,7 @@ static void
 rule_fill(const struct xconf *x, struct xconf_rule *r, const struct numref *ref, size_t n)
 {
 	memset(r, 0, sizeof *r);
-	r->num = (unsigned)ref[0].num;
+	r->sr.num = (unsigned)ref[0].num;
 	r->first_line = x->settings[ref[0].idx].line;
 	for (size_t i = 0; i < n; i++) {
 		if (x->settings[ref[i].idx].line < r->first_line)
@@ -601,19 +612,21 @@ group_refs(const struct xconf *x, struct numref *refs, size_t n, void *out, size
 	return k;
 }
 
-/* Returns nothing; the group_refs adapters. */
+/* Fills zone z from its n settings r (a group_refs adapter). */
 static void
 fill_zone(const struct xconf *x, void *z, const struct numref *r, size_t n)
 {
 	zone_fill(x, z, r, n);
 }
 
+/* Fills rule r from its n settings ref (a group_refs adapter). */
 static void
 fill_rule(const struct xconf *x, void *r, const struct numref *ref, size_t n)
 {
 	rule_fill(x, r, ref, n);
 }
 
+/* Fills domain d from its n settings r (a group_refs adapter). */
 static void
 fill_domain(const struct xconf *x, void *d, const struct numref *r, size_t n)
 {
@@ -685,6 +698,7 @@ build_model(struct xconf *x)
 	free(d);
 }
 
+/* Returns a new model of the n bytes of text. */
 struct xconf *
 xconf_parse(const char *name, const char *text, size_t n)
 {
@@ -698,6 +712,7 @@ xconf_parse(const char *name, const char *text, size_t n)
 	return x;
 }
 
+/* Returns the parsed file at path, or NULL with err. */
 struct xconf *
 xconf_load(const char *path, char *err, size_t errlen)
 {
@@ -724,6 +739,7 @@ xconf_load(const char *path, char *err, size_t errlen)
 	return x;
 }
 
+/* Frees x and all it owns. */
 void
 xconf_free(struct xconf *x)
 {
@@ -744,6 +760,7 @@ xconf_free(struct xconf *x)
 	free(x);
 }
 
+/* Returns the zone named name (exact, any case, then blanks ignored), or NULL. */
 const struct xconf_zone *
 xconf_zone_by_name(const struct xconf *x, const char *name)
 {
@@ -761,6 +778,7 @@ xconf_zone_by_name(const struct xconf *x, const char *name)
 	return NULL;
 }
 
+/* Returns the zone numbered num, or NULL. */
 const struct xconf_zone *
 xconf_zone_by_num(const struct xconf *x, unsigned num)
 {
@@ -770,6 +788,7 @@ xconf_zone_by_num(const struct xconf *x, unsigned num)
 	return NULL;
 }
 
+/* Fills v with the domains and addresses of x. */
 void
 xconf_vars(const struct xconf *x, struct srule_vars *v)
 {
@@ -777,6 +796,21 @@ xconf_vars(const struct xconf *x, struct srule_vars *v)
 	v->ndomains = x->ndomains;
 	v->ips = x->ips;
 	v->nips = x->nips;
+}
+
+/* Returns the number of rules of x that matched alias; fills res. */
+size_t
+xconf_search(const struct xconf *x, const char *alias, const char *source,
+    enum srule_proto proto, struct srule_result *res)
+{
+	struct srule_vars v;
+	const struct srule_rule **rules = xcalloc(x->nrules + 1, sizeof *rules);
+	for (size_t i = 0; i < x->nrules; i++)
+		rules[i] = &x->rules[i].sr;
+	xconf_vars(x, &v);
+	size_t n = srule_search(rules, x->nrules, &v, alias, source, proto, res);
+	free(rules);
+	return n;
 }
 
 /* Returns the number of zones of x of type t. */
@@ -789,12 +823,14 @@ count_type(const struct xconf *x, enum xconf_zone_type t)
 	return n;
 }
 
+/* Returns true when x has a traversal server or a Webex zone. */
 bool
 xconf_is_expressway_e(const struct xconf *x)
 {
 	return count_type(x, XCONF_ZONE_TRAVERSAL_SERVER) > 0 || count_type(x, XCONF_ZONE_WEBEX) > 0;
 }
 
+/* Returns true when x has a traversal client and is no E. */
 bool
 xconf_is_expressway_c(const struct xconf *x)
 {
@@ -808,9 +844,9 @@ has_word(const char *s, const char *needle)
 	return s != NULL && strcasestr(s, needle) != NULL;
 }
 
-/* Returns true when a search rule routes Webex-looking aliases to zone z. */
-static bool
-targeted_by_webex_rule(const struct xconf *x, const struct xconf_zone *z)
+/* Returns true when a rule with a Webex pattern targets zone z. */
+bool
+xconf_webex_targets(const struct xconf *x, const struct xconf_zone *z)
 {
 	for (size_t i = 0; i < x->nrules; i++) {
 		const struct xconf_rule *r = &x->rules[i];
@@ -820,6 +856,14 @@ targeted_by_webex_rule(const struct xconf *x, const struct xconf_zone *z)
 			return true;
 	}
 	return false;
+}
+
+/* Returns true when zone z's name says Webex, Hybrid or Spark. */
+bool
+xconf_webex_named(const struct xconf_zone *z)
+{
+	return has_word(z->name.s, "webex") || has_word(z->name.s, "hybrid") ||
+	    has_word(z->name.s, "spark");
 }
 
 /* Returns the DNS zone that best looks like the Webex one at level k (0 is
@@ -837,10 +881,9 @@ webex_dns_at(const struct xconf *x, int k)
 		if (k == 1 && (has_word(sn, "ciscospark") || has_word(sn, "webex") ||
 		    has_word(on, "ciscospark") || has_word(on, "webex")))
 			return z;
-		if (k == 2 && targeted_by_webex_rule(x, z))
+		if (k == 2 && xconf_webex_targets(x, z))
 			return z;
-		if (k == 3 && (has_word(z->name.s, "webex") || has_word(z->name.s, "hybrid") ||
-		    has_word(z->name.s, "spark")))
+		if (k == 3 && xconf_webex_named(z))
 			return z;
 	}
 	return NULL;
@@ -865,539 +908,4 @@ xconf_webex_zone(const struct xconf *x)
 			return z;
 	}
 	return NULL;
-}
-
-size_t
-xconf_edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 256 || lb > 256)
-		return la > lb ? la : lb;
-	size_t row[257], prev;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-			size_t best = prev + cost;
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			prev = row[j];
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
-/*
- * Lint. Each check looks at the zones a Webex Hybrid call crosses on this
- * Expressway (the "Webex path", see path_build) and adds issues to the
- * context. The checks only report settings the dump has: a missing setting
- * is never taken for Off, so a partial dump gives fewer findings, not wrong
- * ones.
- */
-
-#define CS_SPARK "callservice.ciscospark.com"
-#define CS_WEBEX "callservice.webex.com"
-#define MAX_SHADOW_SOURCES 4 /* a real Expressway has one or two Hybrid zones */
-
-struct rule_pair {
-	unsigned stopper, shadowed;
-};
-
-struct xconf_lintctx {
-	const struct xconf *x;
-	const struct xconf_check *row;   /* the check running */
-	const struct xconf_zone *webex;  /* NULL on an Expressway-C */
-	const struct xconf_zone **path;  /* zones on the Webex path */
-	size_t npath, pathcap;
-	struct rule_pair *seen;          /* shadowing already reported */
-	size_t nseen, seencap;
-	struct xconf_issue *out;
-	size_t n, cap;
-};
-
-/* Returns the new issue of the running check; it takes summary and fix. */
-static struct xconf_issue *
-issue_add(struct xconf_lintctx *c, char *summary, char *fix)
-{
-	struct xconf_issue is = {c->row->id, c->row->severity, summary, fix, {0}, 0};
-	VEC_PUSH(c->out, c->n, c->cap, is);
-	return &c->out[c->n - 1];
-}
-
-/* Returns nothing; adds a config line as evidence (0 means none). */
-static void
-issue_line(struct xconf_issue *is, uint32_t line)
-{
-	if (line == 0 || is->nlines >= XCONF_ISSUE_MAXLINES)
-		return;
-	for (size_t i = 0; i < is->nlines; i++)
-		if (is->lines[i] == line)
-			return;
-	size_t i = is->nlines++;
-	while (i > 0 && is->lines[i - 1] > line) {
-		is->lines[i] = is->lines[i - 1];
-		i--;
-	}
-	is->lines[i] = line;
-}
-
-/* Returns s, or a placeholder for a missing name. */
-static const char *
-nm(const char *s)
-{
-	return s != NULL ? s : "(unnamed)";
-}
-
-/* Returns true when zone z is a traversal server or client. */
-static bool
-is_traversal(const struct xconf_zone *z)
-{
-	return z->type == XCONF_ZONE_TRAVERSAL_SERVER || z->type == XCONF_ZONE_TRAVERSAL_CLIENT;
-}
-
-/* Returns true when the rule target or source name s names zone z. */
-static bool
-names_zone(const char *s, const struct xconf_zone *z)
-{
-	return s != NULL && z->name.s != NULL && strcasecmp(s, z->name.s) == 0;
-}
-
-/* Returns true when rule r is enabled and names both its source zone and
- * its target zone; sets *src and *dst to them. */
-static bool
-rule_zones(const struct xconf *x, const struct xconf_rule *r, const struct xconf_zone **src,
-    const struct xconf_zone **dst)
-{
-	if (!r->enabled || r->source_e != XCONF_SRC_NAMED)
-		return false;
-	*src = xconf_zone_by_name(x, r->source_name.s);
-	*dst = *src != NULL ? xconf_zone_by_name(x, r->target_name.s) : NULL;
-	return *dst != NULL;
-}
-
-/* Returns true when z is on the Webex path already. */
-static bool
-path_has(const struct xconf_lintctx *c, const struct xconf_zone *z)
-{
-	for (size_t i = 0; i < c->npath; i++)
-		if (c->path[i] == z)
-			return true;
-	return false;
-}
-
-/* Returns nothing; adds z to the Webex path once. */
-static void
-path_add(struct xconf_lintctx *c, const struct xconf_zone *z)
-{
-	if (path_has(c, z))
-		return;
-	VEC_PUSH(c->path, c->npath, c->pathcap, z);
-}
-
-/* Returns <0, 0, >0 ordering zone pointers by zone number. */
-static int
-zone_order(const void *a, const void *b)
-{
-	const struct xconf_zone *x = *(const struct xconf_zone *const *)a;
-	const struct xconf_zone *y = *(const struct xconf_zone *const *)b;
-	return x->num < y->num ? -1 : x->num > y->num;
-}
-
-/* Returns true when traversal zone z looks like the Hybrid Call one on an
- * Expressway without a Webex zone (a C): a rule with a Webex pattern sends
- * calls to it, or its name says so. */
-static bool
-hybrid_traversal(const struct xconf *x, const struct xconf_zone *z)
-{
-	return targeted_by_webex_rule(x, z) || has_word(z->name.s, "webex") ||
-	    has_word(z->name.s, "hybrid") || has_word(z->name.s, "spark");
-}
-
-/*
- * The Webex path is a judgement call, since a dump does not say which zones
- * are for Hybrid Call:
- * - the Webex zone (an Expressway-E has one);
- * - with a Webex zone, the traversal zones that rules link to it, in either
- *   direction, or when no rule does, every traversal zone that is not for
- *   Mobile and Remote Access (Collaboration Edge On);
- * - without one (an Expressway-C), the traversal zones that a rule with a
- *   Webex pattern targets or whose name says Webex, Hybrid or Spark; an
- *   Expressway that shows no sign of Hybrid Call gets no path, hence no
- *   findings about B2B zones;
- * - the neighbor zones that rules send calls to from one of those traversal
- *   zones: on a C, the Unified CM that inbound Webex calls go to.
- */
-static void
-path_build(struct xconf_lintctx *c)
-{
-	const struct xconf *x = c->x;
-	const struct xconf_zone *w = c->webex, *src, *dst;
-	if (w != NULL)
-		path_add(c, w);
-	size_t before = c->npath;
-	for (size_t i = 0; w != NULL && i < x->nrules; i++) {
-		if (!rule_zones(x, &x->rules[i], &src, &dst))
-			continue;
-		if (src == w && is_traversal(dst))
-			path_add(c, dst);
-		else if (dst == w && is_traversal(src))
-			path_add(c, src);
-	}
-	for (size_t i = 0; c->npath == before && i < x->nzones; i++) {
-		const struct xconf_zone *z = &x->zones[i];
-		if (is_traversal(z) && (w != NULL ? !xconf_is_on(z->collaboration_edge.s)
-		                                  : hybrid_traversal(x, z)))
-			path_add(c, z);
-	}
-	for (size_t i = 0; i < x->nrules; i++) {
-		if (rule_zones(x, &x->rules[i], &src, &dst) && is_traversal(src) &&
-		    dst->type == XCONF_ZONE_NEIGHBOR && path_has(c, src))
-			path_add(c, dst);
-	}
-	if (c->npath > 1)
-		qsort(c->path, c->npath, sizeof *c->path, zone_order);
-}
-
-/* Returns a caller-owned phrase saying how far s is from a Webex name. */
-static char *
-subject_closeness(const char *s)
-{
-	size_t d1 = xconf_edit_distance(s, CS_SPARK), d2 = xconf_edit_distance(s, CS_WEBEX);
-	const char *want = d1 <= d2 ? CS_SPARK : CS_WEBEX;
-	size_t d = d1 <= d2 ? d1 : d2;
-	if (d == 1)
-		return xasprintf("'%s' is one letter off '%s', a typo", s, want);
-	if (d <= 3)
-		return xasprintf("'%s' is %zu letters off '%s', probably a typo", s, d, want);
-	return xasprintf("'%s' is not a Webex name (expected '%s' or '%s')", s, CS_SPARK, CS_WEBEX);
-}
-
-/* Returns nothing; checks the TLS verify subject name of the Webex zone.
- * A zone of Type Webex fills this in by itself, so only DNS zones count. */
-static void
-check_tls_subject(struct xconf_lintctx *c)
-{
-	const struct xconf_zone *z = c->webex;
-	if (z == NULL || z->type != XCONF_ZONE_DNS)
-		return;
-	const char *s = z->tls_subject_name.s;
-	if (s != NULL && (strcasecmp(s, CS_SPARK) == 0 || strcasecmp(s, CS_WEBEX) == 0))
-		return;
-	char *how = s != NULL && s[0] != '\0' ? subject_closeness(s)
-	                                      : xstrdup("no subject name is set");
-	struct xconf_issue *is = issue_add(c,
-	    xasprintf("Zone %u '%s' (the Webex DNS zone) checks Webex's TLS certificate for "
-	              "the wrong name: %s. The Expressway-E rejects Webex's certificate "
-	              "(\"Peer's TLS certificate identity was unacceptable\") and inbound "
-	              "calls fail.", z->num, nm(z->name.s), how),
-	    xasprintf("Edit zone '%s' (Configuration > Zones > Zones) and set TLS verify "
-	              "subject name to %s; on X12.5 or later, a zone of type Webex sets it "
-	              "for you.", nm(z->name.s), CS_SPARK));
-	free(how);
-	issue_line(is, z->tls_subject_name.line);
-	issue_line(is, z->tls_verify_mode.line);
-	issue_line(is, z->name.line);
-}
-
-/* Returns nothing; checks that the Webex DNS zone maps inbound TLS. */
-static void
-check_inbound_classification(struct xconf_lintctx *c)
-{
-	const struct xconf_zone *z = c->webex;
-	if (z == NULL || z->type != XCONF_ZONE_DNS || !xconf_is_off(z->inbound_classification.s))
-		return;
-	struct xconf_issue *is = issue_add(c,
-	    xasprintf("Zone %u '%s' (the Webex DNS zone) has TLS verify inbound mapping Off, "
-	              "so Webex's TLS connections are not mapped to it: inbound calls land "
-	              "in the Default Zone and follow the business-to-business rules.",
-	              z->num, nm(z->name.s)),
-	    xasprintf("Edit zone '%s' and set TLS verify inbound mapping to On "
-	              "(xConfiguration: SIP TLS Verify InboundClassification).", nm(z->name.s)));
-	issue_line(is, z->inbound_classification.line);
-	issue_line(is, z->name.line);
-}
-
-/* Returns nothing; checks Preloaded SIP routes support on the traversal
- * and neighbor zones of the Webex path. */
-static void
-check_preloaded_routes(struct xconf_lintctx *c)
-{
-	for (size_t i = 0; i < c->npath; i++) {
-		const struct xconf_zone *z = c->path[i];
-		if ((!is_traversal(z) && z->type != XCONF_ZONE_NEIGHBOR) ||
-		    !xconf_is_off(z->preloaded_routes.s))
-			continue;
-		struct xconf_issue *is = issue_add(c,
-		    xasprintf("Zone %u '%s' (%s, on the Webex path) has Preloaded SIP routes "
-		              "support Off, so it rejects Webex's INVITEs, which carry a Route "
-		              "header to the Unified CM cluster: inbound calls fail with 404.",
-		              z->num, nm(z->name.s), xconf_zone_type_name(z->type)),
-		    xasprintf("Edit zone '%s' and set Preloaded SIP routes support to On "
-		              "(xConfiguration: SIP PreloadedSipRoutes Accept).", nm(z->name.s)));
-		issue_line(is, z->preloaded_routes.line);
-		issue_line(is, z->name.line);
-	}
-}
-
-/* Returns nothing; checks SIP parameter preservation on the Webex path. */
-static void
-check_parameter_preservation(struct xconf_lintctx *c)
-{
-	for (size_t i = 0; i < c->npath; i++) {
-		const struct xconf_zone *z = c->path[i];
-		if (!xconf_is_off(z->parameter_preservation.s))
-			continue;
-		struct xconf_issue *is = issue_add(c,
-		    xasprintf("Zone %u '%s' (%s, on the Webex path) has SIP parameter "
-		              "preservation Off, so the B2BUA may rewrite the Contact and drop "
-		              "call-type=squared: the Webex app then shows two notifications "
-		              "for one call.", z->num, nm(z->name.s), xconf_zone_type_name(z->type)),
-		    xasprintf("Edit zone '%s' and set SIP parameter preservation to On; every "
-		              "zone a Hybrid call crosses needs it.", nm(z->name.s)));
-		issue_line(is, z->parameter_preservation.line);
-		issue_line(is, z->name.line);
-	}
-}
-
-/* Returns true when s names a callservice domain. */
-static bool
-is_callservice(const char *s)
-{
-	return s != NULL && strncasecmp(s, "callservice.", 12) == 0;
-}
-
-/* Returns nothing; checks that the Webex DNS zone looks up callservice. */
-static void
-check_dns_override(struct xconf_lintctx *c)
-{
-	const struct xconf_zone *z = c->webex;
-	char *what;
-	if (z == NULL || z->type != XCONF_ZONE_DNS)
-		return;
-	if (xconf_is_off(z->dns_override.s))
-		what = xstrdup("does not modify the DNS request (DnsOverride Override Off)");
-	else if (xconf_is_on(z->dns_override.s) && !is_callservice(z->dns_override_name.s))
-		what = xasprintf("modifies the DNS request but searches for '%s'",
-		    z->dns_override_name.s != NULL ? z->dns_override_name.s : "");
-	else
-		return;
-	struct xconf_issue *is = issue_add(c,
-	    xasprintf("Zone %u '%s' (the Webex DNS zone) %s, so outbound calls look up the "
-	              "SRV records of the dialled domain (TLS port 5061) instead of "
-	              "%s (port 5062) and never reach Webex.", z->num, nm(z->name.s), what, CS_SPARK),
-	    xasprintf("Edit zone '%s': set Modify DNS request to On and Domain to search for "
-	              "to %s.", nm(z->name.s), CS_SPARK));
-	free(what);
-	issue_line(is, z->dns_override.line);
-	issue_line(is, z->dns_override_name.line);
-	issue_line(is, z->name.line);
-}
-
-/* Returns nothing; checks that the Expressway-E listens for Webex's mutual
- * TLS connections on 5062. */
-static void
-check_mtls(struct xconf_lintctx *c)
-{
-	const struct xconf *x = c->x;
-	struct xconf_issue *is;
-	if (c->webex == NULL || c->webex->type != XCONF_ZONE_DNS)
-		return; /* not the Expressway-E of a Hybrid deployment */
-	if (xconf_is_off(x->mtls_mode.s)) {
-		is = issue_add(c,
-		    xstrdup("Mutual TLS mode is Off (SIP MTLS Mode), so the Expressway-E does not "
-		            "listen on 5062: every TCP connection Webex opens is reset, no "
-		            "\"TCP Connecting\" from Webex is logged and inbound calls never ring."),
-		    xstrdup("Configuration > Protocols > SIP: set Mutual TLS mode to On and Mutual TLS "
-		            "port to 5062, then check Maintenance tools > Port usage > Local inbound "
-		            "ports lists SIP on 5062."));
-		issue_line(is, x->mtls_mode.line);
-		issue_line(is, x->mtls_port.line);
-	} else if (x->mtls_port.s != NULL && x->mtls_port.s[0] != '\0' &&
-	    strcmp(x->mtls_port.s, "5062") != 0) {
-		is = issue_add(c,
-		    xasprintf("Mutual TLS listens on port %s, not 5062: Webex connects to the port "
-		              "of the SIP Destination's SRV record, which the Hybrid guides set to "
-		              "5062.", x->mtls_port.s),
-		    xstrdup("Set Mutual TLS port to 5062 (Configuration > Protocols > SIP), or make "
-		            "the public _sips._tcp SRV record of the SIP Destination point at the "
-		            "port in use."));
-		is->severity = "warning";
-		issue_line(is, x->mtls_port.line);
-	}
-}
-
-/* Returns true when target names a zone a Webex call should go to from
- * the source: the Webex zone on an E, a traversal zone of the path on a C. */
-static bool
-webex_target(const struct xconf_lintctx *c, const char *target)
-{
-	if (c->webex != NULL)
-		return names_zone(target, c->webex);
-	for (size_t i = 0; i < c->npath; i++)
-		if (is_traversal(c->path[i]) && names_zone(target, c->path[i]))
-			return true;
-	return false;
-}
-
-/* Returns true (and remembers the pair) when this shadowing is new. */
-static bool
-shadow_new(struct xconf_lintctx *c, const struct xconf_rule *a, const struct xconf_rule *b)
-{
-	for (size_t i = 0; i < c->nseen; i++)
-		if (c->seen[i].stopper == a->num && c->seen[i].shadowed == b->num)
-			return false;
-	struct rule_pair p = {a->num, b->num};
-	VEC_PUSH(c->seen, c->nseen, c->seencap, p);
-	return true;
-}
-
-/* Returns nothing; reports that rule a stops the search before rule b. */
-static void
-shadow_report(struct xconf_lintctx *c, const struct xconf_zone *src, const char *alias,
-    const struct xconf_rule *a, const struct xconf_rule *b)
-{
-	char *fix = a->prio > 1
-	    ? xasprintf("Give rule %u '%s' a priority below %ld (for example %ld) so that it is "
-	                "tried first, or narrow the pattern of rule %u '%s' so that it does not "
-	                "match Webex aliases.", b->num, nm(b->name.s), a->prio, a->prio - 1,
-	                a->num, nm(a->name.s))
-	    : xasprintf("Narrow the pattern of rule %u '%s' so that it does not match Webex "
-	                "aliases, or set its Progress to Continue.", a->num, nm(a->name.s));
-	struct xconf_issue *is = issue_add(c,
-	    xasprintf("For a Webex alias such as %s arriving from zone '%s', search rule %u '%s' "
-	              "(priority %ld, target '%s') matches first and stops the search, so rule "
-	              "%u '%s' (priority %ld, target '%s') is never tried.", alias,
-	              nm(src->name.s), a->num, nm(a->name.s), a->prio, nm(a->target_name.s),
-	              b->num, nm(b->name.s), b->prio, nm(b->target_name.s)),
-	    fix);
-	issue_line(is, a->priority.line);
-	issue_line(is, a->progress.line);
-	issue_line(is, a->pattern_string.line);
-	issue_line(is, a->target_name.line);
-	issue_line(is, b->priority.line);
-	issue_line(is, b->target_name.line);
-}
-
-/* Returns nothing; searches alias from src and reports a Stop rule that
- * keeps the search from a rule that would send it the Webex way. */
-static void
-shadow_one(struct xconf_lintctx *c, const struct xconf_zone *src, const char *alias)
-{
-	struct srule_result res;
-	srule_search(c->x, alias, src->name.s, SRULE_PROTO_SIP, &res);
-	const struct srule_step *shadowed = NULL;
-	bool reached = false;
-	for (size_t i = 0; i < res.nsteps; i++) {
-		const struct srule_step *st = &res.steps[i];
-		if (st->verdict == SRULE_MATCHED && webex_target(c, st->rule->target_name.s))
-			reached = true;
-		if (shadowed == NULL && st->verdict == SRULE_NOT_REACHED && st->would_match &&
-		    webex_target(c, st->rule->target_name.s))
-			shadowed = st;
-	}
-	if (res.stopped_by >= 0 && shadowed != NULL && !reached &&
-	    shadow_new(c, res.steps[res.stopped_by].rule, shadowed->rule))
-		shadow_report(c, src, alias, res.steps[res.stopped_by].rule, shadowed->rule);
-	srule_result_free(&res);
-}
-
-/* Returns nothing; looks for Stop rules that shadow the Webex rule, for
- * Webex aliases coming from the traversal zone (E) or the Unified CM
- * neighbor zone (C). */
-static void
-check_search_rule_shadowed(struct xconf_lintctx *c)
-{
-	static const char *const aliases[] = {
-		"user@example.call.ciscospark.com",
-		"user@example.calls.webex.com",
-	};
-	size_t nsrc = 0;
-	for (size_t i = 0; i < c->npath && nsrc < MAX_SHADOW_SOURCES; i++) {
-		const struct xconf_zone *src = c->path[i];
-		bool from = c->webex != NULL ? is_traversal(src) : src->type == XCONF_ZONE_NEIGHBOR;
-		if (!from || src->name.s == NULL)
-			continue;
-		nsrc++;
-		for (size_t a = 0; a < sizeof aliases / sizeof aliases[0]; a++)
-			shadow_one(c, src, aliases[a]);
-	}
-}
-
-static const struct xconf_check checks[] = {
-	{"xconfig-tls-subject-name", "error", check_tls_subject,
-	    "The Expressway-E checks that the certificate Webex presents in the mutual TLS "
-	    "handshake carries the name set as TLS verify subject name on the Webex DNS zone. "
-	    "Webex's certificate carries callservice.ciscospark.com (and callservice.webex.com); "
-	    "any other value, even one letter off, makes the Expressway reset the connection "
-	    "with \"Peer's TLS certificate identity was unacceptable\"."},
-	{"xconfig-inbound-classification-off", "error", check_inbound_classification,
-	    "TLS verify inbound mapping (InboundClassification) lets the Expressway-E map a TLS "
-	    "connection whose certificate matches the subject name to the Webex DNS zone. "
-	    "With it Off, Webex calls arrive in the Default Zone and the Webex search rules, "
-	    "whose source is the Webex zone, never see them."},
-	{"xconfig-preloaded-routes-off", "error", check_preloaded_routes,
-	    "Webex routes inbound calls by a Route header naming the Unified CM cluster. A zone "
-	    "with Preloaded SIP routes support Off rejects INVITEs that carry a Route header, "
-	    "so every traversal and neighbor zone a Hybrid call crosses needs it On, on both "
-	    "Expressways."},
-	{"xconfig-parameter-preservation-off", "warning", check_parameter_preservation,
-	    "With SIP parameter preservation Off, the B2BUA may rewrite the Request-URI and "
-	    "Contact parameters of calls through the zone and drop call-type=squared. The call "
-	    "still works, but the Webex app shows a second notification for it."},
-	{"xconfig-dns-override-off", "error", check_dns_override,
-	    "Outbound Hybrid calls are dialled to user@example.call.ciscospark.com, but must be "
-	    "sent to the SRV records of callservice.ciscospark.com, which point at port 5062. "
-	    "The Webex DNS zone does that when Modify DNS request (DnsOverride Override) is On "
-	    "and Domain to search for (DnsOverride Name) is callservice.ciscospark.com."},
-	{"xconfig-mtls-off", "error", check_mtls,
-	    "Webex opens its mutual TLS connection to the port of the SRV record named as SIP "
-	    "Destination in Control Hub, 5062 by the Hybrid guides. With Mutual TLS mode Off the "
-	    "Expressway-E does not listen there and resets the connection; the diagnostic log "
-	    "then shows nothing from Webex, which is easily taken for a firewall blocking 5062."},
-	{"xconfig-search-rule-shadowed", "error", check_search_rule_shadowed,
-	    "Search rules are tried from the lowest priority number up; a rule whose Progress "
-	    "is Stop ends the search when it matches, except for rules of the same priority. A "
-	    "broad rule, such as a \"to DNS\" rule for every non-local domain, placed before "
-	    "the Webex rule sends Webex calls the wrong way and the Webex rule is never tried."},
-};
-
-const struct xconf_check *
-xconf_checks(size_t *n)
-{
-	*n = sizeof checks / sizeof checks[0];
-	return checks;
-}
-
-int
-xconf_lint(const struct xconf *x, struct xconf_issue **out, size_t *n)
-{
-	struct xconf_lintctx c = {0};
-	c.x = x;
-	c.webex = xconf_webex_zone(x);
-	path_build(&c);
-	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
-		c.row = &checks[i];
-		checks[i].check(&c);
-	}
-	free(c.path);
-	free(c.seen);
-	*out = c.out;
-	*n = c.n;
-	return (int)c.n;
-}
-
-void
-xconf_issues_free(struct xconf_issue *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].summary);
-		free(v[i].fix);
-	}
-	free(v);
 }

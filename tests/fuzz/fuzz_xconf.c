@@ -8,6 +8,7 @@
 #include "fuzz_util.h"
 #include "srule.h"
 #include "xconf.h"
+#include "xconf_lint.h"
 
 /* Returns nothing; runs the queries other parts make of a dump. */
 static void
@@ -25,7 +26,7 @@ query(const struct xconf *x)
 	for (size_t i = 0; i < x->nzones; i++)
 		(void)xconf_zone_type_name(x->zones[i].type);
 	for (size_t i = 0; i < x->nrules && i < 64; i++)
-		(void)srule_rule_matches(&x->rules[i], "alice@example.com", &v);
+		(void)srule_rule_matches(&x->rules[i].sr, "alice@example.com", &v);
 }
 
 /* Returns 0 after parsing, querying, linting and searching the input. */
@@ -38,11 +39,11 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct xconf_issue *iss = NULL;
 	size_t ni = 0;
 	xconf_lint(x, &iss, &ni);
-	xconf_issues_free(iss, ni);
+	xconf_lint_free(iss, ni);
 	struct srule_result res;
-	srule_search(x, "sip:alice@example.com", NULL, SRULE_PROTO_SIP, &res);
+	xconf_search(x, "sip:alice@example.com", NULL, SRULE_PROTO_SIP, &res);
 	srule_result_free(&res);
-	srule_search(x, "10.0.0.1", "LocalZone", SRULE_PROTO_H323, &res);
+	xconf_search(x, "10.0.0.1", "LocalZone", SRULE_PROTO_H323, &res);
 	srule_result_free(&res);
 	xconf_free(x);
 	fuzz_free(text, n);

@@ -165,9 +165,10 @@ printf '2017-09-19T11:12:09.721-04:00 evil\033]0;x\007host tvcs: Event="Inbound 
 "$XW" diagnose -q --json "$T/evil.log" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["findings"][0]["id"]=="tls-cert-unknown"' \
 	&& ok escapes-json-valid || fail escapes-json-valid
 
-# The man page lists every id of the table, inside its own markers.
-ids=$(grep -o '\.id = "[a-z0-9-]*"' src/diag_sigs.c | cut -d'"' -f2)
+# The man page lists every id of the table (the rows of the check files),
+# inside its own markers.
+ids=$(cat src/diag*.c src/xconf_lint.c | grep -o '\.id = "[a-z0-9-]*"' | cut -d'"' -f2)
 sect=$(sed -n '/^\.\\" BEGIN diagnose/,/^\.\\" END diagnose/p' man/xwtrace.1 | sed 's/\\-/-/g')
 n=0; missing=
 for i in $ids; do n=$((n + 1)); printf '%s\n' "$sect" | grep -qx ".B $i" || missing="$missing $i"; done
-[ "$n" -eq 20 ] && [ -z "$missing" ] && ok man-lists-every-id || fail man-lists-every-id "n=$n missing:$missing"
+[ "$n" -ge 20 ] && [ -z "$missing" ] && ok man-lists-every-id || fail man-lists-every-id "n=$n missing:$missing"

@@ -6,6 +6,7 @@
 #include "srule.h"
 #include "t.h"
 #include "xconf.h"
+#include "xconf_lint.h"
 #include "xmem.h"
 
 #define FIX "tests/data/xconfig/"
@@ -91,13 +92,14 @@ test_parse_basic(void)
 	CHECK(xconf_zone_by_num(x, 2) == &x->zones[0]);
 	CHECK_INT(x->nrules, 1);
 	const struct xconf_rule *r = &x->rules[0];
-	CHECK_INT(r->num, 3);
-	CHECK_INT(r->prio, 15);
-	CHECK(r->stop && r->enabled && r->bad == NULL);
-	CHECK_INT(r->ptype, SRULE_REGEX);
-	CHECK_INT(r->behavior, SRULE_LEAVE);
-	CHECK_INT(r->source_e, XCONF_SRC_NAMED);
+	CHECK_INT(r->sr.num, 3);
+	CHECK_INT(r->sr.prio, 15);
+	CHECK(r->sr.stop && r->sr.enabled && r->sr.bad == NULL);
+	CHECK_INT(r->sr.ptype, SRULE_REGEX);
+	CHECK_INT(r->sr.behavior, SRULE_LEAVE);
+	CHECK_INT(r->sr.source, SRULE_SRC_NAMED);
 	CHECK_STR(r->pattern_string.s, ".*@.*\\.ciscospark\\.com");
+	CHECK(r->sr.pattern == r->pattern_string.s && r->sr.target == r->target_name.s);
 	CHECK_INT(x->ndomains, 2); /* the empty Domain 2 is skipped */
 	CHECK_STR(x->domain_names[1], "rtp.ciscotac.net");
 	CHECK_STR(x->admin_policy.s, "Off");
@@ -160,8 +162,8 @@ exercise(const char *text, size_t n)
 	size_t ni;
 	struct srule_result r;
 	xconf_lint(x, &v, &ni);
-	xconf_issues_free(v, ni);
-	srule_search(x, "user@example.call.ciscospark.com", x->nzones ? x->zones[0].name.s : NULL,
+	xconf_lint_free(v, ni);
+	xconf_search(x, "user@example.call.ciscospark.com", x->nzones ? x->zones[0].name.s : NULL,
 	    SRULE_PROTO_SIP, &r);
 	CHECK(r.nsteps == x->nrules);
 	srule_result_free(&r);
@@ -187,7 +189,7 @@ test_parse_hostile(void)
 	CHECK_INT(x->nsettings, 0);
 	xconf_free(x);
 	x = parse(odd[13]);
-	CHECK(x->nrules == 1 && x->rules[0].bad != NULL && x->rules[0].prio == 65535);
+	CHECK(x->nrules == 1 && x->rules[0].sr.bad != NULL && x->rules[0].sr.prio == 65535);
 	xconf_free(x);
 
 	/* a huge line, then a real setting */
@@ -444,7 +446,7 @@ test_search_order_stop(void)
 	add_rule(&b, 6, "after", 60, "AliasPatternMatch", "Prefix", "b", "Stop", "Any", "", "T6");
 	struct xconf *x = parse(b.s);
 	struct srule_result r;
-	CHECK_INT(srule_search(x, "sip:bob@example.com", NULL, SRULE_PROTO_SIP, &r), 4);
+	CHECK_INT(xconf_search(x, "sip:bob@example.com", NULL, SRULE_PROTO_SIP, &r), 4);
 	CHECK_STR(r.alias, "bob@example.com");
 	CHECK_STR(r.source, "DefaultZone");
 	char *s = steps_with(&r, -1);
@@ -463,7 +465,7 @@ test_search_order_stop(void)
 	CHECK(strstr(r.steps[1].why, "continue") != NULL);
 	srule_result_free(&r);
 	/* an alias that only the catch-all takes */
-	CHECK_INT(srule_search(x, "zed@other.org", NULL, SRULE_PROTO_SIP, &r), 2);
+	CHECK_INT(xconf_search(x, "zed@other.org", NULL, SRULE_PROTO_SIP, &r), 2);
 	s = steps_with(&r, SRULE_NO_MATCH);
 	CHECK_STR(s, "3,4,5,6");
 	free(s);
@@ -492,13 +494,13 @@ test_search_source(void)
 		{"trav", "1,2,4"}, {"Other", "1,2"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		srule_search(x, "a@b", cases[i].src, SRULE_PROTO_SIP, &r);
+		xconf_search(x, "a@b", cases[i].src, SRULE_PROTO_SIP, &r);
 		char *s = steps_with(&r, SRULE_MATCHED);
 		CHECK_STR(s, cases[i].want);
 		free(s);
 		srule_result_free(&r);
 	}
-	srule_search(x, "a@b", "Other", SRULE_PROTO_SIP, &r);
+	xconf_search(x, "a@b", "Other", SRULE_PROTO_SIP, &r);
 	CHECK_INT(r.steps[3].verdict, SRULE_SOURCE_FILTERED);
 	CHECK_STR(r.steps[3].why, "ignored due to source filtering (source must be 'Trav')");
 	srule_result_free(&r);
@@ -522,7 +524,7 @@ test_search_state_protocol(void)
 	sbuf_puts(&b, "*c xConfiguration Zones Policy SearchRules Rule 6 Protocol: \"SIP\"\n");
 	struct xconf *x = parse(b.s);
 	struct srule_result r;
-	srule_search(x, "a@b.com", NULL, SRULE_PROTO_SIP, &r);
+	xconf_search(x, "a@b.com", NULL, SRULE_PROTO_SIP, &r);
 	CHECK_INT(r.steps[0].verdict, SRULE_WRONG_PROTOCOL);
 	CHECK_INT(r.steps[1].verdict, SRULE_DISABLED);
 	CHECK_INT(r.steps[2].verdict, SRULE_WRONG_VARIANT);
@@ -531,10 +533,10 @@ test_search_state_protocol(void)
 	CHECK_INT(r.steps[4].verdict, SRULE_NO_MATCH);
 	CHECK_INT(r.steps[5].verdict, SRULE_MATCHED);
 	srule_result_free(&r);
-	srule_search(x, "a@192.168.1.6", NULL, SRULE_PROTO_SIP, &r);
+	xconf_search(x, "a@192.168.1.6", NULL, SRULE_PROTO_SIP, &r);
 	CHECK_INT(r.steps[4].verdict, SRULE_MATCHED);
 	srule_result_free(&r);
-	srule_search(x, "[2001:db8::1]", NULL, SRULE_PROTO_H323, &r);
+	xconf_search(x, "[2001:db8::1]", NULL, SRULE_PROTO_H323, &r);
 	CHECK_INT(r.steps[0].verdict, SRULE_MATCHED);
 	CHECK_INT(r.steps[5].verdict, SRULE_NOT_REACHED);
 	srule_result_free(&r);
@@ -554,7 +556,7 @@ test_search_budget(void)
 	struct xconf *x = parse(b.s);
 	struct srule_result r;
 	clock_t t0 = clock();
-	CHECK_INT(srule_search(x, "user@example.call.ciscospark.com", NULL, SRULE_PROTO_SIP, &r), 1);
+	CHECK_INT(xconf_search(x, "user@example.call.ciscospark.com", NULL, SRULE_PROTO_SIP, &r), 1);
 	CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
 	CHECK_INT(r.nsteps, 41);
 	CHECK(strstr(r.steps[0].why, "too costly") != NULL);
@@ -575,7 +577,7 @@ lint_fixture(const char *name, const char **id, struct xconf_issue *first)
 	if (x == NULL)
 		return 99;
 	xconf_lint(x, &v, &n);
-	*id = n ? v[0].id : "";
+	*id = n ? v[0].sig->id : "";
 	if (n > 0 && first != NULL) {
 		*first = v[0];
 		first->summary = xstrdup(v[0].summary);
@@ -587,8 +589,8 @@ lint_fixture(const char *name, const char **id, struct xconf_issue *first)
 	}
 	if (n != 1)
 		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "  %s: %s %s\n", name, v[i].id, v[i].summary);
-	xconf_issues_free(v, n);
+			fprintf(stderr, "  %s: %s %s\n", name, v[i].sig->id, v[i].summary);
+	xconf_lint_free(v, n);
 	xconf_free(x);
 	return n;
 }
@@ -653,8 +655,8 @@ test_lint_faulty(void)
 	size_t pn;
 	if (p != NULL) {
 		xconf_lint(p, &pv, &pn);
-		CHECK(pn == 1 && strcmp(pv[0].severity, "warning") == 0 && pv[0].lines[0] == 8);
-		xconf_issues_free(pv, pn);
+		CHECK(pn == 1 && pv[0].severity == DIAG_WARNING && pv[0].lines[0] == 8);
+		xconf_lint_free(pv, pn);
 		xconf_free(p);
 	}
 	/* the evidence cites the faulty lines */
@@ -669,8 +671,8 @@ test_lint_faulty(void)
 	for (size_t i = 0; n == 1 && i < v[0].nlines; i++)
 		cited |= v[0].lines[i] == want;
 	CHECK(n == 1 && cited);
-	CHECK_STR(v[0].severity, "error");
-	xconf_issues_free(v, n);
+	CHECK_INT(v[0].severity, DIAG_ERROR);
+	xconf_lint_free(v, n);
 	xconf_free(x);
 }
 
@@ -697,14 +699,14 @@ test_lint_inline(void)
 	xconf_lint(x, &v, &n);
 	CHECK_INT(n, 2);
 	if (n == 2) {
-		CHECK_STR(v[0].id, "xconfig-preloaded-routes-off");
+		CHECK(v[0].sig == &xconf_lint_group.rows[XCONF_LINT_PRELOADED_ROUTES_OFF]);
 		CHECK(strstr(v[0].summary, "'Hybrid'") != NULL);
-		CHECK_STR(v[1].id, "xconfig-parameter-preservation-off");
-		CHECK_STR(v[1].severity, "warning");
+		CHECK_STR(v[1].sig->id, "xconfig-parameter-preservation-off");
+		CHECK_INT(v[1].severity, DIAG_WARNING);
 		CHECK_INT(v[0].lines[0], 7);
 		CHECK_INT(v[0].lines[1], 9);
 	}
-	xconf_issues_free(v, n);
+	xconf_lint_free(v, n);
 	xconf_free(x);
 	/* subject names far from Webex's, and a DNS override to the wrong name */
 	static const char u[] =
@@ -720,14 +722,14 @@ test_lint_inline(void)
 		CHECK(strstr(v[0].summary, "not a Webex name") != NULL);
 		CHECK(strstr(v[1].summary, "searches for 'ciscospark.com'") != NULL);
 	}
-	xconf_issues_free(v, n);
+	xconf_lint_free(v, n);
 	xconf_free(x);
 	/* an empty dump has nothing to say */
 	x = parse("");
 	xconf_lint(x, &v, &n);
 	CHECK_INT(n, 0);
 	CHECK(v == NULL);
-	xconf_issues_free(v, n);
+	xconf_lint_free(v, n);
 	xconf_free(x);
 }
 
@@ -762,7 +764,7 @@ test_lint_not_hybrid(void)
 		CHECK(xconf_webex_zone(x) == NULL);
 		xconf_lint(x, &v, &n);
 		CHECK_INT(n, 0);
-		xconf_issues_free(v, n);
+		xconf_lint_free(v, n);
 		xconf_free(x);
 	}
 	/* the same C with a Webex rule to its traversal zone is a Hybrid C */
@@ -775,7 +777,7 @@ test_lint_not_hybrid(void)
 	size_t n;
 	xconf_lint(x, &v, &n);
 	CHECK_INT(n, 2); /* preloaded routes on To E, parameter preservation on CUCM */
-	xconf_issues_free(v, n);
+	xconf_lint_free(v, n);
 	xconf_free(x);
 	sbuf_free(&b);
 }
@@ -783,25 +785,26 @@ test_lint_not_hybrid(void)
 static void
 test_checks_table(void)
 {
-	size_t n;
-	const struct xconf_check *c = xconf_checks(&n);
-	CHECK_INT(n, 7);
-	for (size_t i = 0; i < n; i++) {
+	const struct diag_sig *c = xconf_lint_group.rows;
+	CHECK_INT(xconf_lint_group.n, XCONF_LINT_COUNT);
+	for (size_t i = 0; i < XCONF_LINT_COUNT; i++) {
 		CHECK(strncmp(c[i].id, "xconfig-", 8) == 0);
-		CHECK(c[i].check != NULL && strlen(c[i].explain) > 40);
-		CHECK(!strcmp(c[i].severity, "error") || !strcmp(c[i].severity, "warning"));
+		CHECK(c[i].check != NULL && c[i].arg != NULL && strlen(c[i].explain) > 40);
+		CHECK(c[i].severity == DIAG_ERROR || c[i].severity == DIAG_WARNING);
+		CHECK(diag_known_id(c[i].id) && c[i].marker == 'X');
 		for (size_t k = 0; k < i; k++)
 			CHECK(strcmp(c[i].id, c[k].id) != 0);
 	}
+	CHECK_STR(c[XCONF_LINT_MTLS_OFF].id, "xconfig-mtls-off");
 }
 
 static void
 test_edit_distance_and_load(void)
 {
-	CHECK_INT(xconf_edit_distance("calllservice.ciscospark.com", "callservice.ciscospark.com"), 1);
-	CHECK_INT(xconf_edit_distance("callservice.ciscospark.con", "callservice.ciscospark.com"), 1);
-	CHECK_INT(xconf_edit_distance("", "abc"), 3);
-	CHECK_INT(xconf_edit_distance("ABC", "abc"), 0);
+	CHECK_INT(xconf_lint_edit_distance("calllservice.ciscospark.com", "callservice.ciscospark.com"), 1);
+	CHECK_INT(xconf_lint_edit_distance("callservice.ciscospark.con", "callservice.ciscospark.com"), 1);
+	CHECK_INT(xconf_lint_edit_distance("", "abc"), 3);
+	CHECK_INT(xconf_lint_edit_distance("ABC", "abc"), 0);
 	char err[256] = "";
 	CHECK(xconf_load("tests/data/xconfig/no-such-file.txt", err, sizeof err) == NULL);
 	CHECK(strstr(err, "no-such-file.txt") != NULL);
