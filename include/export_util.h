@@ -7,20 +7,8 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "export.h"
 #include "model.h"
-
-/* The exporters export_calls() dispatches to: each returns 0 after appending
- * the export of the calls (indices in m->calls) to out; d may be NULL. */
-int export_html(struct sbuf *out, const struct model *m, const struct diag_result *d,
-    const size_t *calls, size_t n);
-int export_plantuml(struct sbuf *out, const struct model *m, const struct diag_result *d,
-    const size_t *calls, size_t n);
-int export_mermaid(struct sbuf *out, const struct model *m, const struct diag_result *d,
-    const size_t *calls, size_t n);
-int export_json(struct sbuf *out, const struct model *m, const struct diag_result *d,
-    const size_t *calls, size_t n);
-int export_pcap(struct sbuf *out, const struct model *m, const struct diag_result *d,
-    const size_t *calls, size_t n);
 
 /* Returns the worst severity of the findings of call ci on arrow ai (ai -1:
  * the findings about the call as a whole), or -1 when there is none. */

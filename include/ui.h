@@ -81,7 +81,7 @@ struct ui_prompt {
 	char label[96];
 	char buf[512];
 	size_t len, cur;       /* bytes, cursor byte offset */
-	const char *choices[8]; /* static strings */
+	const char *const *choices; /* the opener's strings, alive while the prompt is */
 	int nchoices, choice;
 	char err[192];         /* shown after the field (bad regex, ...) */
 	void *st;              /* the screen state the callbacks get */
@@ -121,9 +121,7 @@ struct ui {
 	struct ui_prompt prompt;
 	char note[256];                  /* one-shot status message, cleared by the next key */
 	bool note_err;
-	/* export dialog state: which call, which format */
-	size_t export_call;
-	int export_format;
+	int export_format;               /* the format last exported (a row of the export table) */
 };
 
 /* ui.c: the loop and the shared state. */
@@ -240,18 +238,20 @@ void ui_re_mark(const struct ui_re *r, struct ui_doc *doc);
 /* Returns true when r matches the raw text of any record of call c. */
 bool ui_re_call_msgs(const struct ui_re *r, const struct model *m, const struct call *c);
 
-/* ui_prompt.c: the bottom-line prompt, and the export dialog. */
+/* ui_prompt.c: the bottom-line prompt. */
 
 /* Opens a text prompt with label and initial text for screen state st. */
 void ui_prompt_text(struct ui *u, const char *label, const char *init, void *st,
     void (*changed)(struct ui *, void *, const char *),
     bool (*done)(struct ui *, void *, const char *, int, bool));
+/* Opens a choice prompt among choices (n of them, the caller's, alive while
+ * the prompt is open), sel chosen first, for screen state st. */
+void ui_prompt_choice(struct ui *u, const char *label, const char *const *choices, int n,
+    int sel, void *st, bool (*done)(struct ui *, void *, const char *, int, bool));
 /* Returns true when the prompt used the event. */
 bool ui_prompt_key(struct ui *u, const struct ui_ev *ev);
 /* Draws the prompt on the bottom row. */
 void ui_prompt_draw(struct ui *u);
-/* Starts exporting call ci: format choice, then file name. */
-void ui_export_start(struct ui *u, size_t ci);
 
 /* Screens, one file each. */
 /* ui_list.c: pushes the call list. */
@@ -273,6 +273,9 @@ long ui_prev_hop(const struct ui *u, size_t ci, size_t ai);
 void ui_compare_call(struct ui *u, size_t ci, int ai);
 /* ui_compare.c: pushes the comparison of two records (m->msgs indices). */
 void ui_compare_pair(struct ui *u, size_t ci, uint32_t a, uint32_t b);
+/* ui_export.c: pushes the export dialog of call ci over the current screen:
+ * a format, then a file name. */
+void ui_export_open(struct ui *u, size_t ci);
 /* ui_help.c: pushes the help screen. */
 void ui_help_open(struct ui *u);
 /* ui_problems.c: pushes the list of skipped and repaired blocks (file, line, reason). */

@@ -24,12 +24,33 @@ static const struct option export_opts[] = {
 /* What the command line asked for; the arrays point into argv. */
 struct export_args {
 	struct cmd_common co;
-	int format;
+	const struct export_format *format;
 	const char **specs;   /* --call values */
 	size_t nspecs, speccap;
 	bool all;
 	const char *out;      /* -o FILE, or NULL for stdout */
 };
+
+/* Appends the usage of export after "xwtrace ", its second line indented by
+ * indent spaces: the formats are the rows of the export table. */
+static void
+export_usage(struct sbuf *b, int indent)
+{
+	sbuf_puts(b, "export --format ");
+	export_format_names(b, "|");
+	sbuf_printf(b, "\n%*s[--call CALL]... [--all] [-o FILE] LOG...", indent, "");
+}
+
+/* Returns 2 after saying that name is no export format, and which are. */
+static int
+bad_format(const char *name)
+{
+	struct sbuf b = {0};
+	export_format_names(&b, ", ");
+	fprintf(stderr, "xwtrace: unknown export format '%s' (%s)\n", name, b.s);
+	sbuf_free(&b);
+	return 2;
+}
 
 /* Returns 0 after filling a from argv (optind left at the first LOG), or 2
  * after printing why the command line is wrong. */
@@ -37,16 +58,12 @@ static int
 parse_args(int argc, char **argv, struct export_args *a)
 {
 	int c;
-	a->format = -1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:q", export_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FORMAT:
-			if ((a->format = export_format_parse(optarg)) < 0) {
-				fprintf(stderr, "xwtrace: unknown export format '%s' (text, html, "
-				    "plantuml, mermaid, json, pcap)\n", optarg);
-				return 2;
-			}
+			if ((a->format = export_format_find(optarg)) == NULL)
+				return bad_format(optarg);
 			break;
 		case OPT_CALL: VEC_PUSH(a->specs, a->nspecs, a->speccap, optarg); break;
 		case OPT_ALL: a->all = true; break;
@@ -59,14 +76,16 @@ parse_args(int argc, char **argv, struct export_args *a)
 		default: return 2;
 		}
 	}
-	if (a->format < 0 || optind >= argc) {
-		fprintf(stderr, "xwtrace: usage: xwtrace export --format text|html|plantuml|"
-		    "mermaid|json|pcap\n"
-		    "                [--call CALL]... [--all] [-o FILE] LOG...\n");
+	if (a->format == NULL || optind >= argc) {
+		struct sbuf b = {0};
+		sbuf_puts(&b, "xwtrace: usage: xwtrace ");
+		export_usage(&b, 16);
+		fprintf(stderr, "%s\n", b.s);
+		sbuf_free(&b);
 		return 2;
 	}
-	if (a->format == EXPORT_PCAP && a->out == NULL) {
-		fprintf(stderr, "xwtrace: the pcap export needs -o FILE\n");
+	if (a->format->binary && a->out == NULL) {
+		fprintf(stderr, "xwtrace: the %s export needs -o FILE\n", a->format->name);
 		return 2;
 	}
 	return 0;
@@ -111,8 +130,8 @@ emit(const struct model *m, const struct export_args *a, const struct sbuf *b)
 		}
 		return 0;
 	}
-	if (a->format == EXPORT_PCAP && isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "xwtrace: not writing a pcap to a terminal\n");
+	if (a->format->binary && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "xwtrace: not writing a %s to a terminal\n", a->format->name);
 		return 1;
 	}
 	if (fwrite(b->s, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
@@ -138,9 +157,8 @@ cmd_export(int argc, char **argv)
 	}
 	if (rc == 0) {
 		struct sbuf b = {0};
-		char err[256] = "";
-		if (export_calls(&b, m, &a.co.diag, calls, n, a.format, err, sizeof err) < 0) {
-			fprintf(stderr, "xwtrace: %s\n", err[0] ? err : "the export failed");
+		if (export_calls(&b, m, &a.co.diag, calls, n, a.format) < 0) {
+			fprintf(stderr, "xwtrace: the export failed\n");
 			rc = 1;
 		} else {
 			rc = emit(m, &a, &b);

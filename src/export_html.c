@@ -722,6 +722,8 @@ call_section(struct sbuf *b, const struct model *m, const struct diag_result *d,
 	sbuf_free(&t);
 }
 
+export_write_fn export_html; /* the type of the table's writers (export.c) */
+
 /* Returns 0 after appending one self-contained page of the calls. */
 int
 export_html(struct sbuf *out, const struct model *m, const struct diag_result *d,

@@ -76,6 +76,8 @@ call_object(struct sbuf *b, const struct model *m, const struct call *c)
 	sbuf_free(&t);
 }
 
+export_write_fn export_json; /* the type of the table's writers (export.c) */
+
 /* Returns 0 after appending the export of the calls as one JSON object. */
 int
 export_json(struct sbuf *out, const struct model *m, const struct diag_result *d,

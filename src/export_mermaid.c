@@ -126,6 +126,8 @@ banner(struct sbuf *b, const char *text, const int *p, size_t np)
 	sbuf_puts(b, "\n");
 }
 
+export_write_fn export_mermaid; /* the type of the table's writers (export.c) */
+
 /* Returns 0 after appending one sequenceDiagram of the calls. */
 int
 export_mermaid(struct sbuf *out, const struct model *m, const struct diag_result *d,

@@ -135,6 +135,8 @@ call_body(struct sbuf *b, const struct model *m, const struct diag_result *d, si
 		    folded == 1 ? "" : "s");
 }
 
+export_write_fn export_plantuml; /* the type of the table's writers (export.c) */
+
 /* Returns 0 after appending one @startuml..@enduml diagram of the calls. */
 int
 export_plantuml(struct sbuf *out, const struct model *m, const struct diag_result *d,

@@ -215,7 +215,7 @@ global_key(struct ui *u, const struct ui_ev *ev)
 		return true;
 	case 'e':
 		if (ui_context(u, &ci, &ai))
-			ui_export_start(u, ci);
+			ui_export_open(u, ci);
 		return true;
 	case 'c':
 		if (ui_context(u, &ci, &ai))
