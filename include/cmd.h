@@ -43,9 +43,11 @@ typedef bool (*cmd_step_fn)(void *arg, int phase, int file);
  * each step; -1 with err naming the file; 1 when step cancelled. */
 int cmd_load_steps(struct model *m, char **paths, int npaths, struct cmd_common *o,
     cmd_step_fn step, void *arg, char *err, size_t errlen);
-/* Writes what `xwtrace list` prints for the loaded model m to fp: the table,
- * or with json one JSON object; all adds the OPTIONS-only calls. */
-void cmd_list_write(FILE *fp, const struct model *m, bool all, bool json);
+/* Writes what `xwtrace list` prints for the loaded model m and its findings
+ * d (may be NULL) to fp: the table, or with json one JSON object; all adds
+ * the OPTIONS-only calls. */
+void cmd_list_write(FILE *fp, const struct model *m, const struct diag_result *d, bool all,
+    bool json);
 /* Prints "xwtrace: " and err on stderr, one line, made terminal-safe (it can
  * name files, bundle members or Call-IDs, all untrusted). */
 void cmd_error(const char *err);

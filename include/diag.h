@@ -64,8 +64,8 @@ struct diag_sig {
 };
 
 /* Returns 0 after running every signature over the model and the given
- * xConfiguration dumps (paths; dumps found in bundles are added); fills each
- * call's findings list with ids. On failure returns -1 with err. */
+ * xConfiguration dumps (paths; dumps found in bundles are added) and
+ * indexing the findings (r->ix). On failure returns -1 with err. */
 int diag_run(struct model *m, const char **xconfigs, size_t nxconfigs, struct diag_result *r,
     char *err, size_t errlen);
 /* Frees the findings (not the pooled strings). */

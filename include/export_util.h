@@ -10,9 +10,6 @@
 #include "export.h"
 #include "model.h"
 
-/* Returns the worst severity of the findings of call ci on arrow ai (ai -1:
- * the findings about the call as a whole), or -1 when there is none. */
-int export_worst(const struct diag_result *d, size_t ci, int ai);
 /* Returns true when finding f belongs in an export of the calls: it concerns
  * one of them, or no call at all (configuration and connection findings). */
 bool export_finding_wanted(const struct diag_finding *f, const size_t *calls, size_t ncalls);

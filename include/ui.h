@@ -110,7 +110,6 @@ struct ui_opts {
 struct ui {
 	struct model *m;                 /* borrowed */
 	const struct diag_result *d;     /* borrowed */
-	size_t *cf_start, *cf_idx;       /* findings of call i: d->f[cf_idx[cf_start[i]..cf_start[i+1]]] */
 	int rows, cols;
 	bool color, utf8, curses;        /* curses: a terminal is attached */
 	bool quit;
@@ -146,10 +145,6 @@ const char *ui_top(const struct ui *u);
 bool ui_context(const struct ui *u, size_t *call, int *arrow);
 /* Sets the one-shot status note (printf-like). */
 void ui_note(struct ui *u, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Returns the number of findings of call ci and sets *idx to their indices in d->f. */
-size_t ui_call_findings(const struct ui *u, size_t ci, const size_t **idx);
-/* Returns the worst severity of call ci's findings, or -1 when none. */
-int ui_call_severity(const struct ui *u, size_t ci);
 /* Returns the attribute of a severity. */
 attr_t ui_sev_attr(const struct ui *u, int sev);
 /* Returns the attribute of a final status (0: none). */

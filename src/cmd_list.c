@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "jsonout.h"
 #include "text.h"
+#include "view.h"
 
 /* Options of list and show. */
 enum { OPT_ROLE = 256, OPT_XCONFIG, OPT_ALL_HOPS, OPT_NO_COLOR };
@@ -51,7 +52,7 @@ cell(struct sbuf *b, const char *s, size_t w)
 
 /* Returns nothing; writes the table of calls (OPTIONS-only ones with all). */
 static void
-list_text(const struct model *m, bool all, FILE *fp)
+list_text(const struct model *m, const struct diag_result *d, bool all, FILE *fp)
 {
 	struct sbuf b = {0};
 	size_t hidden = 0;
@@ -78,8 +79,11 @@ list_text(const struct model *m, bool all, FILE *fp)
 		cell(&b, c->method, 9);
 		sbuf_printf(&b, " %6s %5zu  %-5s %7.1fs  ", st, c->narrows, h,
 		    (double)(c->end - c->start) / 1000);
-		for (size_t k = 0; k < c->nfindings; k++)
-			sbuf_printf(&b, "%s%s", k ? "," : "", c->findings[k]);
+		const char **ids;
+		size_t nids = view_finding_ids(d, i, &ids);
+		for (size_t k = 0; k < nids; k++)
+			sbuf_printf(&b, "%s%s", k ? "," : "", ids[k]);
+		free(ids);
 		sbuf_puts(&b, "\n");
 	}
 	sbuf_printf(&b, "%zu calls", m->ncalls - hidden);
@@ -92,7 +96,7 @@ list_text(const struct model *m, bool all, FILE *fp)
 
 /* Returns nothing; writes the files and calls as one JSON object and a newline. */
 static void
-list_json(const struct model *m, bool all, FILE *fp)
+list_json(const struct model *m, const struct diag_result *d, bool all, FILE *fp)
 {
 	struct sbuf b = {0};
 	sbuf_add(&b, "{", 1);
@@ -104,7 +108,7 @@ list_json(const struct model *m, bool all, FILE *fp)
 			continue;
 		if (any)
 			sbuf_add(&b, ",", 1);
-		jsonout_call(&b, m, &m->calls[i], false, false);
+		jsonout_call(&b, m, d, &m->calls[i], false, false);
 		any = true;
 	}
 	sbuf_puts(&b, "]}\n");
@@ -114,9 +118,9 @@ list_json(const struct model *m, bool all, FILE *fp)
 
 /* Returns nothing; writes the list as `xwtrace list` prints it. */
 void
-cmd_list_write(FILE *fp, const struct model *m, bool all, bool json)
+cmd_list_write(FILE *fp, const struct model *m, const struct diag_result *d, bool all, bool json)
 {
-	(json ? list_json : list_text)(m, all, fp);
+	(json ? list_json : list_text)(m, d, all, fp);
 }
 
 int
@@ -142,7 +146,7 @@ cmd_list(int argc, char **argv)
 		cmd_common_free(&co);
 		return 2;
 	}
-	cmd_list_write(stdout, m, all, json);
+	cmd_list_write(stdout, m, &co.diag, all, json);
 	model_free(m);
 	cmd_common_free(&co);
 	return 0;

@@ -45,19 +45,21 @@ cmd_show(int argc, char **argv)
 	}
 	const char *spec = argv[optind];
 	struct model *m = cmd_load(argv + optind + 1, argc - optind - 1, &co);
-	cmd_common_free(&co);
-	if (m == NULL)
+	if (m == NULL) {
+		cmd_common_free(&co);
 		return 2;
+	}
 	char err[256];
 	struct call *call = model_find_call(m, spec, err, sizeof err);
 	if (call == NULL) {
 		cmd_error(err);
 		model_free(m);
+		cmd_common_free(&co);
 		return 2;
 	}
 	struct sbuf b = {0};
 	if (json) {
-		jsonout_call(&b, m, call, true, raw);
+		jsonout_call(&b, m, &co.diag, call, true, raw);
 		sbuf_add(&b, "\n", 1);
 	} else {
 		ladder_text(&b, m, call, &lo);
@@ -65,5 +67,6 @@ cmd_show(int argc, char **argv)
 	fwrite(b.s, 1, b.len, stdout);
 	sbuf_free(&b);
 	model_free(m);
+	cmd_common_free(&co);
 	return 0;
 }

@@ -196,22 +196,6 @@ sort_evidence(struct diag_result *r)
 			qsort(r->f[i].ev, r->f[i].nev, sizeof *r->f[i].ev, ev_line_cmp);
 }
 
-/* Adds each finding's id to its call's list, once per id. */
-static void
-fill_calls(struct model *m, const struct diag_result *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->f[i].call < 0 || (size_t)r->f[i].call >= m->ncalls)
-			continue;
-		struct call *c = &m->calls[r->f[i].call];
-		bool dup = false;
-		for (size_t k = 0; k < c->nfindings && !dup; k++)
-			dup = strcmp(c->findings[k], r->f[i].id) == 0;
-		if (!dup)
-			VEC_PUSH(c->findings, c->nfindings, c->findingcap, r->f[i].id);
-	}
-}
-
 int
 diag_arrow_of(const struct call *c, uint32_t msg)
 {
@@ -793,7 +777,6 @@ diag_run(struct model *m, const char **xconfigs, size_t nxconfigs, struct diag_r
 	for (size_t i = 0; i < diag_nsigs; i++)
 		diag_sigs[i].check(&diag_sigs[i], m, r, &ctx);
 	sort_evidence(r);
-	fill_calls(m, r);
 	diag_index_build(m, r);
 	ctx_free(m, &ctx);
 	return 0;

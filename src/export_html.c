@@ -308,16 +308,6 @@ svg_shaft(struct sbuf *b, const struct geo *g, const struct call_arrow *a, int y
 	    x1, y, x2 - 9 * dir, x2, y, -10 * dir, (x1 + x2) / 2, y - 6, label);
 }
 
-/* Returns the id of the first finding of call ci on arrow ai with severity sev. */
-static const char *
-first_id(const struct diag_result *d, size_t ci, int ai, int sev)
-{
-	for (size_t k = 0; d != NULL && k < d->n; k++)
-		if (d->f[k].call == (int)ci && d->f[k].arrow == ai && (int)d->f[k].severity == sev)
-			return d->f[k].id;
-	return "";
-}
-
 /* Appends one arrow of call ci as <g class="arrow"> linked to its message. */
 static void
 svg_arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci,
@@ -326,7 +316,10 @@ svg_arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, si
 	const struct call *c = &m->calls[ci];
 	const struct call_arrow *a = &c->arrows[i];
 	const struct sip_msg *s = &m->msgs[a->msg];
-	int y = TOP + 20 + (int)i * ROW, sev = export_worst(d, ci, (int)i);
+	const struct diag_finding *w = diag_arrow_worst(d, ci, i);
+	const size_t *idx;
+	size_t nf = diag_call_findings(d, (long)ci, &idx);
+	int y = TOP + 20 + (int)i * ROW, sev = w != NULL ? (int)w->severity : -1;
 	char t[24];
 	struct sbuf lab = {0}, label = {0};
 	ladder_label(&lab, m, a);
@@ -335,21 +328,23 @@ svg_arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, si
 	    "<a href=\"#c%u-m%zu\"><title>#%zu %s", s->sip->is_request ? "req" : "resp",
 	    s->retrans ? " retrans" : "", a->same_host ? " hop" : "", sev_class(sev), c->number,
 	    i, i, c->number, i, i, label.s);
-	for (size_t k = 0; d != NULL && k < d->n; k++)
-		if (d->f[k].call == (int)ci && d->f[k].arrow == (int)i) {
-			sbuf_printf(b, "\n%s ", diag_severity_name(d->f[k].severity));
-			esc(b, d->f[k].id);
+	for (size_t k = 0; k < nf; k++) {
+		const struct diag_finding *f = &d->f[idx[k]];
+		if (f->arrow == (int)i) {
+			sbuf_printf(b, "\n%s ", diag_severity_name(f->severity));
+			esc(b, f->id);
 			sbuf_puts(b, ": ");
-			esc(b, d->f[k].summary);
+			esc(b, f->summary);
 		}
+	}
 	sbuf_printf(b, "</title><rect class=\"hit\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
 	    "<text class=\"time\" x=\"8\" y=\"%d\">%s</text>", y - ROW + 10, g->width, ROW, y + 4,
 	    model_time_short(a->t, t, sizeof t));
 	svg_shaft(b, g, a, y, label.s);
-	if (sev >= 0)
+	if (w != NULL)
 		sbuf_printf(b, "<circle class=\"mark\" cx=\"%d\" cy=\"%d\" r=\"8\"/>"
 		    "<text class=\"markt\" x=\"%d\" y=\"%d\">%c</text>", LEFT - 16, y, LEFT - 16,
-		    y + 4, diag_marker(first_id(d, ci, (int)i, sev)));
+		    y + 4, diag_marker(w->id));
 	sbuf_puts(b, "</a></g>\n");
 	sbuf_free(&lab);
 	sbuf_free(&label);
@@ -542,9 +537,11 @@ static void
 finding_items(struct sbuf *b, const struct model *m, const struct diag_result *d, int ci,
     int ai, bool full)
 {
-	for (size_t k = 0; d != NULL && k < d->n; k++) {
-		const struct diag_finding *f = &d->f[k];
-		if (f->call != ci || (!full && f->arrow != ai))
+	const size_t *idx;
+	size_t n = diag_call_findings(d, ci, &idx);
+	for (size_t k = 0; k < n; k++) {
+		const struct diag_finding *f = &d->f[idx[k]];
+		if (!full && f->arrow != ai)
 			continue;
 		sbuf_printf(b, "<li class=\"%s\"><span class=\"sev\">%s</span> <code>",
 		    sev_class((int)f->severity), diag_severity_name(f->severity));
@@ -607,7 +604,7 @@ msg_section(struct sbuf *b, const struct model *m, const struct diag_result *d, 
 	record(b, m, s);
 	if (a->twin >= 0)
 		record(b, m, &m->msgs[a->twin]);
-	if (export_worst(d, ci, (int)i) >= 0) {
+	if (diag_arrow_worst(d, ci, i) != NULL) {
 		sbuf_puts(b, "<ul class=\"mf\">\n");
 		finding_items(b, m, d, (int)ci, (int)i, false);
 		sbuf_puts(b, "</ul>\n");
@@ -703,10 +700,8 @@ call_section(struct sbuf *b, const struct model *m, const struct diag_result *d,
 	sbuf_puts(b, "</h1>\n");
 	call_summary(b, m, c);
 	sbuf_puts(b, "<h2>Findings</h2>\n");
-	bool any = false;
-	for (size_t k = 0; d != NULL && k < d->n && !any; k++)
-		any = d->f[k].call == (int)ci;
-	if (any) {
+	const size_t *idx;
+	if (diag_call_findings(d, (long)ci, &idx) > 0) {
 		sbuf_puts(b, "<ol class=\"findings\">\n");
 		finding_items(b, m, d, (int)ci, -1, true);
 		sbuf_puts(b, "</ol>\n");
@@ -749,10 +744,8 @@ export_html(struct sbuf *out, const struct model *m, const struct diag_result *d
 	}
 	for (size_t i = 0; i < n; i++)
 		call_section(out, m, d, calls[i]);
-	bool any = false;
-	for (size_t k = 0; d != NULL && k < d->n && !any; k++)
-		any = d->f[k].call < 0;
-	if (any) {
+	const size_t *idx;
+	if (diag_call_findings(d, -1, &idx) > 0) {
 		sbuf_puts(out, "<section id=\"global\"><h2>Configuration and connection findings"
 		    "</h2>\n<ol class=\"findings\">\n");
 		finding_items(out, m, d, -1, -1, true);

@@ -87,9 +87,11 @@ note(struct sbuf *b, const struct diag_finding *f, int from, int to)
 static void
 notes(struct sbuf *b, const struct diag_result *d, size_t ci, int ai, int from, int to)
 {
-	for (size_t k = 0; d != NULL && k < d->n; k++)
-		if (d->f[k].call == (int)ci && d->f[k].arrow == ai)
-			note(b, &d->f[k], from, to);
+	const size_t *idx;
+	size_t n = diag_call_findings(d, (long)ci, &idx);
+	for (size_t k = 0; k < n; k++)
+		if (d->f[idx[k]].arrow == ai)
+			note(b, &d->f[idx[k]], from, to);
 }
 
 /* Appends one arrow: solid for requests, dashed for responses; an arrow a
@@ -98,7 +100,8 @@ static void
 arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci, size_t i)
 {
 	const struct call_arrow *a = &m->calls[ci].arrows[i];
-	int sev = export_worst(d, ci, (int)i);
+	const struct diag_finding *w = diag_arrow_worst(d, ci, i);
+	int sev = w != NULL ? (int)w->severity : -1;
 	char t[24];
 	struct sbuf lab = {0};
 	ladder_label(&lab, m, a);
@@ -148,7 +151,7 @@ export_mermaid(struct sbuf *out, const struct model *m, const struct diag_result
 		size_t folded = 0;
 		for (size_t k = 0; k < c->narrows; k++) {
 			/* same-host (B2BUA) hops fold as in the text ladder */
-			if (c->arrows[k].same_host && export_worst(d, calls[i], (int)k) < 0)
+			if (c->arrows[k].same_host && diag_arrow_worst(d, calls[i], k) == NULL)
 				folded++;
 			else
 				arrow(out, m, d, calls[i], k);
@@ -158,9 +161,10 @@ export_mermaid(struct sbuf *out, const struct model *m, const struct diag_result
 			sbuf_printf(out, "    %%%% %zu same-host hop%s (Expressway B2BUA) folded\n",
 			    folded, folded == 1 ? "" : "s");
 	}
-	for (size_t k = 0; d != NULL && k < d->n && np > 0; k++)
-		if (d->f[k].call < 0) /* configuration and connection findings */
-			note(out, &d->f[k], p[0], p[np - 1]);
+	const size_t *idx; /* configuration and connection findings */
+	size_t nf = diag_call_findings(d, -1, &idx);
+	for (size_t k = 0; k < nf && np > 0; k++)
+		note(out, &d->f[idx[k]], p[0], p[np - 1]);
 	sbuf_free(&t);
 	free(p);
 	return 0;

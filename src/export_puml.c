@@ -83,9 +83,11 @@ note(struct sbuf *b, const struct diag_finding *f, int from, int to)
 static void
 notes(struct sbuf *b, const struct diag_result *d, size_t ci, int ai, int from, int to)
 {
-	for (size_t k = 0; d != NULL && k < d->n; k++)
-		if (d->f[k].call == (int)ci && d->f[k].arrow == ai)
-			note(b, &d->f[k], from, to);
+	const size_t *idx;
+	size_t n = diag_call_findings(d, (long)ci, &idx);
+	for (size_t k = 0; k < n; k++)
+		if (d->f[idx[k]].arrow == ai)
+			note(b, &d->f[idx[k]], from, to);
 }
 
 /* Appends one arrow: solid for requests, dashed for responses, red when a
@@ -95,7 +97,8 @@ arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t
 {
 	const struct call_arrow *a = &m->calls[ci].arrows[i];
 	const struct sip_msg *s = &m->msgs[a->msg];
-	int sev = export_worst(d, ci, (int)i);
+	const struct diag_finding *w = diag_arrow_worst(d, ci, i);
+	int sev = w != NULL ? (int)w->severity : -1;
 	const char *colour = sev == DIAG_ERROR ? "[#D00000]" : sev == DIAG_WARNING ?
 	    "[#E07000]" : sev == DIAG_INFO ? "[#2060C0]" : "";
 	char t[24];
@@ -120,7 +123,7 @@ call_body(struct sbuf *b, const struct model *m, const struct diag_result *d, si
 	size_t folded = 0;
 	xw_time prev = XW_TIME_NONE;
 	for (size_t i = 0; i < c->narrows; i++) {
-		if (c->arrows[i].same_host && export_worst(d, ci, (int)i) < 0) {
+		if (c->arrows[i].same_host && diag_arrow_worst(d, ci, i) == NULL) {
 			folded++;
 			continue;
 		}
@@ -166,9 +169,10 @@ export_plantuml(struct sbuf *out, const struct model *m, const struct diag_resul
 		}
 		call_body(out, m, d, calls[i], p, np);
 	}
-	for (size_t k = 0; d != NULL && k < d->n && np > 0; k++)
-		if (d->f[k].call < 0) /* configuration and connection findings */
-			note(out, &d->f[k], p[0], p[np - 1]);
+	const size_t *idx; /* configuration and connection findings */
+	size_t nf = diag_call_findings(d, -1, &idx);
+	for (size_t k = 0; k < nf && np > 0; k++)
+		note(out, &d->f[idx[k]], p[0], p[np - 1]);
 	sbuf_puts(out, "@enduml\n");
 	sbuf_free(&t);
 	free(p);

@@ -17,9 +17,11 @@ static void
 text_notes(void *arg, const struct model *m, const struct call *c, size_t i, struct sbuf *out)
 {
 	const struct text_ctx *t = arg;
-	for (size_t k = 0; t->d != NULL && k < t->d->n; k++) {
-		const struct diag_finding *f = &t->d->f[k];
-		if (f->call != (int)t->call || f->arrow != (int)i)
+	const size_t *idx;
+	size_t n = diag_call_findings(t->d, (long)t->call, &idx);
+	for (size_t k = 0; k < n; k++) {
+		const struct diag_finding *f = &t->d->f[idx[k]];
+		if (f->arrow != (int)i)
 			continue;
 		sbuf_printf(out, "%22s  ^^ %s %s: ", "", diag_severity_name(f->severity), f->id);
 		text_safe(out, f->summary, strlen(f->summary));
@@ -31,14 +33,12 @@ text_notes(void *arg, const struct model *m, const struct call *c, size_t i, str
 static void
 text_findings(struct sbuf *b, const struct diag_result *d, size_t call)
 {
-	bool any = false;
-	for (size_t k = 0; d != NULL && k < d->n; k++) {
-		const struct diag_finding *f = &d->f[k];
-		if (f->call != (int)call)
-			continue;
-		if (!any)
+	const size_t *idx;
+	size_t n = diag_call_findings(d, (long)call, &idx);
+	for (size_t k = 0; k < n; k++) {
+		const struct diag_finding *f = &d->f[idx[k]];
+		if (k == 0)
 			sbuf_puts(b, "\nFindings:\n");
-		any = true;
 		sbuf_printf(b, "  [%s] %s: ", diag_severity_name(f->severity), f->id);
 		text_safe(b, f->summary, strlen(f->summary));
 		sbuf_puts(b, "\n");

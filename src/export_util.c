@@ -6,18 +6,6 @@
 #include "ladder.h"
 #include "text.h"
 
-int
-export_worst(const struct diag_result *d, size_t ci, int ai)
-{
-	int worst = -1;
-	for (size_t k = 0; d != NULL && k < d->n; k++) {
-		const struct diag_finding *f = &d->f[k];
-		if (f->call == (int)ci && f->arrow == ai && (int)f->severity > worst)
-			worst = (int)f->severity;
-	}
-	return worst;
-}
-
 bool
 export_finding_wanted(const struct diag_finding *f, const size_t *calls, size_t ncalls)
 {

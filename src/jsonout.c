@@ -5,6 +5,7 @@
 #include "jsonout.h"
 #include "sip.h"
 #include "text.h"
+#include "view.h"
 
 /* Appends s as a JSON string (null when NULL), as text_json_str does; in
  * one piece when no byte of it needs escaping or checking, as most do not. */
@@ -151,9 +152,11 @@ call_machines(struct sbuf *b, const struct model *m, const struct call *c)
 }
 
 void
-jsonout_call(struct sbuf *b, const struct model *m, const struct call *c, bool with_messages,
-    bool with_raw)
+jsonout_call(struct sbuf *b, const struct model *m, const struct diag_result *d,
+    const struct call *c, bool with_messages, bool with_raw)
 {
+	const char **ids;
+	size_t nids = view_finding_ids(d, (size_t)(c - m->calls), &ids);
 	char t[40];
 	bool first = true;
 	sbuf_add(b, "{", 1);
@@ -185,7 +188,8 @@ jsonout_call(struct sbuf *b, const struct model *m, const struct call *c, bool w
 		sbuf_add(b, "}", 1);
 	}
 	sbuf_puts(b, "],\"findings\":");
-	strarray(b, c->findings, c->nfindings);
+	strarray(b, ids, nids);
+	free(ids);
 	if (with_messages) {
 		call_machines(b, m, c);
 		sbuf_puts(b, ",\"messages\":[");

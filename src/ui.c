@@ -14,23 +14,6 @@
 #include "text.h"
 #include "ui.h"
 
-/* Builds the per-call index of findings (CSR arrays over d->f). */
-static void
-index_findings(struct ui *u)
-{
-	size_t nc = u->m->ncalls;
-	u->cf_start = xcalloc(nc + 2, sizeof *u->cf_start);
-	u->cf_idx = xcalloc(u->d->n + 1, sizeof *u->cf_idx);
-	for (size_t i = 0; i < u->d->n; i++)
-		if (u->d->f[i].call >= 0 && (size_t)u->d->f[i].call < nc)
-			u->cf_start[u->d->f[i].call + 2]++;
-	for (size_t c = 2; c < nc + 2; c++)
-		u->cf_start[c] += u->cf_start[c - 1];
-	for (size_t i = 0; i < u->d->n; i++)
-		if (u->d->f[i].call >= 0 && (size_t)u->d->f[i].call < nc)
-			u->cf_idx[u->cf_start[u->d->f[i].call + 1]++] = i;
-}
-
 /* Returns the browser with its call list open (see ui.h for ownership). */
 struct ui *
 ui_new(struct model *m, const struct diag_result *d, const struct ui_opts *o, int rows,
@@ -42,7 +25,6 @@ ui_new(struct model *m, const struct diag_result *d, const struct ui_opts *o, in
 	u->rows = rows;
 	u->cols = cols;
 	u->color = !o->no_color;
-	index_findings(u);
 	ui_draw_init(u, false);
 	ui_list_open(u, o);
 	return u;
@@ -58,34 +40,7 @@ ui_free(struct ui *u)
 		struct ui_screen *s = &u->stack[--u->depth];
 		s->ops->free(s->st);
 	}
-	free(u->cf_start);
-	free(u->cf_idx);
 	free(u);
-}
-
-/* Returns how many findings call ci has; *idx points into the index. */
-size_t
-ui_call_findings(const struct ui *u, size_t ci, const size_t **idx)
-{
-	if (ci >= u->m->ncalls) {
-		*idx = NULL;
-		return 0;
-	}
-	*idx = u->cf_idx + u->cf_start[ci];
-	return u->cf_start[ci + 1] - u->cf_start[ci];
-}
-
-/* Returns the worst severity among call ci's findings, -1 for none. */
-int
-ui_call_severity(const struct ui *u, size_t ci)
-{
-	const size_t *idx;
-	size_t n = ui_call_findings(u, ci, &idx);
-	int worst = -1;
-	for (size_t i = 0; i < n; i++)
-		if ((int)u->d->f[idx[i]].severity > worst)
-			worst = (int)u->d->f[idx[i]].severity;
-	return worst;
 }
 
 /* Returns the attribute that shows severity sev. */

@@ -152,19 +152,6 @@ labels(struct ui *u, struct flow_st *st)
 		st->fitw = COL_MAX;
 }
 
-/* Returns the worst severity of the findings on arrow ai, or -1. */
-static int
-arrow_severity(const struct ui *u, const struct flow_st *st, size_t ai)
-{
-	int worst = -1;
-	for (size_t i = 0; i < st->nf; i++) {
-		const struct diag_finding *f = &u->d->f[st->fidx[i]];
-		if (f->arrow == (int)ai && (int)f->severity > worst)
-			worst = (int)f->severity;
-	}
-	return worst;
-}
-
 /* Draws safe text s at virtual x vx on row y, clipped to the ladder area. */
 static void
 vput(const struct ui *u, const struct geo *g, int hscroll, int y, int vx, const char *s,
@@ -239,8 +226,8 @@ static attr_t
 arrow_attr(const struct ui *u, const struct flow_st *st, size_t ai, bool selected)
 {
 	const struct call *c = &u->m->calls[st->ci];
-	int sev = arrow_severity(u, st, ai);
-	attr_t a = sev >= 0 ? ui_sev_attr(u, sev)
+	const struct diag_finding *w = diag_arrow_worst(u->d, st->ci, ai);
+	attr_t a = w != NULL ? ui_sev_attr(u, (int)w->severity)
 	    : u->m->msgs[c->arrows[ai].msg].retrans ? u->attr[UA_DIM] : 0;
 	if (selected)
 		a |= A_REVERSE | (st->focus == F_LADDER ? A_BOLD : 0);
@@ -767,7 +754,7 @@ ui_flow_open(struct ui *u, size_t ci)
 	st->preview = true;
 	st->pdoc_key = -1000000000L;
 	st->vis = xcalloc(u->m->calls[ci].narrows + 1, sizeof *st->vis);
-	st->nf = ui_call_findings(u, ci, &st->fidx);
+	st->nf = diag_call_findings(u->d, (long)ci, &st->fidx);
 	labels(u, st);
 	build(u, st);
 	ui_push(u, &flow_ops, st);

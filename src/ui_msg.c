@@ -232,7 +232,7 @@ static void
 finding_notes(const struct ui *u, const struct msg_st *st, struct ui_doc *doc)
 {
 	const size_t *idx;
-	size_t n = ui_call_findings(u, st->ci, &idx);
+	size_t n = diag_call_findings(u->d, (long)st->ci, &idx);
 	for (size_t i = 0; i < n; i++) {
 		const struct diag_finding *f = &u->d->f[idx[i]];
 		if (f->arrow != st->ai)

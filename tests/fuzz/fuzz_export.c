@@ -662,7 +662,7 @@ render_exports(const struct model *m, const struct diag_result *d, const size_t 
 /* Returns nothing; what `show` prints of call c: the ladder with and without
  * the hops, the JSON with and without the raw text. */
 static void
-render_show(const struct model *m, const struct call *c)
+render_show(const struct model *m, const struct diag_result *d, const struct call *c)
 {
 	for (int k = 0; k < 2; k++) {
 		struct sbuf b = {0};
@@ -670,7 +670,7 @@ render_show(const struct model *m, const struct call *c)
 		ladder_text(&b, m, c, &lo);
 		check_text("show", b.s, b.len, "\n\t");
 		sbuf_free(&b);
-		jsonout_call(&b, m, c, true, k == 1);
+		jsonout_call(&b, m, d, c, true, k == 1);
 		sbuf_add(&b, "\n", 1);
 		check_json("show --json", b.s, b.len);
 		sbuf_free(&b);
@@ -680,7 +680,7 @@ render_show(const struct model *m, const struct call *c)
 /* Returns nothing; what `list` prints (table and JSON, with and without the
  * OPTIONS-only calls) and the problem report, each checked. */
 static void
-render_list(const struct model *m)
+render_list(const struct model *m, const struct diag_result *d)
 {
 	for (int k = 0; k < 5; k++) {
 		char *buf = NULL;
@@ -689,7 +689,7 @@ render_list(const struct model *m)
 		if (fp == NULL)
 			abort();
 		if (k < 4)
-			cmd_list_write(fp, m, k & 1, k >= 2);
+			cmd_list_write(fp, m, d, k & 1, k >= 2);
 		else
 			cmd_report_problems(m, fp);
 		if (fclose(fp) != 0)
@@ -707,10 +707,10 @@ static void
 render(const struct model *m, const struct diag_result *d)
 {
 	size_t *all = xcalloc(m->ncalls + 1, sizeof *all);
-	render_list(m);
+	render_list(m, d);
 	for (size_t i = 0; i < m->ncalls; i++) {
 		all[i] = i;
-		render_show(m, &m->calls[i]);
+		render_show(m, d, &m->calls[i]);
 		render_exports(m, d, &all[i], 1);
 	}
 	if (m->ncalls > 1)
