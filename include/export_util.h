@@ -1,5 +1,6 @@
 /* export_util.h - what the export_* files share: the participants of the
- * diagrams, the findings of an arrow, call titles. Private to the exports. */
+ * diagrams, which findings an export holds, escaping. Private to the
+ * exports. */
 #ifndef XW_EXPORT_UTIL_H
 #define XW_EXPORT_UTIL_H
 
@@ -16,11 +17,6 @@ bool export_finding_wanted(const struct diag_finding *f, const size_t *calls, si
 /* Returns the machines the calls' arrows join, in ladder order with the
  * Expressways next to each other; *n is set; the caller frees the array. */
 int *export_participants(const struct model *m, const size_t *calls, size_t ncalls, size_t *n);
-/* Returns a machine's second label line: "expressway-e", "webex", ... */
-const char *export_machine_role(const struct model *m, int machine);
-/* Appends a one-line title of a call, terminal-safe but not escaped for any
- * language: "Call 1: INVITE sip:a -> sip:b, final 404". */
-void export_call_title(struct sbuf *b, const struct model *m, const struct call *c);
 /* Appends untrusted s (may be NULL) made terminal-safe, each character that
  * plain() refuses, and every non-ASCII one, written as the code point in fmt
  * (a printf format with one unsigned conversion, e.g. "#%u;"). */

@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "jsonout.h"
 #include "text.h"
+#include "view.h"
 
 enum { OPT_ROLE = 256, OPT_XCONFIG };
 
@@ -65,9 +66,12 @@ print_head(FILE *fp, const struct model *m, const struct diag_finding *f)
 	fprintf(fp, "%s %s  ", diag_severity_name(f->severity), f->id);
 	if (f->call >= 0 && (size_t)f->call < m->ncalls) {
 		const struct call *c = &m->calls[f->call];
-		fprintf(fp, "call %u (", c->number);
+		struct sbuf ref = {0};
+		view_call_title(&ref, m, c, VT_REF);
+		fprintf(fp, "%s (", ref.s);
 		text_fputs(fp, c->ncall_ids ? c->call_ids[0] : "?");
 		fputc(')', fp);
+		sbuf_free(&ref);
 	} else if (f->config != NULL) {
 		fputs("configuration ", fp);
 		text_fputs(fp, f->config);

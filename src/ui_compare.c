@@ -15,6 +15,7 @@
 #include "sip.h"
 #include "text.h"
 #include "ui.h"
+#include "view.h"
 
 #define DIFF_MAX_LINES 1500  /* beyond this, lines are paired by position */
 
@@ -366,13 +367,16 @@ cmp_draw(struct ui *u, void *vst)
 	struct cmp_st *st = vst;
 	const struct call *c = &u->m->calls[st->ci];
 	int pw = (u->cols - 1) / 2, lh = list_h(u, st), y = 1;
-	char title[128], right[96];
+	char right[96];
+	struct sbuf title = {0};
 	build_diff(u, st);
-	snprintf(title, sizeof title, "Call %u  compare %s", c->number,
-	    st->pair ? "two messages" : "Expressway-C log | Expressway-E log");
+	view_call_title(&title, u->m, c, VT_NAME);
+	sbuf_printf(&title, "  compare %s", st->pair ? "two messages"
+	    : "Expressway-C log | Expressway-E log");
 	snprintf(right, sizeof right, "~%zu changed  +%zu added  -%zu removed", st->changed,
 	    st->added, st->removed);
-	ui_draw_bar(u, 0, title, right);
+	ui_draw_bar(u, 0, title.s, right);
+	sbuf_free(&title);
 	if (lh > 0) {
 		draw_rows(u, st, y, lh, pw);
 		y += lh;

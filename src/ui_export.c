@@ -7,6 +7,7 @@
 
 #include "export.h"
 #include "ui.h"
+#include "view.h"
 
 struct export_st {
 	size_t ci;
@@ -36,8 +37,10 @@ path_done(struct ui *u, void *vst, const char *text, int choice, bool ok)
 		snprintf(u->prompt.err, sizeof u->prompt.err, "%s", err);
 		return false;
 	}
-	ui_note(u, false, "call %u written to %s (%s)", u->m->calls[st->ci].number, text,
-	    st->fmt->name);
+	struct sbuf ref = {0};
+	view_call_title(&ref, u->m, &u->m->calls[st->ci], VT_REF);
+	ui_note(u, false, "%s written to %s (%s)", ref.s, text, st->fmt->name);
+	sbuf_free(&ref);
 	ui_pop(u);
 	return true;
 }
@@ -97,7 +100,6 @@ ui_export_open(struct ui *u, size_t ci)
 {
 	size_t n;
 	const struct export_format *t = export_formats(&n);
-	char label[64];
 	if (ci >= u->m->ncalls)
 		return;
 	struct export_st *st = xcalloc(1, sizeof *st);
@@ -107,6 +109,10 @@ ui_export_open(struct ui *u, size_t ci)
 		st->names[st->nnames++] = t[i].name;
 	if (!ui_push(u, &export_ops, st))
 		return;
-	snprintf(label, sizeof label, "Export call %u as:", u->m->calls[ci].number);
-	ui_prompt_choice(u, label, st->names, st->nnames, u->export_format, st, format_done);
+	struct sbuf label = {0};
+	sbuf_puts(&label, "Export ");
+	view_call_title(&label, u->m, &u->m->calls[ci], VT_REF);
+	sbuf_puts(&label, " as:");
+	ui_prompt_choice(u, label.s, st->names, st->nnames, u->export_format, st, format_done);
+	sbuf_free(&label);
 }

@@ -79,19 +79,6 @@ layout(const struct ui *u, const struct list_st *st, int *x, int *w)
 	}
 }
 
-/* Returns the URI without its sip:/sips: scheme, for narrow cells. */
-static const char *
-short_uri(const char *s)
-{
-	if (s == NULL)
-		return "-";
-	if (strncmp(s, "sip:", 4) == 0)
-		return s + 4;
-	if (strncmp(s, "sips:", 5) == 0)
-		return s + 5;
-	return s;
-}
-
 /* Returns the text of a cell (program text, or log text for From/To). */
 static const char *
 cell(const struct ui *u, size_t ci, int col, char *buf, size_t size)
@@ -100,8 +87,8 @@ cell(const struct ui *u, size_t ci, int col, char *buf, size_t size)
 	switch (col) {
 	case C_NUM: snprintf(buf, size, "%u", c->number); break;
 	case C_START: model_time_short(c->start, buf, size); break;
-	case C_FROM: return short_uri(c->from);
-	case C_TO: return short_uri(c->to);
+	case C_FROM: return view_brief_uri(c->from, "-");
+	case C_TO: return view_brief_uri(c->to, "-");
 	case C_METHOD: return c->method ? c->method : "-";
 	case C_STATUS: snprintf(buf, size, c->final_status ? "%d" : "-", c->final_status); break;
 	case C_MSGS: snprintf(buf, size, "%zu", c->narrows); break;

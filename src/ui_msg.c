@@ -12,6 +12,7 @@
 #include "sip.h"
 #include "text.h"
 #include "ui.h"
+#include "view.h"
 
 /* Returns the arrow index of the previous hop of the same message, or -1. */
 long
@@ -268,14 +269,16 @@ msg_draw(struct ui *u, void *vst)
 	struct msg_st *st = vst;
 	const struct call *c = &u->m->calls[st->ci];
 	const struct call_arrow *a = &c->arrows[st->ai];
-	char left[160], right[96], where[512];
+	char right[96], where[512];
 	char lab[128];
+	struct sbuf left = {0};
 	sip_label(&u->m->msgs[st->rec], lab, sizeof lab);
-	snprintf(left, sizeof left, "Call %u  message %d/%zu  %s", c->number, st->ai + 1,
-	    c->narrows, lab);
+	view_call_title(&left, u->m, c, VT_NAME);
+	sbuf_printf(&left, "  message %d/%zu  %s", st->ai + 1, c->narrows, lab);
 	snprintf(right, sizeof right, "%s%s", a->twin >= 0 ? (st->twin ? "other log's copy "
 	    : "t: other log's copy ") : "", st->doc.width > u->cols ? "Left/Right " : "");
-	ui_draw_bar(u, 0, left, right);
+	ui_draw_bar(u, 0, left.s, right);
+	sbuf_free(&left);
 	ui_msg_where(u, st->rec, false, where, sizeof where);
 	ui_fill(u, 1, 0, u->cols, u->attr[UA_HEADER]);
 	ui_raw(u, 1, 0, u->cols, 0, where, u->attr[UA_HEADER]);
