@@ -155,6 +155,31 @@ size_t ui_scroll(size_t top, size_t sel, size_t n, int h);
  * at a time, or sel itself (and *used false) for other keys. */
 size_t ui_move(int key, size_t sel, size_t n, int h, bool *used);
 
+/* ui_term.c: the browser on a terminal, loading with progress. */
+
+/* Called by a loader before each step: phase 0 reads file number file, 1
+ * correlates, 2 diagnoses; returns false to stop (the load is cancelled). */
+typedef bool (*ui_step_fn)(void *arg, int phase, int file);
+
+/* What the browser loads before it opens, and with what: all the caller's. */
+struct ui_load {
+	/* Returns 0 after filling m (and the findings d points to), calling
+	 * step(sarg, ...) before each step; -1 with err; 1 when step said stop.
+	 * Runs in a thread of its own. */
+	int (*load)(void *arg, struct model *m, ui_step_fn step, void *sarg, char *err,
+	    size_t errlen);
+	void *arg;
+	char *const *paths;             /* the logs, for the progress screen */
+	int npaths;
+	struct model *m;                /* empty; filled by load */
+	const struct diag_result *d;    /* filled by load */
+};
+
+/* Returns 0 after loading l with progress on the terminal and browsing it
+ * until the user quits (or stops the load), 2 after printing why the load
+ * failed, -1 when there is no usable terminal (nothing printed). */
+int ui_term_browse(const struct ui_load *l, const struct ui_opts *o);
+
 /* ui_draw.c: colours, glyphs and safe text drawing (curses). */
 
 /* Fills u->attr and u->g for colour or monochrome and the locale; with

@@ -1,5 +1,4 @@
 /* cmd_diagnose.c - `xwtrace diagnose`: every finding with its evidence and fix. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,16 +7,6 @@
 #include "jsonout.h"
 #include "text.h"
 #include "view.h"
-
-enum { OPT_ROLE = 256, OPT_XCONFIG };
-
-static const struct option diagnose_opts[] = {
-	{"json", no_argument, NULL, 'j'},
-	{"role", required_argument, NULL, OPT_ROLE},
-	{"xconfig", required_argument, NULL, OPT_XCONFIG},
-	{"quiet", no_argument, NULL, 'q'},
-	{NULL, 0, NULL, 0},
-};
 
 /* Returns 0 for call findings, 1 for connections, 2 for configuration. */
 static int
@@ -170,32 +159,21 @@ exit_status(const struct diag_result *r)
 }
 
 /* Returns 1 when a finding is an error, 0 otherwise, 2 on bad usage. */
-int
-cmd_diagnose(int argc, char **argv)
+static int
+diagnose_exec(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct cmd_common co = {0};
-	bool json = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jq", diagnose_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'q': co.quiet = true; break;
-		case OPT_ROLE: VEC_PUSH(co.roles, co.nroles, co.rolecap, optarg); break;
-		case OPT_XCONFIG: VEC_PUSH(co.xconfigs, co.nxconfigs, co.xconfigcap, optarg); break;
-		default:
-			fprintf(stderr, "usage: xwtrace diagnose [--json] [--xconfig FILE]... "
-			    "[--role HOST=c|e] [-q] LOG...\n");
-			cmd_common_free(&co);
-			return 2;
-		}
-	}
-	struct model *m = cmd_load(argv + optind, argc - optind, &co);
+	struct model *m = NULL;
+	if (cmd_parse(self, argc, argv, &co, NULL, NULL) != 0)
+		fprintf(stderr, "usage: xwtrace diagnose [--json] [--xconfig FILE]... "
+		    "[--role HOST=c|e] [-q] LOG...\n");
+	else
+		m = cmd_load(argv + optind, argc - optind, &co);
 	if (m == NULL) {
 		cmd_common_free(&co);
 		return 2;
 	}
-	if (json)
+	if (co.json)
 		print_json(stdout, m, &co.diag);
 	else
 		print_text(stdout, m, &co.diag);
@@ -204,3 +182,11 @@ cmd_diagnose(int argc, char **argv)
 	cmd_common_free(&co);
 	return rc;
 }
+
+const struct cmd_entry cmd_diagnose_entry = {
+	.name = "diagnose",
+	.usage = "diagnose [--json] [--xconfig FILE]... LOG...        findings and fixes",
+	.shortopts = "jq",
+	.common = CMD_JSON | CMD_ROLE | CMD_XCONFIG | CMD_QUIET,
+	.exec = diagnose_exec,
+};
