@@ -145,6 +145,9 @@ const char *ui_top(const struct ui *u);
 bool ui_context(const struct ui *u, size_t *call, int *arrow);
 /* Sets the one-shot status note (printf-like). */
 void ui_note(struct ui *u, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Returns the blocks skipped in all files of m; *repaired (may be NULL) gets
+ * the blocks kept after a repair. */
+size_t ui_problem_counts(const struct model *m, size_t *repaired);
 /* Returns the attribute of a severity. */
 attr_t ui_sev_attr(const struct ui *u, int sev);
 /* Returns the attribute of a final status (0: none). */
@@ -273,26 +276,29 @@ bool ui_prompt_key(struct ui *u, const struct ui_ev *ev);
 /* Draws the prompt on the bottom row. */
 void ui_prompt_draw(struct ui *u);
 
-/* Screens, one file each. */
+/* ui_sip.c: a SIP message as a document, for the screens that show one. */
+
+/* Fills doc with message rec's lines, highlighted; ci/ai (or -1) give the
+ * call context for the "absent upstream" notes. */
+void ui_sip_doc(const struct ui *u, struct ui_doc *doc, uint32_t rec, long ci, int ai);
+/* Returns buf, filled with the message's location: file:line, host,
+ * direction, peer (brief: the file's base name, no host name nor time). */
+char *ui_sip_where(const struct ui *u, uint32_t rec, bool brief, char *buf, size_t size);
+/* Returns the arrow before ai that brought the same message (same method,
+ * or same status) into the machine that sent ai, or -1. */
+long ui_sip_prev_hop(const struct ui *u, size_t ci, size_t ai);
+
+/* Screens, one file each: a screen opens another only with its ui_X_open. */
 /* ui_list.c: pushes the call list. */
 void ui_list_open(struct ui *u, const struct ui_opts *o);
 /* ui_flow.c: pushes the ladder of call ci. */
 void ui_flow_open(struct ui *u, size_t ci);
 /* ui_msg.c: pushes the message view of arrow ai of call ci (twin: the other copy). */
 void ui_msg_open(struct ui *u, size_t ci, int ai, bool twin);
-/* ui_msg.c: fills doc with message rec's lines, highlighted; ci/ai (or -1)
- * give the call context for the "absent upstream" notes. */
-void ui_msg_doc(const struct ui *u, struct ui_doc *doc, uint32_t rec, long ci, int ai);
-/* ui_msg.c: returns the message's location into buf: file:line, host, direction,
- * peer (brief: the file's base name, no host name nor time). */
-char *ui_msg_where(const struct ui *u, uint32_t rec, bool brief, char *buf, size_t size);
-/* ui_msg.c: returns the arrow before ai that brought the same message (same
- * method, or same status) into the machine that sent ai, or -1. */
-long ui_prev_hop(const struct ui *u, size_t ci, size_t ai);
 /* ui_compare.c: pushes C-vs-E compare of call ci, starting at arrow ai (or -1). */
-void ui_compare_call(struct ui *u, size_t ci, int ai);
+void ui_compare_open(struct ui *u, size_t ci, int ai);
 /* ui_compare.c: pushes the comparison of two records (m->msgs indices). */
-void ui_compare_pair(struct ui *u, size_t ci, uint32_t a, uint32_t b);
+void ui_compare_pair_open(struct ui *u, size_t ci, uint32_t a, uint32_t b);
 /* ui_export.c: pushes the export dialog of call ci over the current screen:
  * a format, then a file name. */
 void ui_export_open(struct ui *u, size_t ci);
@@ -300,8 +306,5 @@ void ui_export_open(struct ui *u, size_t ci);
 void ui_help_open(struct ui *u);
 /* ui_problems.c: pushes the list of skipped and repaired blocks (file, line, reason). */
 void ui_problems_open(struct ui *u);
-/* ui_problems.c: returns the blocks skipped in all files; *repaired (may be
- * NULL) gets the blocks kept after a repair. */
-size_t ui_problem_counts(const struct model *m, size_t *repaired);
 
 #endif

@@ -35,6 +35,24 @@ ui_free(struct ui *u)
 	free(u);
 }
 
+/* Returns the blocks skipped in every file; *repaired gets the blocks kept
+ * after a repair. */
+size_t
+ui_problem_counts(const struct model *m, size_t *repaired)
+{
+	size_t skipped = 0, kept = 0;
+	for (size_t i = 0; i < m->nfiles; i++)
+		for (size_t k = 0; k < m->files[i].nproblems; k++) {
+			if (m->files[i].problems[k].recovered)
+				kept++;
+			else
+				skipped++;
+		}
+	if (repaired != NULL)
+		*repaired = kept;
+	return skipped;
+}
+
 /* Returns the attribute that shows severity sev. */
 attr_t
 ui_sev_attr(const struct ui *u, int sev)
@@ -166,7 +184,7 @@ global_key(struct ui *u, const struct ui_ev *ev)
 		return true;
 	case 'c':
 		if (ui_context(u, &ci, &ai))
-			ui_compare_call(u, ci, ai);
+			ui_compare_open(u, ci, ai);
 		return true;
 	default: return false;
 	}

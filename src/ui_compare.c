@@ -235,7 +235,7 @@ build_diff(const struct ui *u, struct cmp_st *st)
 	st->dtop = 0, st->dskip = 0;
 	st->changed = st->added = st->removed = 0;
 	if (rw->l < 0 || rw->r < 0) { /* only one log has it: show it as it is */
-		ui_msg_doc(u, rw->l >= 0 ? &st->dl : &st->dr, (uint32_t)(rw->l >= 0 ? rw->l : rw->r),
+		ui_sip_doc(u, rw->l >= 0 ? &st->dl : &st->dr, (uint32_t)(rw->l >= 0 ? rw->l : rw->r),
 		    (long)st->ci, -1);
 		ui_doc_printf(rw->l >= 0 ? &st->dr : &st->dl, UA_DIM, "(not in this log)");
 		return;
@@ -331,7 +331,7 @@ draw_titles(const struct ui *u, const struct cmp_st *st, int y, int pw)
 		long rec = rw ? (s ? rw->r : rw->l) : -1;
 		char where[512] = "";
 		if (rec >= 0)
-			ui_msg_where(u, (uint32_t)rec, true, where, sizeof where);
+			ui_sip_where(u, (uint32_t)rec, true, where, sizeof where);
 		else
 			snprintf(where, sizeof where, "%s", s ? "Expressway-E log" : "Expressway-C log");
 		ui_fill(u, y, s ? pw + 1 : 0, pw, u->attr[UA_HEADER]);
@@ -471,7 +471,7 @@ static const struct ui_screen_ops cmp_ops = {"compare", cmp_draw, cmp_key, cmp_f
 
 /* Pushes the C-vs-E compare of call ci. */
 void
-ui_compare_call(struct ui *u, size_t ci, int ai)
+ui_compare_open(struct ui *u, size_t ci, int ai)
 {
 	if (ci >= u->m->ncalls)
 		return;
@@ -484,7 +484,7 @@ ui_compare_call(struct ui *u, size_t ci, int ai)
 
 /* Pushes the compare of records a and b. */
 void
-ui_compare_pair(struct ui *u, size_t ci, uint32_t a, uint32_t b)
+ui_compare_pair_open(struct ui *u, size_t ci, uint32_t a, uint32_t b)
 {
 	if (ci >= u->m->ncalls || a >= u->m->nmsgs || b >= u->m->nmsgs)
 		return;

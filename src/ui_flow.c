@@ -326,7 +326,7 @@ preview_doc(const struct ui *u, struct flow_st *st, int w)
 	if (fin)
 		finding_doc(u, &u->d->f[st->fidx[st->fsel]], w, &st->pdoc);
 	else if (st->lay.nsteps)
-		ui_msg_doc(u, &st->pdoc, u->m->calls[st->ci].arrows[st->lay.steps[st->sel].ai].msg,
+		ui_sip_doc(u, &st->pdoc, u->m->calls[st->ci].arrows[st->lay.steps[st->sel].ai].msg,
 		    (long)st->ci, (int)st->lay.steps[st->sel].ai);
 	ui_re_mark(&st->re, &st->pdoc);
 }
@@ -344,7 +344,7 @@ draw_preview(const struct ui *u, struct flow_st *st, const struct geo *g)
 			ui_text(u, y + r, x - 1, 1, 0, u->g->vline, strlen(u->g->vline), u->attr[UA_DIM]);
 	char where[256] = "";
 	if (!(st->focus == F_FINDINGS && st->nf > 0))
-		ui_msg_where(u, u->m->calls[st->ci].arrows[st->lay.steps[st->sel].ai].msg, true, where,
+		ui_sip_where(u, u->m->calls[st->ci].arrows[st->lay.steps[st->sel].ai].msg, true, where,
 		    sizeof where);
 	ui_fill(u, y, x, g->pre_w, u->attr[UA_HEADER]);
 	ui_raw(u, y, x, g->pre_w, 0, where[0] ? where : "Finding", u->attr[UA_HEADER] |
@@ -602,9 +602,9 @@ flow_compare(struct ui *u, struct flow_st *st)
 		return;
 	size_t ai = st->lay.steps[st->sel].ai;
 	if (st->mark >= 0 && (size_t)st->mark != ai)
-		ui_compare_pair(u, st->ci, c->arrows[st->mark].msg, c->arrows[ai].msg);
+		ui_compare_pair_open(u, st->ci, c->arrows[st->mark].msg, c->arrows[ai].msg);
 	else
-		ui_compare_call(u, st->ci, (int)ai);
+		ui_compare_open(u, st->ci, (int)ai);
 }
 
 /* p: the preview pane on or off (it needs 110 columns or 34 rows). */
