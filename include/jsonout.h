@@ -15,9 +15,6 @@ void jsonout_files(struct sbuf *b, const struct model *m);
  * message's raw text. */
 void jsonout_call(struct sbuf *b, const struct model *m, const struct diag_result *d,
     const struct call *c, bool with_messages, bool with_raw);
-/* Appends one message (arrow) object of a call. */
-void jsonout_message(struct sbuf *b, const struct model *m, const struct call_arrow *a,
-    size_t index, bool with_raw);
 
 /* Appends ,"summary":..,"fix":..,"evidence":[{"file","line"}] of a finding. */
 void jsonout_finding_text(struct sbuf *b, const struct diag_finding *f);

@@ -53,8 +53,6 @@ void ladder_layout(struct ladder_layout *l, const struct model *m, const struct 
     const struct call *c, enum ladder_hops hops);
 /* Frees what l owns (not the call). */
 void ladder_layout_free(struct ladder_layout *l);
-/* Returns the column of machine mach in l, or -1. */
-int ladder_col(const struct ladder_layout *l, int mach);
 /* Returns the column width that fits the labels and an arrow head: the
  * longest label plus 5, within [min, max]. */
 int ladder_fit(const struct ladder_layout *l, int min, int max);

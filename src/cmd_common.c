@@ -2,7 +2,6 @@
  * logs, and reporting what was skipped. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cmd.h"
 #include "log.h"

@@ -1,7 +1,6 @@
 /* cmd_diagnose.c - `xwtrace diagnose`: every finding with its evidence and fix. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cmd.h"
 #include "jsonout.h"

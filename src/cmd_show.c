@@ -1,7 +1,6 @@
 /* cmd_show.c - `xwtrace show CALL LOG...`: one call as a ladder. */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "cmd.h"
 #include "jsonout.h"

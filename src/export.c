@@ -1,7 +1,5 @@
 /* export.c - the export table: one row per format, and atomic file output. */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +78,8 @@ is_input(const struct model *m, const char *path)
 	return false;
 }
 
+/* Returns 0 after writing data to a temporary file beside path and renaming
+ * it into place; -1 with err (path is an input log, or a system error). */
 int
 export_write_file(const struct model *m, const char *path, const char *data, size_t n,
     char *err, size_t errlen)

@@ -3,7 +3,6 @@
  * Built on jsonout so that `show --json` and the export agree field for
  * field; this file adds the envelope, the hosts and the findings in full.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "export_util.h"

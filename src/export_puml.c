@@ -11,7 +11,6 @@
 
 #include "export_util.h"
 #include "ladder.h"
-#include "text.h"
 #include "view.h"
 
 /* Returns true when ASCII character i of s may be written as it is. */

@@ -6,6 +6,7 @@
 #include "ladder.h"
 #include "text.h"
 
+/* Returns true when f is about one of the calls, or about none. */
 bool
 export_finding_wanted(const struct diag_finding *f, const size_t *calls, size_t ncalls)
 {
@@ -45,6 +46,8 @@ merged_columns(const struct model *m, const size_t *calls, size_t ncalls, size_t
 	return v;
 }
 
+/* Returns the machines of the calls, the Expressways side by side (see
+ * export_util.h). */
 int *
 export_participants(const struct model *m, const size_t *calls, size_t ncalls, size_t *n)
 {
@@ -78,6 +81,7 @@ codepoint(const unsigned char *p, size_t l)
 	return cp;
 }
 
+/* Appends s made safe, escaping what plain() refuses (see export_util.h). */
 void
 export_escape(struct sbuf *b, const char *s,
     bool (*plain)(const unsigned char *s, size_t n, size_t i), const char *fmt)

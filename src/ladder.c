@@ -84,6 +84,16 @@ columns(struct ladder_layout *l, const struct model *m)
 	free(cols);
 }
 
+/* Returns the column of machine mach, or -1. */
+static int
+column_of(const struct ladder_layout *l, int mach)
+{
+	for (size_t i = 0; i < l->ncols; i++)
+		if (l->cols[i].mach == mach)
+			return (int)i;
+	return -1;
+}
+
 /* Fills l->labels with every arrow's label and l->longest. */
 static void
 labels(struct ladder_layout *l, const struct model *m)
@@ -120,8 +130,8 @@ ladder_layout(struct ladder_layout *l, const struct model *m, const struct diag_
 	}
 	columns(l, m);
 	for (size_t i = 0; i < l->nsteps; i++) {
-		l->steps[i].from = ladder_col(l, c->arrows[l->steps[i].ai].from);
-		l->steps[i].to = ladder_col(l, c->arrows[l->steps[i].ai].to);
+		l->steps[i].from = column_of(l, c->arrows[l->steps[i].ai].from);
+		l->steps[i].to = column_of(l, c->arrows[l->steps[i].ai].to);
 	}
 	labels(l, m);
 }
@@ -138,15 +148,6 @@ ladder_layout_free(struct ladder_layout *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* Returns the column of machine mach, or -1. */
-int
-ladder_col(const struct ladder_layout *l, int mach)
-{
-	for (size_t i = 0; i < l->ncols; i++)
-		if (l->cols[i].mach == mach)
-			return (int)i;
-	return -1;
-}
 
 /* Returns the longest label plus 5, within [min, max]. */
 int

@@ -1,15 +1,10 @@
 /* ui_msg.c - the message view: one SIP message as logged (its document
  * from ui_sip.c), the findings about it above, search, the other log's
  * copy, and the previous or next message of the call. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <strings.h>
 
-#include "q850.h"
 #include "sip.h"
-#include "text.h"
 #include "ui.h"
 #include "view.h"
 

@@ -1,7 +1,6 @@
 /* ui_prompt.c - the bottom-line prompt: a text field (filters, searches,
  * file names) or a choice. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
