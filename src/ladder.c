@@ -42,9 +42,9 @@ shown(const struct diag_result *d, const struct call *c, size_t ci, size_t ai,
 	return hops == LADDER_FLAGGED && d != NULL && diag_arrow_worst(d, ci, ai) != NULL;
 }
 
-/* Returns the column of machine mach in cols (n of them), adding it (with
- * its rank in rk) when it is new. */
-static int
+/* Adds machine mach to cols (n of them), with its rank in rk, unless it is
+ * there already. */
+static void
 column(const struct model *m, const struct call *c, int *cols, int *rk, size_t *n, int mach)
 {
 	size_t k;
@@ -54,7 +54,6 @@ column(const struct model *m, const struct call *c, int *cols, int *rk, size_t *
 		rk[*n] = rank(m, c, mach);
 		cols[(*n)++] = mach;
 	}
-	return (int)k;
 }
 
 /* Fills l->cols with the machines of the shown arrows (l->steps), ordered
