@@ -294,7 +294,8 @@ locate_header(struct sbuf *o, const struct xconf *x, const struct srule_result *
 	sbuf_puts(o, " over SIP in ");
 	put(o, x->file);
 	if (xconf_is_expressway_e(x) || xconf_is_expressway_c(x))
-		sbuf_printf(o, " (Expressway-%c)", xconf_is_expressway_e(x) ? 'E' : 'C');
+		sbuf_printf(o, " (%s)", model_role(xconf_is_expressway_e(x) ? ROLE_EXPRESSWAY_E
+		    : ROLE_EXPRESSWAY_C)->label);
 	sbuf_printf(o, ", %zu search rule%s\n", x->nrules, x->nrules == 1 ? "" : "s");
 }
 

@@ -333,7 +333,8 @@ draw_titles(const struct ui *u, const struct cmp_st *st, int y, int pw)
 		if (rec >= 0)
 			ui_sip_where(u, (uint32_t)rec, true, where, sizeof where);
 		else
-			snprintf(where, sizeof where, "%s", s ? "Expressway-E log" : "Expressway-C log");
+			snprintf(where, sizeof where, "%s log",
+			    model_role(s ? ROLE_EXPRESSWAY_E : ROLE_EXPRESSWAY_C)->label);
 		ui_fill(u, y, s ? pw + 1 : 0, pw, u->attr[UA_HEADER]);
 		ui_raw(u, y, s ? pw + 1 : 0, pw, 0, where, u->attr[UA_HEADER]);
 	}
@@ -371,8 +372,11 @@ cmp_draw(struct ui *u, void *vst)
 	struct sbuf title = {0};
 	build_diff(u, st);
 	view_call_title(&title, u->m, c, VT_NAME);
-	sbuf_printf(&title, "  compare %s", st->pair ? "two messages"
-	    : "Expressway-C log | Expressway-E log");
+	if (st->pair)
+		sbuf_puts(&title, "  compare two messages");
+	else
+		sbuf_printf(&title, "  compare %s log | %s log", model_role(ROLE_EXPRESSWAY_C)->label,
+		    model_role(ROLE_EXPRESSWAY_E)->label);
 	snprintf(right, sizeof right, "~%zu changed  +%zu added  -%zu removed", st->changed,
 	    st->added, st->removed);
 	ui_draw_bar(u, 0, title.s, right);
