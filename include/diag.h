@@ -85,9 +85,9 @@ struct diag_group {
 
 /* Returns 0 after running every signature over the model and the given
  * xConfiguration dumps (paths, read during the call; dumps found in bundles
- * are added); fills each call's findings list with ids. On failure returns
- * -1 with err. r is the caller's, zeroed before; its findings point into
- * m's pool; free it with diag_result_free. */
+ * are added) and indexing the findings (r->ix). On failure returns -1 with
+ * err. r is the caller's, zeroed before; its findings point into m's pool;
+ * free it with diag_result_free. */
 int diag_run(struct model *m, const char **xconfigs, size_t nxconfigs, struct diag_result *r,
     char *err, size_t errlen);
 /* Frees the findings and the index (not the pooled strings). */

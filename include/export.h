@@ -1,4 +1,6 @@
-/* export.h - writing annotated flows: text, html, plantuml, mermaid, json, pcap.
+/* export.h - writing annotated flows: one row of the export table per
+ * format (text, html, plantuml, mermaid, json, pcap), each written by one
+ * export_*.c file.
  *
  * Every exporter reads the model and the findings; none computes findings.
  * Output to a file is written atomically (temporary file, then rename) and
@@ -13,19 +15,29 @@
 #include "diag.h"
 #include "model.h"
 
-enum export_format { EXPORT_TEXT, EXPORT_HTML, EXPORT_PLANTUML, EXPORT_MERMAID, EXPORT_JSON,
-	EXPORT_PCAP, EXPORT_NFORMATS };
+/* An exporter: returns 0 after appending to out (the caller's) the export of
+ * the calls (indices in m->calls, n of them), or -1; d may be NULL. */
+typedef int export_write_fn(struct sbuf *out, const struct model *m,
+    const struct diag_result *d, const size_t *calls, size_t n);
 
-/* Returns the format named name ("text", "html", ...), or -1. */
-int export_format_parse(const char *name);
-/* Returns the name of a format. */
-const char *export_format_name(enum export_format f);
-/* Returns the usual file suffix of a format (".txt", ".html", ...). */
-const char *export_format_suffix(enum export_format f);
-/* Appends the export of the calls (indices in m->calls) in format f to out.
- * Returns 0, or -1 with err. */
+/* A row of the export table (export.c): all that is known about a format. */
+struct export_format {
+	const char *name;      /* "html": --format, --help, the man page, the browser */
+	const char *suffix;    /* ".html": the file name the browser proposes */
+	bool binary;           /* not text: written to a file (-o) or a pipe, never a terminal */
+	export_write_fn *write;
+};
+
+/* Returns the export table (static) and sets *n to its length. */
+const struct export_format *export_formats(size_t *n);
+/* Returns the row of the format named name, or NULL. */
+const struct export_format *export_format_find(const char *name);
+/* Appends the names of every format to b, sep between two: "text|html|...". */
+void export_format_names(struct sbuf *b, const char *sep);
+/* Returns f's writer's result after appending the export of the calls
+ * (indices in m->calls) in format f to out (the caller's); d may be NULL. */
 int export_calls(struct sbuf *out, const struct model *m, const struct diag_result *d,
-    const size_t *calls, size_t ncalls, enum export_format f, char *err, size_t errlen);
+    const size_t *calls, size_t ncalls, const struct export_format *f);
 /* Returns 0 after writing data atomically to path (refusing any input log of
  * m), or -1 with err. */
 int export_write_file(const struct model *m, const char *path, const char *data, size_t n,

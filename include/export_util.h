@@ -1,5 +1,6 @@
 /* export_util.h - what the export_* files share: the participants of the
- * diagrams, the findings of an arrow, call titles. Private to the exports. */
+ * diagrams, which findings an export holds, escaping. Private to the
+ * exports. */
 #ifndef XW_EXPORT_UTIL_H
 #define XW_EXPORT_UTIL_H
 
@@ -7,35 +8,15 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "export.h"
 #include "model.h"
 
-/* The exporters export_calls() dispatches to: each returns 0 after appending
- * the export of the calls (indices in m->calls) to out; d may be NULL. */
-int export_html(struct sbuf *out, const struct model *m, const struct diag_result *d,
-    const size_t *calls, size_t n);
-int export_plantuml(struct sbuf *out, const struct model *m, const struct diag_result *d,
-    const size_t *calls, size_t n);
-int export_mermaid(struct sbuf *out, const struct model *m, const struct diag_result *d,
-    const size_t *calls, size_t n);
-int export_json(struct sbuf *out, const struct model *m, const struct diag_result *d,
-    const size_t *calls, size_t n);
-int export_pcap(struct sbuf *out, const struct model *m, const struct diag_result *d,
-    const size_t *calls, size_t n);
-
-/* Returns the worst severity of the findings of call ci on arrow ai (ai -1:
- * the findings about the call as a whole), or -1 when there is none. */
-int export_worst(const struct diag_result *d, size_t ci, int ai);
 /* Returns true when finding f belongs in an export of the calls: it concerns
  * one of them, or no call at all (configuration and connection findings). */
 bool export_finding_wanted(const struct diag_finding *f, const size_t *calls, size_t ncalls);
 /* Returns the machines the calls' arrows join, in ladder order with the
  * Expressways next to each other; *n is set; the caller frees the array. */
 int *export_participants(const struct model *m, const size_t *calls, size_t ncalls, size_t *n);
-/* Returns a machine's second label line: "expressway-e", "webex", ... */
-const char *export_machine_role(const struct model *m, int machine);
-/* Appends a one-line title of a call, terminal-safe but not escaped for any
- * language: "Call 1: INVITE sip:a -> sip:b, final 404". */
-void export_call_title(struct sbuf *b, const struct model *m, const struct call *c);
 /* Appends untrusted s (may be NULL) made terminal-safe, each character that
  * plain() refuses, and every non-ASCII one, written as the code point in fmt
  * (a printf format with one unsigned conversion, e.g. "#%u;"). */

@@ -10,13 +10,11 @@
 
 /* Appends the "files" array (path, host, role, counts, skipped blocks). */
 void jsonout_files(struct sbuf *b, const struct model *m);
-/* Appends one call object; with_messages adds "machines" and "messages",
- * with_raw adds each message's raw text. */
-void jsonout_call(struct sbuf *b, const struct model *m, const struct call *c,
-    bool with_messages, bool with_raw);
-/* Appends one message (arrow) object of a call. */
-void jsonout_message(struct sbuf *b, const struct model *m, const struct call_arrow *a,
-    size_t index, bool with_raw);
+/* Appends one call object, with the ids of its findings in d (may be NULL);
+ * with_messages adds "machines" and "messages", with_raw adds each
+ * message's raw text. */
+void jsonout_call(struct sbuf *b, const struct model *m, const struct diag_result *d,
+    const struct call *c, bool with_messages, bool with_raw);
 
 /* Appends ,"summary":..,"fix":..,"evidence":[{"file","line"}] of a finding. */
 void jsonout_finding_text(struct sbuf *b, const struct diag_finding *f);

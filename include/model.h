@@ -245,8 +245,6 @@ struct call {
 	bool options_only;         /* keepalive traffic */
 	uint32_t *hosts;           /* indices in m->hosts that logged a message of it, ascending */
 	size_t nhosts;
-	const char **findings;     /* finding ids, filled by diagnose */
-	size_t nfindings, findingcap;
 };
 
 /* Progress of a long load: called now and then with bytes done and total. */

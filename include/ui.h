@@ -81,7 +81,7 @@ struct ui_prompt {
 	char label[96];
 	char buf[512];
 	size_t len, cur;       /* bytes, cursor byte offset */
-	const char *choices[8]; /* static strings */
+	const char *const *choices; /* the opener's strings, alive while the prompt is */
 	int nchoices, choice;
 	char err[192];         /* shown after the field (bad regex, ...) */
 	void *st;              /* the screen state the callbacks get */
@@ -110,7 +110,6 @@ struct ui_opts {
 struct ui {
 	struct model *m;                 /* borrowed */
 	const struct diag_result *d;     /* borrowed */
-	size_t *cf_start, *cf_idx;       /* findings of call i: d->f[cf_idx[cf_start[i]..cf_start[i+1]]] */
 	int rows, cols;
 	bool color, utf8, curses;        /* curses: a terminal is attached */
 	bool quit;
@@ -121,9 +120,7 @@ struct ui {
 	struct ui_prompt prompt;
 	char note[256];                  /* one-shot status message, cleared by the next key */
 	bool note_err;
-	/* export dialog state: which call, which format */
-	size_t export_call;
-	int export_format;
+	int export_format;               /* the format last exported (a row of the export table) */
 };
 
 /* ui.c: the loop and the shared state. */
@@ -148,10 +145,9 @@ const char *ui_top(const struct ui *u);
 bool ui_context(const struct ui *u, size_t *call, int *arrow);
 /* Sets the one-shot status note (printf-like). */
 void ui_note(struct ui *u, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Returns the number of findings of call ci and sets *idx to their indices in d->f. */
-size_t ui_call_findings(const struct ui *u, size_t ci, const size_t **idx);
-/* Returns the worst severity of call ci's findings, or -1 when none. */
-int ui_call_severity(const struct ui *u, size_t ci);
+/* Returns the blocks skipped in all files of m; *repaired (may be NULL) gets
+ * the blocks kept after a repair. */
+size_t ui_problem_counts(const struct model *m, size_t *repaired);
 /* Returns the attribute of a severity. */
 attr_t ui_sev_attr(const struct ui *u, int sev);
 /* Returns the attribute of a final status (0: none). */
@@ -161,6 +157,31 @@ size_t ui_scroll(size_t top, size_t sel, size_t n, int h);
 /* Returns the new selection after a movement key in a list of n rows shown h
  * at a time, or sel itself (and *used false) for other keys. */
 size_t ui_move(int key, size_t sel, size_t n, int h, bool *used);
+
+/* ui_term.c: the browser on a terminal, loading with progress. */
+
+/* Called by a loader before each step: phase 0 reads file number file, 1
+ * correlates, 2 diagnoses; returns false to stop (the load is cancelled). */
+typedef bool (*ui_step_fn)(void *arg, int phase, int file);
+
+/* What the browser loads before it opens, and with what: all the caller's. */
+struct ui_load {
+	/* Returns 0 after filling m (and the findings d points to), calling
+	 * step(sarg, ...) before each step; -1 with err; 1 when step said stop.
+	 * Runs in a thread of its own. */
+	int (*load)(void *arg, struct model *m, ui_step_fn step, void *sarg, char *err,
+	    size_t errlen);
+	void *arg;
+	char *const *paths;             /* the logs, for the progress screen */
+	int npaths;
+	struct model *m;                /* empty; filled by load */
+	const struct diag_result *d;    /* filled by load */
+};
+
+/* Returns 0 after loading l with progress on the terminal and browsing it
+ * until the user quits (or stops the load), 2 after printing why the load
+ * failed, -1 when there is no usable terminal (nothing printed). */
+int ui_term_browse(const struct ui_load *l, const struct ui_opts *o);
 
 /* ui_draw.c: colours, glyphs and safe text drawing (curses). */
 
@@ -240,45 +261,50 @@ void ui_re_mark(const struct ui_re *r, struct ui_doc *doc);
 /* Returns true when r matches the raw text of any record of call c. */
 bool ui_re_call_msgs(const struct ui_re *r, const struct model *m, const struct call *c);
 
-/* ui_prompt.c: the bottom-line prompt, and the export dialog. */
+/* ui_prompt.c: the bottom-line prompt. */
 
 /* Opens a text prompt with label and initial text for screen state st. */
 void ui_prompt_text(struct ui *u, const char *label, const char *init, void *st,
     void (*changed)(struct ui *, void *, const char *),
     bool (*done)(struct ui *, void *, const char *, int, bool));
+/* Opens a choice prompt among choices (n of them, the caller's, alive while
+ * the prompt is open), sel chosen first, for screen state st. */
+void ui_prompt_choice(struct ui *u, const char *label, const char *const *choices, int n,
+    int sel, void *st, bool (*done)(struct ui *, void *, const char *, int, bool));
 /* Returns true when the prompt used the event. */
 bool ui_prompt_key(struct ui *u, const struct ui_ev *ev);
 /* Draws the prompt on the bottom row. */
 void ui_prompt_draw(struct ui *u);
-/* Starts exporting call ci: format choice, then file name. */
-void ui_export_start(struct ui *u, size_t ci);
 
-/* Screens, one file each. */
+/* ui_sip.c: a SIP message as a document, for the screens that show one. */
+
+/* Fills doc with message rec's lines, highlighted; ci/ai (or -1) give the
+ * call context for the "absent upstream" notes. */
+void ui_sip_doc(const struct ui *u, struct ui_doc *doc, uint32_t rec, long ci, int ai);
+/* Returns buf, filled with the message's location: file:line, host,
+ * direction, peer (brief: the file's base name, no host name nor time). */
+char *ui_sip_where(const struct ui *u, uint32_t rec, bool brief, char *buf, size_t size);
+/* Returns the arrow before ai that brought the same message (same method,
+ * or same status) into the machine that sent ai, or -1. */
+long ui_sip_prev_hop(const struct ui *u, size_t ci, size_t ai);
+
+/* Screens, one file each: a screen opens another only with its ui_X_open. */
 /* ui_list.c: pushes the call list. */
 void ui_list_open(struct ui *u, const struct ui_opts *o);
 /* ui_flow.c: pushes the ladder of call ci. */
 void ui_flow_open(struct ui *u, size_t ci);
 /* ui_msg.c: pushes the message view of arrow ai of call ci (twin: the other copy). */
 void ui_msg_open(struct ui *u, size_t ci, int ai, bool twin);
-/* ui_msg.c: fills doc with message rec's lines, highlighted; ci/ai (or -1)
- * give the call context for the "absent upstream" notes. */
-void ui_msg_doc(const struct ui *u, struct ui_doc *doc, uint32_t rec, long ci, int ai);
-/* ui_msg.c: returns the message's location into buf: file:line, host, direction,
- * peer (brief: the file's base name, no host name nor time). */
-char *ui_msg_where(const struct ui *u, uint32_t rec, bool brief, char *buf, size_t size);
-/* ui_msg.c: returns the arrow before ai that brought the same message (same
- * method, or same status) into the machine that sent ai, or -1. */
-long ui_prev_hop(const struct ui *u, size_t ci, size_t ai);
 /* ui_compare.c: pushes C-vs-E compare of call ci, starting at arrow ai (or -1). */
-void ui_compare_call(struct ui *u, size_t ci, int ai);
+void ui_compare_open(struct ui *u, size_t ci, int ai);
 /* ui_compare.c: pushes the comparison of two records (m->msgs indices). */
-void ui_compare_pair(struct ui *u, size_t ci, uint32_t a, uint32_t b);
+void ui_compare_pair_open(struct ui *u, size_t ci, uint32_t a, uint32_t b);
+/* ui_export.c: pushes the export dialog of call ci over the current screen:
+ * a format, then a file name. */
+void ui_export_open(struct ui *u, size_t ci);
 /* ui_help.c: pushes the help screen. */
 void ui_help_open(struct ui *u);
 /* ui_problems.c: pushes the list of skipped and repaired blocks (file, line, reason). */
 void ui_problems_open(struct ui *u);
-/* ui_problems.c: returns the blocks skipped in all files; *repaired (may be
- * NULL) gets the blocks kept after a repair. */
-size_t ui_problem_counts(const struct model *m, size_t *repaired);
 
 #endif

@@ -1,7 +1,7 @@
-/* cmd_common.c - loading logs for a command, and reporting what was skipped. */
+/* cmd_common.c - what the commands share: the common options, loading the
+ * logs, and reporting what was skipped. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cmd.h"
 #include "log.h"
@@ -9,6 +9,76 @@
 
 #define MAX_REPORTED 10 /* problems printed per file before a summary */
 
+/* getopt_long's values of the common options that have no letter. */
+enum { OPT_ROLE = 256, OPT_XCONFIG, OPT_NO_COLOR };
+
+/* The common options: each command takes those its entry's .common names. */
+static const struct {
+	unsigned bit;
+	struct option opt;
+} common_opts[] = {
+	{CMD_JSON, {"json", no_argument, NULL, 'j'}},
+	{CMD_ALL, {"all", no_argument, NULL, 'a'}},
+	{CMD_ROLE, {"role", required_argument, NULL, OPT_ROLE}},
+	{CMD_XCONFIG, {"xconfig", required_argument, NULL, OPT_XCONFIG}},
+	{CMD_NO_COLOR, {"no-color", no_argument, NULL, OPT_NO_COLOR}},
+	{CMD_QUIET, {"quiet", no_argument, NULL, 'q'}},
+};
+
+#define NCOMMON (sizeof common_opts / sizeof common_opts[0])
+
+/* Returns a new getopt_long table (the caller frees it): e's own rows, then
+ * the common rows it takes, then the end row. */
+static struct option *
+options_of(const struct cmd_entry *e)
+{
+	size_t nown = 0, n = 0;
+	while (e->options != NULL && e->options[nown].name != NULL)
+		nown++;
+	struct option *v = xcalloc(nown + NCOMMON + 1, sizeof *v);
+	for (size_t i = 0; i < nown; i++)
+		v[n++] = e->options[i];
+	for (size_t i = 0; i < NCOMMON; i++)
+		if (e->common & common_opts[i].bit)
+			v[n++] = common_opts[i].opt;
+	return v;
+}
+
+/* Returns true after storing common option c (a getopt_long value) in co;
+ * false when c is none of them. */
+static bool
+common_set(struct cmd_common *co, int c, char *arg)
+{
+	switch (c) {
+	case 'j': co->json = true; return true;
+	case 'a': co->all = true; return true;
+	case 'q': co->quiet = true; return true;
+	case OPT_ROLE: VEC_PUSH(co->roles, co->nroles, co->rolecap, arg); return true;
+	case OPT_XCONFIG: VEC_PUSH(co->xconfigs, co->nxconfigs, co->xconfigcap, arg); return true;
+	case OPT_NO_COLOR: co->no_color = true; return true;
+	default: return false;
+	}
+}
+
+/* Returns 0 after parsing the command line by e's rows (see cmd.h). */
+int
+cmd_parse(const struct cmd_entry *e, int argc, char **argv, struct cmd_common *co,
+    cmd_own_fn own, void *arg)
+{
+	struct option *opts = options_of(e);
+	int c, rc = 0;
+	optind = 1;
+	while (rc == 0 && (c = getopt_long(argc, argv, e->shortopts, opts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			rc = 2; /* getopt_long said why */
+		else if (!common_set(co, c, optarg))
+			rc = own != NULL ? own(arg, c, optarg) : 2;
+	}
+	free(opts);
+	return rc;
+}
+
+/* Prints err on stderr, terminal-safe. */
 void
 cmd_error(const char *err)
 {
@@ -17,6 +87,7 @@ cmd_error(const char *err)
 	fputc('\n', stderr);
 }
 
+/* Returns 0 after loading, correlating and diagnosing (see cmd.h). */
 int
 cmd_load_steps(struct model *m, char **paths, int npaths, struct cmd_common *o,
     cmd_step_fn step, void *arg, char *err, size_t errlen)
@@ -40,6 +111,7 @@ cmd_load_steps(struct model *m, char **paths, int npaths, struct cmd_common *o,
 	return 0;
 }
 
+/* Returns the loaded model, or NULL after one line on stderr. */
 struct model *
 cmd_load(char **paths, int npaths, struct cmd_common *o)
 {
@@ -59,6 +131,7 @@ cmd_load(char **paths, int npaths, struct cmd_common *o)
 	return m;
 }
 
+/* Prints the problems of every file, at most MAX_REPORTED each. */
 void
 cmd_report_problems(const struct model *m, FILE *fp)
 {
@@ -84,6 +157,7 @@ cmd_report_problems(const struct model *m, FILE *fp)
 	}
 }
 
+/* Frees the option arrays and the findings. */
 void
 cmd_common_free(struct cmd_common *o)
 {

@@ -1,22 +1,11 @@
 /* cmd_diagnose.c - `xwtrace diagnose`: every finding with its evidence and fix. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cmd.h"
 #include "jsonout.h"
 #include "text.h"
-
-enum { OPT_ROLE = 256, OPT_XCONFIG };
-
-static const struct option diagnose_opts[] = {
-	{"json", no_argument, NULL, 'j'},
-	{"role", required_argument, NULL, OPT_ROLE},
-	{"xconfig", required_argument, NULL, OPT_XCONFIG},
-	{"quiet", no_argument, NULL, 'q'},
-	{NULL, 0, NULL, 0},
-};
+#include "view.h"
 
 /* Returns 0 for call findings, 1 for connections, 2 for configuration. */
 static int
@@ -65,9 +54,12 @@ print_head(FILE *fp, const struct model *m, const struct diag_finding *f)
 	fprintf(fp, "%s %s  ", diag_severity_name(f->severity), f->id);
 	if (f->call >= 0 && (size_t)f->call < m->ncalls) {
 		const struct call *c = &m->calls[f->call];
-		fprintf(fp, "call %u (", c->number);
+		struct sbuf ref = {0};
+		view_call_title(&ref, m, c, VT_REF);
+		fprintf(fp, "%s (", ref.s);
 		text_fputs(fp, c->ncall_ids ? c->call_ids[0] : "?");
 		fputc(')', fp);
+		sbuf_free(&ref);
 	} else if (f->config != NULL) {
 		fputs("configuration ", fp);
 		text_fputs(fp, f->config);
@@ -166,32 +158,21 @@ exit_status(const struct diag_result *r)
 }
 
 /* Returns 1 when a finding is an error, 0 otherwise, 2 on bad usage. */
-int
-cmd_diagnose(int argc, char **argv)
+static int
+diagnose_exec(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct cmd_common co = {0};
-	bool json = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jq", diagnose_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'q': co.quiet = true; break;
-		case OPT_ROLE: VEC_PUSH(co.roles, co.nroles, co.rolecap, optarg); break;
-		case OPT_XCONFIG: VEC_PUSH(co.xconfigs, co.nxconfigs, co.xconfigcap, optarg); break;
-		default:
-			fprintf(stderr, "usage: xwtrace diagnose [--json] [--xconfig FILE]... "
-			    "[--role HOST=c|e] [-q] LOG...\n");
-			cmd_common_free(&co);
-			return 2;
-		}
-	}
-	struct model *m = cmd_load(argv + optind, argc - optind, &co);
+	struct model *m = NULL;
+	if (cmd_parse(self, argc, argv, &co, NULL, NULL) != 0)
+		fprintf(stderr, "usage: xwtrace diagnose [--json] [--xconfig FILE]... "
+		    "[--role HOST=c|e] [-q] LOG...\n");
+	else
+		m = cmd_load(argv + optind, argc - optind, &co);
 	if (m == NULL) {
 		cmd_common_free(&co);
 		return 2;
 	}
-	if (json)
+	if (co.json)
 		print_json(stdout, m, &co.diag);
 	else
 		print_text(stdout, m, &co.diag);
@@ -200,3 +181,11 @@ cmd_diagnose(int argc, char **argv)
 	cmd_common_free(&co);
 	return rc;
 }
+
+const struct cmd_entry cmd_diagnose_entry = {
+	.name = "diagnose",
+	.usage = "diagnose [--json] [--xconfig FILE]... LOG...        findings and fixes",
+	.shortopts = "jq",
+	.common = CMD_JSON | CMD_ROLE | CMD_XCONFIG | CMD_QUIET,
+	.exec = diagnose_exec,
+};

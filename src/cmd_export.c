@@ -8,65 +8,85 @@
 #include "cmd.h"
 #include "export.h"
 
-enum { OPT_ROLE = 256, OPT_XCONFIG, OPT_CALL, OPT_FORMAT, OPT_ALL };
+enum { OPT_FORMAT = CMD_OPT_OWN, OPT_CALL };
 
 static const struct option export_opts[] = {
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"call", required_argument, NULL, OPT_CALL},
-	{"all", no_argument, NULL, OPT_ALL},
 	{"output", required_argument, NULL, 'o'},
-	{"role", required_argument, NULL, OPT_ROLE},
-	{"xconfig", required_argument, NULL, OPT_XCONFIG},
-	{"quiet", no_argument, NULL, 'q'},
 	{NULL, 0, NULL, 0},
 };
 
 /* What the command line asked for; the arrays point into argv. */
 struct export_args {
 	struct cmd_common co;
-	int format;
+	const struct export_format *format;
 	const char **specs;   /* --call values */
 	size_t nspecs, speccap;
-	bool all;
 	const char *out;      /* -o FILE, or NULL for stdout */
 };
+
+/* Appends the usage of export after "xwtrace ", its second line indented by
+ * indent spaces: the formats are the rows of the export table. */
+static void
+export_usage(struct sbuf *b, int indent)
+{
+	sbuf_puts(b, "export --format ");
+	export_format_names(b, "|");
+	sbuf_printf(b, "\n%*s[--call CALL]... [--all] [-o FILE] LOG...", indent, "");
+}
+
+/* Appends the usage of export as --help shows it. */
+static void
+export_help(struct sbuf *b)
+{
+	export_usage(b, 22);
+	sbuf_puts(b, "        annotated flows");
+}
+
+/* Returns 2 after saying that name is no export format, and which are. */
+static int
+bad_format(const char *name)
+{
+	struct sbuf b = {0};
+	export_format_names(&b, ", ");
+	fprintf(stderr, "xwtrace: unknown export format '%s' (%s)\n", name, b.s);
+	sbuf_free(&b);
+	return 2;
+}
+
+/* Returns 0 after storing one of export's own options in the export_args,
+ * or 2 after saying that a format is unknown. */
+static int
+export_opt(void *arg, int val, const char *value)
+{
+	struct export_args *a = arg;
+	if (val == OPT_FORMAT && (a->format = export_format_find(value)) == NULL)
+		return bad_format(value);
+	if (val == OPT_CALL)
+		VEC_PUSH(a->specs, a->nspecs, a->speccap, value);
+	if (val == 'o')
+		a->out = value;
+	return 0;
+}
 
 /* Returns 0 after filling a from argv (optind left at the first LOG), or 2
  * after printing why the command line is wrong. */
 static int
-parse_args(int argc, char **argv, struct export_args *a)
+parse_args(const struct cmd_entry *e, int argc, char **argv, struct export_args *a)
 {
-	int c;
-	a->format = -1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:q", export_opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_FORMAT:
-			if ((a->format = export_format_parse(optarg)) < 0) {
-				fprintf(stderr, "xwtrace: unknown export format '%s' (text, html, "
-				    "plantuml, mermaid, json, pcap)\n", optarg);
-				return 2;
-			}
-			break;
-		case OPT_CALL: VEC_PUSH(a->specs, a->nspecs, a->speccap, optarg); break;
-		case OPT_ALL: a->all = true; break;
-		case 'o': a->out = optarg; break;
-		case 'q': a->co.quiet = true; break;
-		case OPT_ROLE: VEC_PUSH(a->co.roles, a->co.nroles, a->co.rolecap, optarg); break;
-		case OPT_XCONFIG:
-			VEC_PUSH(a->co.xconfigs, a->co.nxconfigs, a->co.xconfigcap, optarg);
-			break;
-		default: return 2;
-		}
-	}
-	if (a->format < 0 || optind >= argc) {
-		fprintf(stderr, "xwtrace: usage: xwtrace export --format text|html|plantuml|"
-		    "mermaid|json|pcap\n"
-		    "                [--call CALL]... [--all] [-o FILE] LOG...\n");
+	if (cmd_parse(e, argc, argv, &a->co, export_opt, a) != 0)
+		return 2;
+	if (a->format == NULL || optind >= argc) {
+		struct sbuf b = {0};
+		sbuf_puts(&b, "xwtrace: usage: xwtrace ");
+		export_usage(&b, 16);
+		fprintf(stderr, "%s\n", b.s);
+		sbuf_free(&b);
 		return 2;
 	}
-	if (a->format == EXPORT_PCAP && a->out == NULL) {
-		fprintf(stderr, "xwtrace: the pcap export needs -o FILE\n");
+	if (a->format->binary && a->out == NULL) {
+		fprintf(stderr, "xwtrace: the %s export needs -o FILE\n", a->format->name);
 		return 2;
 	}
 	return 0;
@@ -94,7 +114,7 @@ pick_calls(struct model *m, const struct export_args *a, size_t *n)
 			v[(*n)++] = idx;
 	}
 	for (size_t i = 0; a->nspecs == 0 && i < m->ncalls; i++)
-		if (a->all || !m->calls[i].options_only)
+		if (a->co.all || !m->calls[i].options_only)
 			v[(*n)++] = i;
 	return v;
 }
@@ -111,8 +131,8 @@ emit(const struct model *m, const struct export_args *a, const struct sbuf *b)
 		}
 		return 0;
 	}
-	if (a->format == EXPORT_PCAP && isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "xwtrace: not writing a pcap to a terminal\n");
+	if (a->format->binary && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "xwtrace: not writing a %s to a terminal\n", a->format->name);
 		return 1;
 	}
 	if (fwrite(b->s, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
@@ -122,25 +142,25 @@ emit(const struct model *m, const struct export_args *a, const struct sbuf *b)
 	return 0;
 }
 
-int
-cmd_export(int argc, char **argv)
+/* Returns the exit status of `xwtrace export`. */
+static int
+export_exec(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct export_args a = {0};
-	int rc = parse_args(argc, argv, &a);
+	int rc = parse_args(self, argc, argv, &a);
 	struct model *m = rc == 0 ? cmd_load(argv + optind, argc - optind, &a.co) : NULL;
 	size_t n = 0, *calls = m != NULL ? pick_calls(m, &a, &n) : NULL;
 	if (rc == 0)
 		rc = calls == NULL ? 2 : 0;
 	if (rc == 0 && n == 0) {
 		fprintf(stderr, "xwtrace: no call to export%s\n",
-		    a.all ? "" : " (calls with only OPTIONS need --all)");
+		    a.co.all ? "" : " (calls with only OPTIONS need --all)");
 		rc = 1;
 	}
 	if (rc == 0) {
 		struct sbuf b = {0};
-		char err[256] = "";
-		if (export_calls(&b, m, &a.co.diag, calls, n, a.format, err, sizeof err) < 0) {
-			fprintf(stderr, "xwtrace: %s\n", err[0] ? err : "the export failed");
+		if (export_calls(&b, m, &a.co.diag, calls, n, a.format) < 0) {
+			fprintf(stderr, "xwtrace: the export failed\n");
 			rc = 1;
 		} else {
 			rc = emit(m, &a, &b);
@@ -154,3 +174,12 @@ cmd_export(int argc, char **argv)
 		model_free(m);
 	return rc;
 }
+
+const struct cmd_entry cmd_export_entry = {
+	.name = "export",
+	.usage_fn = export_help,
+	.shortopts = "o:q",
+	.common = CMD_ALL | CMD_ROLE | CMD_XCONFIG | CMD_QUIET,
+	.options = export_opts,
+	.exec = export_exec,
+};

@@ -1,26 +1,12 @@
-/* cmd_list.c - `xwtrace list`: one row per call; and the default command. */
-#include <getopt.h>
+/* cmd_list.c - `xwtrace list`: one row per call. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "jsonout.h"
 #include "text.h"
-
-/* Options of list and show. */
-enum { OPT_ROLE = 256, OPT_XCONFIG, OPT_ALL_HOPS, OPT_NO_COLOR };
-
-static const struct option list_opts[] = {
-	{"json", no_argument, NULL, 'j'},
-	{"all", no_argument, NULL, 'a'},
-	{"role", required_argument, NULL, OPT_ROLE},
-	{"xconfig", required_argument, NULL, OPT_XCONFIG},
-	{"no-color", no_argument, NULL, OPT_NO_COLOR},
-	{"quiet", no_argument, NULL, 'q'},
-	{NULL, 0, NULL, 0},
-};
+#include "view.h"
 
 /* Appends s cut or padded to exactly w columns, terminal-safe. Columns are
  * characters, as text_width counts them, so that a cut never splits a UTF-8
@@ -51,7 +37,7 @@ cell(struct sbuf *b, const char *s, size_t w)
 
 /* Returns nothing; writes the table of calls (OPTIONS-only ones with all). */
 static void
-list_text(const struct model *m, bool all, FILE *fp)
+list_text(const struct model *m, const struct diag_result *d, bool all, FILE *fp)
 {
 	struct sbuf b = {0};
 	size_t hidden = 0;
@@ -78,8 +64,11 @@ list_text(const struct model *m, bool all, FILE *fp)
 		cell(&b, c->method, 9);
 		sbuf_printf(&b, " %6s %5zu  %-5s %7.1fs  ", st, c->narrows, h,
 		    (double)(c->end - c->start) / 1000);
-		for (size_t k = 0; k < c->nfindings; k++)
-			sbuf_printf(&b, "%s%s", k ? "," : "", c->findings[k]);
+		const char **ids;
+		size_t nids = view_finding_ids(d, i, &ids);
+		for (size_t k = 0; k < nids; k++)
+			sbuf_printf(&b, "%s%s", k ? "," : "", ids[k]);
+		free(ids);
 		sbuf_puts(&b, "\n");
 	}
 	sbuf_printf(&b, "%zu calls", m->ncalls - hidden);
@@ -92,7 +81,7 @@ list_text(const struct model *m, bool all, FILE *fp)
 
 /* Returns nothing; writes the files and calls as one JSON object and a newline. */
 static void
-list_json(const struct model *m, bool all, FILE *fp)
+list_json(const struct model *m, const struct diag_result *d, bool all, FILE *fp)
 {
 	struct sbuf b = {0};
 	sbuf_add(&b, "{", 1);
@@ -104,7 +93,7 @@ list_json(const struct model *m, bool all, FILE *fp)
 			continue;
 		if (any)
 			sbuf_add(&b, ",", 1);
-		jsonout_call(&b, m, &m->calls[i], false, false);
+		jsonout_call(&b, m, d, &m->calls[i], false, false);
 		any = true;
 	}
 	sbuf_puts(&b, "]}\n");
@@ -114,36 +103,33 @@ list_json(const struct model *m, bool all, FILE *fp)
 
 /* Returns nothing; writes the list as `xwtrace list` prints it. */
 void
-cmd_list_write(FILE *fp, const struct model *m, bool all, bool json)
+cmd_list_write(FILE *fp, const struct model *m, const struct diag_result *d, bool all, bool json)
 {
-	(json ? list_json : list_text)(m, all, fp);
+	(json ? list_json : list_text)(m, d, all, fp);
 }
 
-int
-cmd_list(int argc, char **argv)
+/* Returns the exit status of `xwtrace list`. */
+static int
+list_exec(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct cmd_common co = {0};
-	bool json = false, all = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jaq", list_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'a': all = true; break;
-		case 'q': co.quiet = true; break;
-		case OPT_ROLE: VEC_PUSH(co.roles, co.nroles, co.rolecap, optarg); break;
-		case OPT_XCONFIG: VEC_PUSH(co.xconfigs, co.nxconfigs, co.xconfigcap, optarg); break;
-		case OPT_NO_COLOR: break;
-		default: cmd_common_free(&co); return 2;
-		}
-	}
-	struct model *m = cmd_load(argv + optind, argc - optind, &co);
+	struct model *m = NULL;
+	if (cmd_parse(self, argc, argv, &co, NULL, NULL) == 0)
+		m = cmd_load(argv + optind, argc - optind, &co);
 	if (m == NULL) {
 		cmd_common_free(&co);
 		return 2;
 	}
-	cmd_list_write(stdout, m, all, json);
+	cmd_list_write(stdout, m, &co.diag, co.all, co.json);
 	model_free(m);
 	cmd_common_free(&co);
 	return 0;
 }
+
+const struct cmd_entry cmd_list_entry = {
+	.name = "list",
+	.usage = "list [--json] [--all] [--role HOST=c|e] LOG...      one row per call",
+	.shortopts = "jaq",
+	.common = CMD_JSON | CMD_ALL | CMD_ROLE | CMD_XCONFIG | CMD_NO_COLOR | CMD_QUIET,
+	.exec = list_exec,
+};

@@ -1,42 +1,47 @@
 /* cmd_show.c - `xwtrace show CALL LOG...`: one call as a ladder. */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "cmd.h"
 #include "jsonout.h"
 #include "ladder.h"
 
-enum { OPT_ROLE = 256, OPT_XCONFIG, OPT_ALL_HOPS };
+enum { OPT_ALL_HOPS = CMD_OPT_OWN };
 
 static const struct option show_opts[] = {
-	{"json", no_argument, NULL, 'j'},
 	{"all-hops", no_argument, NULL, OPT_ALL_HOPS},
 	{"raw", no_argument, NULL, 'r'},
-	{"role", required_argument, NULL, OPT_ROLE},
-	{"xconfig", required_argument, NULL, OPT_XCONFIG},
-	{"quiet", no_argument, NULL, 'q'},
 	{NULL, 0, NULL, 0},
 };
 
-int
-cmd_show(int argc, char **argv)
+/* What show's own options ask for. */
+struct show_args {
+	bool raw;
+	struct ladder_opts lo;
+};
+
+/* Returns 0 after storing one of show's own options in the show_args. */
+static int
+show_opt(void *arg, int val, const char *value)
+{
+	struct show_args *a = arg;
+	(void)value;
+	if (val == 'r')
+		a->raw = true;
+	else
+		a->lo.all_hops = true;
+	return 0;
+}
+
+/* Returns the exit status of `xwtrace show CALL LOG...`. */
+static int
+show_exec(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct cmd_common co = {0};
-	bool json = false, raw = false;
-	struct ladder_opts lo = {0};
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jrq", show_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'r': raw = true; break;
-		case 'q': co.quiet = true; break;
-		case OPT_ALL_HOPS: lo.all_hops = true; break;
-		case OPT_ROLE: VEC_PUSH(co.roles, co.nroles, co.rolecap, optarg); break;
-		case OPT_XCONFIG: VEC_PUSH(co.xconfigs, co.nxconfigs, co.xconfigcap, optarg); break;
-		default: cmd_common_free(&co); return 2;
-		}
+	struct show_args a = {0};
+	if (cmd_parse(self, argc, argv, &co, show_opt, &a) != 0) {
+		cmd_common_free(&co);
+		return 2;
 	}
 	if (argc - optind < 2) {
 		fprintf(stderr, "xwtrace: usage: xwtrace show [--json] CALL LOG...\n");
@@ -45,25 +50,37 @@ cmd_show(int argc, char **argv)
 	}
 	const char *spec = argv[optind];
 	struct model *m = cmd_load(argv + optind + 1, argc - optind - 1, &co);
-	cmd_common_free(&co);
-	if (m == NULL)
+	if (m == NULL) {
+		cmd_common_free(&co);
 		return 2;
+	}
 	char err[256];
 	struct call *call = model_find_call(m, spec, err, sizeof err);
 	if (call == NULL) {
 		cmd_error(err);
 		model_free(m);
+		cmd_common_free(&co);
 		return 2;
 	}
 	struct sbuf b = {0};
-	if (json) {
-		jsonout_call(&b, m, call, true, raw);
+	if (co.json) {
+		jsonout_call(&b, m, &co.diag, call, true, a.raw);
 		sbuf_add(&b, "\n", 1);
 	} else {
-		ladder_text(&b, m, call, &lo);
+		ladder_text(&b, m, call, &a.lo);
 	}
 	fwrite(b.s, 1, b.len, stdout);
 	sbuf_free(&b);
 	model_free(m);
+	cmd_common_free(&co);
 	return 0;
 }
+
+const struct cmd_entry cmd_show_entry = {
+	.name = "show",
+	.usage = "show [--json] [--all-hops] CALL LOG...              one call as a ladder",
+	.shortopts = "jrq",
+	.common = CMD_JSON | CMD_ROLE | CMD_XCONFIG | CMD_QUIET,
+	.options = show_opts,
+	.exec = show_exec,
+};

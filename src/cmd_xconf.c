@@ -1,4 +1,6 @@
-/* cmd_xconf.c - the check-pattern and locate commands. */
+/* cmd_xconf.c - the check-pattern and locate commands: a search rule
+ * pattern against an alias, and the search rules of a dump run for one;
+ * two entries sharing their messages and the loading of a dump. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,27 +73,28 @@ struct check_args {
 	bool help;
 };
 
-/* Returns 0 after filling *a from the command line, or EXIT_USAGE after
- * printing why not. */
+static const struct option check_opts[] = {
+	{"alias", required_argument, NULL, 'a'},
+	{"type", required_argument, NULL, 't'},
+	{"pattern", required_argument, NULL, 'p'},
+	{"behavior", required_argument, NULL, 'b'},
+	{"behaviour", required_argument, NULL, 'b'},
+	{"replace", required_argument, NULL, 'r'},
+	{"xconfig", required_argument, NULL, 'x'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Returns 0 after filling *a from the command line by e's options, or
+ * EXIT_USAGE after printing why not. */
 static int
-check_parse(int argc, char **argv, struct check_args *a)
+check_parse(const struct cmd_entry *e, int argc, char **argv, struct check_args *a)
 {
-	static const struct option opts[] = {
-		{"alias", required_argument, NULL, 'a'},
-		{"type", required_argument, NULL, 't'},
-		{"pattern", required_argument, NULL, 'p'},
-		{"behavior", required_argument, NULL, 'b'},
-		{"behaviour", required_argument, NULL, 'b'},
-		{"replace", required_argument, NULL, 'r'},
-		{"xconfig", required_argument, NULL, 'x'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	int c;
 	memset(a, 0, sizeof *a);
 	optind = 0; /* the caller may have run getopt already */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, e->shortopts, e->options, NULL)) != -1) {
 		switch (c) {
 		case 'a': a->alias = optarg; break;
 		case 't': a->type = optarg; break;
@@ -196,14 +199,15 @@ load_xconfig(const char *cmd, const char *path, struct xconf **x)
 	return 0;
 }
 
-int
-cmd_check_pattern(int argc, char **argv)
+/* Returns the exit status of check-pattern: 0 matched, 1 not, 2 bad usage. */
+static int
+check_exec(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct check_args a;
 	enum srule_ptype t;
 	enum srule_behavior b;
 	struct xconf *x;
-	if (check_parse(argc, argv, &a) != 0)
+	if (check_parse(self, argc, argv, &a) != 0)
 		return EXIT_USAGE;
 	if (a.help) {
 		fputs(check_usage, stdout);
@@ -222,22 +226,24 @@ struct locate_args {
 	bool help;
 };
 
-/* Returns 0 after filling *a from the command line, or EXIT_USAGE. */
+static const struct option locate_opts[] = {
+	{"xconfig", required_argument, NULL, 'x'},
+	{"alias", required_argument, NULL, 'a'},
+	{"source", required_argument, NULL, 's'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Returns 0 after filling *a from the command line by e's options, or
+ * EXIT_USAGE. */
 static int
-locate_parse(int argc, char **argv, struct locate_args *a)
+locate_parse(const struct cmd_entry *e, int argc, char **argv, struct locate_args *a)
 {
-	static const struct option opts[] = {
-		{"xconfig", required_argument, NULL, 'x'},
-		{"alias", required_argument, NULL, 'a'},
-		{"source", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	int c;
 	memset(a, 0, sizeof *a);
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, e->shortopts, e->options, NULL)) != -1) {
 		switch (c) {
 		case 'x': a->xconfig = optarg; break;
 		case 'a': a->alias = optarg; break;
@@ -288,7 +294,8 @@ locate_header(struct sbuf *o, const struct xconf *x, const struct srule_result *
 	sbuf_puts(o, " over SIP in ");
 	put(o, x->file);
 	if (xconf_is_expressway_e(x) || xconf_is_expressway_c(x))
-		sbuf_printf(o, " (Expressway-%c)", xconf_is_expressway_e(x) ? 'E' : 'C');
+		sbuf_printf(o, " (%s)", model_role(xconf_is_expressway_e(x) ? ROLE_EXPRESSWAY_E
+		    : ROLE_EXPRESSWAY_C)->label);
 	sbuf_printf(o, ", %zu search rule%s\n", x->nrules, x->nrules == 1 ? "" : "s");
 }
 
@@ -358,13 +365,14 @@ warn_problems(const struct xconf *x)
 	sbuf_free(&b);
 }
 
-int
-cmd_locate(int argc, char **argv)
+/* Returns the exit status of locate: 0 a zone found, 1 none, 2 bad usage. */
+static int
+locate_exec(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct locate_args a;
 	struct xconf *x;
 	const struct xconf_zone *z;
-	if (locate_parse(argc, argv, &a) != 0)
+	if (locate_parse(self, argc, argv, &a) != 0)
 		return EXIT_USAGE;
 	if (a.help) {
 		fputs(locate_usage, stdout);
@@ -390,3 +398,20 @@ cmd_locate(int argc, char **argv)
 	xconf_free(x);
 	return rc;
 }
+
+const struct cmd_entry cmd_check_pattern_entry = {
+	.name = "check-pattern",
+	.usage = "check-pattern --alias A --type regex|prefix|suffix|exact --pattern P\n"
+	    "                      [--behavior leave|strip|replace --replace R]",
+	.shortopts = "+h",
+	.options = check_opts,
+	.exec = check_exec,
+};
+
+const struct cmd_entry cmd_locate_entry = {
+	.name = "locate",
+	.usage = "locate --xconfig FILE --alias ALIAS [--source ZONE]",
+	.shortopts = "+h",
+	.options = locate_opts,
+	.exec = locate_exec,
+};

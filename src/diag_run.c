@@ -151,22 +151,6 @@ sort_evidence(struct diag_result *r)
 			qsort(r->f[i].ev, r->f[i].nev, sizeof *r->f[i].ev, ev_line_cmp);
 }
 
-/* Adds each finding's id to its call's list, once per id. */
-static void
-fill_calls(struct model *m, const struct diag_result *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->f[i].call < 0 || (size_t)r->f[i].call >= m->ncalls)
-			continue;
-		struct call *c = &m->calls[r->f[i].call];
-		bool dup = false;
-		for (size_t k = 0; k < c->nfindings && !dup; k++)
-			dup = strcmp(c->findings[k], r->f[i].id) == 0;
-		if (!dup)
-			VEC_PUSH(c->findings, c->nfindings, c->findingcap, r->f[i].id);
-	}
-}
-
 /* What the checks share: message flags, dumps, events by host, windows. */
 
 /* Fills ctx->mflags: one pass in log order, the records read in sequence. */
@@ -444,7 +428,6 @@ diag_run(struct model *m, const char **xconfigs, size_t nxconfigs, struct diag_r
 	for (size_t i = 0; (sig = diag_table(i)) != NULL; i++)
 		sig->check(sig, m, r, &ctx);
 	sort_evidence(r);
-	fill_calls(m, r);
 	diag_index_build(m, r);
 	ctx_free(m, &ctx);
 	return 0;

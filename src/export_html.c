@@ -19,6 +19,7 @@
 #include "q850.h"
 #include "sip.h"
 #include "text.h"
+#include "view.h"
 
 #define LEFT 118   /* time margin of the ladder */
 #define TOP 62     /* machine boxes */
@@ -207,45 +208,35 @@ head(struct sbuf *b, const char *title)
 	sbuf_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
 }
 
-/* The geometry of one call's ladder. */
+/* The geometry of one call's ladder: its layout (every arrow shown, so
+ * step i is arrow i) in pixels. */
 struct geo {
-	int *cols;
-	size_t ncols;
+	const struct ladder_layout *l;
 	int colw, width, height;
 };
 
-/* Returns the x of the lifeline of machine mach. */
+/* Returns the x of the lifeline of column col. */
 static int
-geo_x(const struct geo *g, int mach)
+geo_x(const struct geo *g, int col)
 {
-	size_t i;
-	for (i = 0; i < g->ncols && g->cols[i] != mach; i++)
-		;
-	return LEFT + (int)(i < g->ncols ? i : 0) * g->colw + g->colw / 2;
+	return LEFT + (col >= 0 ? col : 0) * g->colw + g->colw / 2;
 }
 
-/* Returns the geometry of call c: columns wide enough for the longest label
- * or machine name, within bounds. */
+/* Returns the geometry of layout l: columns wide enough for the longest
+ * label or machine name, within bounds. */
 static struct geo
-geo_make(const struct model *m, const struct call *c)
+geo_make(const struct ladder_layout *l)
 {
-	struct geo g = {0};
-	size_t longest = 0;
-	g.cols = ladder_columns(m, c, true, &g.ncols);
-	for (size_t i = 0; i < c->narrows; i++) {
-		struct sbuf lab = {0};
-		ladder_label(&lab, m, &c->arrows[i]);
-		longest = lab.len > longest ? lab.len : longest;
-		sbuf_free(&lab);
-	}
-	for (size_t i = 0; i < g.ncols; i++) {
-		size_t w = text_width(m->machines[g.cols[i]].name);
+	struct geo g = {l, 0, 0, 0};
+	size_t longest = l->longest;
+	for (size_t i = 0; i < l->ncols; i++) {
+		size_t w = text_width(l->cols[i].name);
 		longest = w > longest ? w : longest;
 	}
 	g.colw = (int)longest * CHARW + 36;
 	g.colw = g.colw < 190 ? 190 : g.colw > 460 ? 460 : g.colw;
-	g.width = LEFT + (int)g.ncols * g.colw + 10;
-	g.height = TOP + 24 + (int)c->narrows * ROW;
+	g.width = LEFT + (int)l->ncols * g.colw + 10;
+	g.height = TOP + 24 + (int)l->c->narrows * ROW;
 	return g;
 }
 
@@ -268,9 +259,9 @@ esc_cut(struct sbuf *b, const char *s, size_t max)
 static void
 svg_machines(struct sbuf *b, const struct model *m, const struct geo *g)
 {
-	for (size_t i = 0; i < g->ncols; i++) {
-		const struct machine *mc = &m->machines[g->cols[i]];
-		int x = geo_x(g, g->cols[i]);
+	for (size_t i = 0; i < g->l->ncols; i++) {
+		const struct machine *mc = &m->machines[g->l->cols[i].mach];
+		int x = geo_x(g, (int)i);
 		sbuf_printf(b, "<g class=\"machine%s\"><title>", mc->kind == MACH_EXPRESSWAY ?
 		    " exp" : "");
 		esc(b, mc->name);
@@ -284,16 +275,16 @@ svg_machines(struct sbuf *b, const struct model *m, const struct geo *g)
 		esc_cut(b, mc->name, (size_t)(g->colw - 24) / CHARW);
 		sbuf_printf(b, "</text><text class=\"mrole\" x=\"%d\" y=\"43\">%s</text>"
 		    "<line class=\"life\" x1=\"%d\" y1=\"50\" x2=\"%d\" y2=\"%d\"/></g>\n", x,
-		    export_machine_role(m, g->cols[i]), x, x, g->height - 4);
+		    g->l->cols[i].role, x, x, g->height - 4);
 	}
 }
 
 /* Appends the shaft, head and label of an arrow at height y. */
 static void
-svg_shaft(struct sbuf *b, const struct geo *g, const struct call_arrow *a, int y,
+svg_shaft(struct sbuf *b, const struct geo *g, const struct ladder_step *st, int y,
     const char *label)
 {
-	int x1 = geo_x(g, a->from), x2 = geo_x(g, a->to);
+	int x1 = geo_x(g, st->from), x2 = geo_x(g, st->to);
 	if (x1 == x2) { /* a hop inside one Expressway: a loop to the right */
 		sbuf_printf(b, "<path class=\"shaft\" d=\"M%d %dh34v12h-26\"/>"
 		    "<path class=\"head\" d=\"M%d %dl10 -5v10z\"/>"
@@ -308,16 +299,6 @@ svg_shaft(struct sbuf *b, const struct geo *g, const struct call_arrow *a, int y
 	    x1, y, x2 - 9 * dir, x2, y, -10 * dir, (x1 + x2) / 2, y - 6, label);
 }
 
-/* Returns the id of the first finding of call ci on arrow ai with severity sev. */
-static const char *
-first_id(const struct diag_result *d, size_t ci, int ai, int sev)
-{
-	for (size_t k = 0; d != NULL && k < d->n; k++)
-		if (d->f[k].call == (int)ci && d->f[k].arrow == ai && (int)d->f[k].severity == sev)
-			return d->f[k].id;
-	return "";
-}
-
 /* Appends one arrow of call ci as <g class="arrow"> linked to its message. */
 static void
 svg_arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci,
@@ -326,41 +307,45 @@ svg_arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, si
 	const struct call *c = &m->calls[ci];
 	const struct call_arrow *a = &c->arrows[i];
 	const struct sip_msg *s = &m->msgs[a->msg];
-	int y = TOP + 20 + (int)i * ROW, sev = export_worst(d, ci, (int)i);
+	const struct diag_finding *w = diag_arrow_worst(d, ci, i);
+	const size_t *idx;
+	size_t nf = diag_call_findings(d, (long)ci, &idx);
+	int y = TOP + 20 + (int)i * ROW, sev = w != NULL ? (int)w->severity : -1;
 	char t[24];
-	struct sbuf lab = {0}, label = {0};
-	ladder_label(&lab, m, a);
-	esc(&label, lab.s);
+	struct sbuf label = {0};
+	esc(&label, g->l->labels[i]);
 	sbuf_printf(b, "<g class=\"arrow %s%s%s %s\" id=\"c%u-a%zu\" data-i=\"%zu\">"
 	    "<a href=\"#c%u-m%zu\"><title>#%zu %s", s->sip->is_request ? "req" : "resp",
 	    s->retrans ? " retrans" : "", a->same_host ? " hop" : "", sev_class(sev), c->number,
 	    i, i, c->number, i, i, label.s);
-	for (size_t k = 0; d != NULL && k < d->n; k++)
-		if (d->f[k].call == (int)ci && d->f[k].arrow == (int)i) {
-			sbuf_printf(b, "\n%s ", diag_severity_name(d->f[k].severity));
-			esc(b, d->f[k].id);
+	for (size_t k = 0; k < nf; k++) {
+		const struct diag_finding *f = &d->f[idx[k]];
+		if (f->arrow == (int)i) {
+			sbuf_printf(b, "\n%s ", diag_severity_name(f->severity));
+			esc(b, f->id);
 			sbuf_puts(b, ": ");
-			esc(b, d->f[k].summary);
+			esc(b, f->summary);
 		}
+	}
 	sbuf_printf(b, "</title><rect class=\"hit\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
 	    "<text class=\"time\" x=\"8\" y=\"%d\">%s</text>", y - ROW + 10, g->width, ROW, y + 4,
-	    model_time_short(a->t, t, sizeof t));
-	svg_shaft(b, g, a, y, label.s);
-	if (sev >= 0)
+	    model_time_short(g->l->steps[i].t, t, sizeof t));
+	svg_shaft(b, g, &g->l->steps[i], y, label.s);
+	if (w != NULL)
 		sbuf_printf(b, "<circle class=\"mark\" cx=\"%d\" cy=\"%d\" r=\"8\"/>"
 		    "<text class=\"markt\" x=\"%d\" y=\"%d\">%c</text>", LEFT - 16, y, LEFT - 16,
-		    y + 4, diag_marker(first_id(d, ci, (int)i, sev)));
+		    y + 4, diag_marker(w->id));
 	sbuf_puts(b, "</a></g>\n");
-	sbuf_free(&lab);
 	sbuf_free(&label);
 }
 
-/* Appends the SVG ladder of call ci. */
+/* Appends the SVG ladder of call ci from its layout l. */
 static void
-svg_ladder(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci)
+svg_ladder(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci,
+    const struct ladder_layout *l)
 {
 	const struct call *c = &m->calls[ci];
-	struct geo g = geo_make(m, c);
+	struct geo g = geo_make(l);
 	sbuf_printf(b, "<div class=\"ladderbox\"><svg class=\"ladder\" "
 	    "xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 	    "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"Ladder of call %u\">\n", g.width,
@@ -369,7 +354,6 @@ svg_ladder(struct sbuf *b, const struct model *m, const struct diag_result *d, s
 	for (size_t i = 0; i < c->narrows; i++)
 		svg_arrow(b, m, d, ci, i, &g);
 	sbuf_puts(b, "</svg></div>\n");
-	free(g.cols);
 }
 
 /* Returns the record of the nearest earlier hop of arrow ai of call c whose
@@ -542,9 +526,11 @@ static void
 finding_items(struct sbuf *b, const struct model *m, const struct diag_result *d, int ci,
     int ai, bool full)
 {
-	for (size_t k = 0; d != NULL && k < d->n; k++) {
-		const struct diag_finding *f = &d->f[k];
-		if (f->call != ci || (!full && f->arrow != ai))
+	const size_t *idx;
+	size_t n = diag_call_findings(d, ci, &idx);
+	for (size_t k = 0; k < n; k++) {
+		const struct diag_finding *f = &d->f[idx[k]];
+		if (!full && f->arrow != ai)
 			continue;
 		sbuf_printf(b, "<li class=\"%s\"><span class=\"sev\">%s</span> <code>",
 		    sev_class((int)f->severity), diag_severity_name(f->severity));
@@ -589,16 +575,14 @@ record(struct sbuf *b, const struct model *m, const struct sip_msg *s)
 /* Appends the hidden section of message i of call ci, shown when chosen. */
 static void
 msg_section(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci,
-    size_t i)
+    const struct ladder_layout *l, size_t i)
 {
 	const struct call *c = &m->calls[ci];
 	const struct call_arrow *a = &c->arrows[i];
 	const struct sip_msg *s = &m->msgs[a->msg];
 	char t[40], f[256], to[256];
-	struct sbuf lab = {0};
-	ladder_label(&lab, m, a);
 	sbuf_printf(b, "<section class=\"msg\" id=\"c%u-m%zu\"><h3>#%zu ", c->number, i, i);
-	esc(b, lab.s);
+	esc(b, l->labels[i]);
 	sbuf_printf(b, "</h3>\n<p class=\"rec\">%s &#183; ", model_time_iso(a->t, t, sizeof t));
 	esc(b, model_machine_label(m, a->from, f, sizeof f));
 	sbuf_puts(b, " &#8594; ");
@@ -607,7 +591,7 @@ msg_section(struct sbuf *b, const struct model *m, const struct diag_result *d, 
 	record(b, m, s);
 	if (a->twin >= 0)
 		record(b, m, &m->msgs[a->twin]);
-	if (export_worst(d, ci, (int)i) >= 0) {
+	if (diag_arrow_worst(d, ci, i) != NULL) {
 		sbuf_puts(b, "<ul class=\"mf\">\n");
 		finding_items(b, m, d, (int)ci, (int)i, false);
 		sbuf_puts(b, "</ul>\n");
@@ -621,7 +605,6 @@ msg_section(struct sbuf *b, const struct model *m, const struct diag_result *d, 
 		    "not.</p>\n");
 	free(raw);
 	sbuf_puts(b, "</section>\n");
-	sbuf_free(&lab);
 }
 
 /* Appends the summary table of a call: time, Call-IDs and how they joined. */
@@ -697,16 +680,15 @@ call_section(struct sbuf *b, const struct model *m, const struct diag_result *d,
 {
 	const struct call *c = &m->calls[ci];
 	struct sbuf t = {0};
-	export_call_title(&t, m, c);
+	struct ladder_layout l;
+	view_call_title(&t, m, c, VT_EXPORT);
 	sbuf_printf(b, "<section class=\"call\" id=\"c%u\">\n<h1>", c->number);
 	esc(b, t.s);
 	sbuf_puts(b, "</h1>\n");
 	call_summary(b, m, c);
 	sbuf_puts(b, "<h2>Findings</h2>\n");
-	bool any = false;
-	for (size_t k = 0; d != NULL && k < d->n && !any; k++)
-		any = d->f[k].call == (int)ci;
-	if (any) {
+	const size_t *idx;
+	if (diag_call_findings(d, (long)ci, &idx) > 0) {
 		sbuf_puts(b, "<ol class=\"findings\">\n");
 		finding_items(b, m, d, (int)ci, -1, true);
 		sbuf_puts(b, "</ol>\n");
@@ -714,13 +696,17 @@ call_section(struct sbuf *b, const struct model *m, const struct diag_result *d,
 		sbuf_puts(b, "<p>None.</p>\n");
 	}
 	sbuf_puts(b, "<h2>Ladder</h2>\n");
-	svg_ladder(b, m, d, ci);
+	ladder_layout(&l, m, d, c, LADDER_ALL);
+	svg_ladder(b, m, d, ci, &l);
 	for (size_t i = 0; i < c->narrows; i++)
-		msg_section(b, m, d, ci, i);
+		msg_section(b, m, d, ci, &l, i);
+	ladder_layout_free(&l);
 	sources(b, m, c);
 	sbuf_puts(b, "</section>\n");
 	sbuf_free(&t);
 }
+
+export_write_fn export_html; /* the type of the table's writers (export.c) */
 
 /* Returns 0 after appending one self-contained page of the calls. */
 int
@@ -729,7 +715,7 @@ export_html(struct sbuf *out, const struct model *m, const struct diag_result *d
 {
 	struct sbuf t = {0};
 	if (n == 1)
-		export_call_title(&t, m, &m->calls[calls[0]]);
+		view_call_title(&t, m, &m->calls[calls[0]], VT_EXPORT);
 	else
 		sbuf_printf(&t, "%zu calls", n);
 	head(out, t.s);
@@ -738,7 +724,7 @@ export_html(struct sbuf *out, const struct model *m, const struct diag_result *d
 	    "messages.</p>\n");
 	for (size_t i = 0; n > 1 && i < n; i++) {
 		struct sbuf ct = {0};
-		export_call_title(&ct, m, &m->calls[calls[i]]);
+		view_call_title(&ct, m, &m->calls[calls[i]], VT_EXPORT);
 		sbuf_printf(out, "%s<a href=\"#c%u\">", i ? "<br>" : "<nav>",
 		    m->calls[calls[i]].number);
 		esc(out, ct.s);
@@ -747,10 +733,8 @@ export_html(struct sbuf *out, const struct model *m, const struct diag_result *d
 	}
 	for (size_t i = 0; i < n; i++)
 		call_section(out, m, d, calls[i]);
-	bool any = false;
-	for (size_t k = 0; d != NULL && k < d->n && !any; k++)
-		any = d->f[k].call < 0;
-	if (any) {
+	const size_t *idx;
+	if (diag_call_findings(d, -1, &idx) > 0) {
 		sbuf_puts(out, "<section id=\"global\"><h2>Configuration and connection findings"
 		    "</h2>\n<ol class=\"findings\">\n");
 		finding_items(out, m, d, -1, -1, true);

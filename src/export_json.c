@@ -3,7 +3,6 @@
  * Built on jsonout so that `show --json` and the export agree field for
  * field; this file adds the envelope, the hosts and the findings in full.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "export_util.h"
@@ -60,11 +59,12 @@ finding(struct sbuf *b, const struct model *m, const struct diag_finding *f)
  * read well. The split matches structure only: a quote inside a JSON string
  * is escaped, so {"index": cannot occur in one. */
 static void
-call_object(struct sbuf *b, const struct model *m, const struct call *c)
+call_object(struct sbuf *b, const struct model *m, const struct diag_result *d,
+    const struct call *c)
 {
 	static const char msg[] = "{\"index\":";
 	struct sbuf t = {0};
-	jsonout_call(&t, m, c, true, true);
+	jsonout_call(&t, m, d, c, true, true);
 	const char *p = t.s, *q;
 	while ((q = strstr(p, msg)) != NULL) {
 		sbuf_add(b, p, (size_t)(q - p));
@@ -75,6 +75,8 @@ call_object(struct sbuf *b, const struct model *m, const struct call *c)
 	sbuf_puts(b, p);
 	sbuf_free(&t);
 }
+
+export_write_fn export_json; /* the type of the table's writers (export.c) */
 
 /* Returns 0 after appending the export of the calls as one JSON object. */
 int
@@ -88,7 +90,7 @@ export_json(struct sbuf *out, const struct model *m, const struct diag_result *d
 	sbuf_puts(out, ",\n\"calls\":[");
 	for (size_t i = 0; i < n; i++) {
 		sbuf_puts(out, i ? ",\n" : "\n");
-		call_object(out, m, &m->calls[calls[i]]);
+		call_object(out, m, d, &m->calls[calls[i]]);
 	}
 	sbuf_puts(out, "],\n\"findings\":[");
 	bool any = false;

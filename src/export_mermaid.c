@@ -11,7 +11,7 @@
 
 #include "export_util.h"
 #include "ladder.h"
-#include "text.h"
+#include "view.h"
 
 /* Returns true for an ASCII letter or digit. */
 static bool
@@ -62,7 +62,7 @@ participants(struct sbuf *b, const struct model *m, const int *p, size_t np)
 			    : nexp == 2 ? "Expressway pair" : "Expressways");
 		sbuf_printf(b, "    participant m%d as ", p[i]);
 		mmd_text(b, m->machines[p[i]].name);
-		sbuf_printf(b, "<br/>%s\n", export_machine_role(m, p[i]));
+		sbuf_printf(b, "<br/>%s\n", view_machine_role(m, p[i]));
 		if (exp && seen == nexp)
 			sbuf_puts(b, "    end\n");
 	}
@@ -87,29 +87,30 @@ note(struct sbuf *b, const struct diag_finding *f, int from, int to)
 static void
 notes(struct sbuf *b, const struct diag_result *d, size_t ci, int ai, int from, int to)
 {
-	for (size_t k = 0; d != NULL && k < d->n; k++)
-		if (d->f[k].call == (int)ci && d->f[k].arrow == ai)
-			note(b, &d->f[k], from, to);
+	const size_t *idx;
+	size_t n = diag_call_findings(d, (long)ci, &idx);
+	for (size_t k = 0; k < n; k++)
+		if (d->f[idx[k]].arrow == ai)
+			note(b, &d->f[idx[k]], from, to);
 }
 
 /* Appends one arrow: solid for requests, dashed for responses; an arrow a
  * finding concerns sits in a coloured rect with its notes. */
 static void
-arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci, size_t i)
+arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci,
+    const struct ladder_layout *l, const struct ladder_step *st)
 {
-	const struct call_arrow *a = &m->calls[ci].arrows[i];
-	int sev = export_worst(d, ci, (int)i);
+	const struct call_arrow *a = &m->calls[ci].arrows[st->ai];
+	const struct diag_finding *w = diag_arrow_worst(d, ci, st->ai);
+	int sev = w != NULL ? (int)w->severity : -1;
 	char t[24];
-	struct sbuf lab = {0};
-	ladder_label(&lab, m, a);
 	if (sev >= 0)
 		sbuf_printf(b, "    rect %s\n", sev_rgb(sev));
 	sbuf_printf(b, "    m%d%s>>m%d: %s ", a->from, m->msgs[a->msg].sip->is_request ? "-" : "--",
-	    a->to, model_time_short(a->t, t, sizeof t));
-	mmd_text(b, lab.s);
+	    a->to, model_time_short(st->t, t, sizeof t));
+	mmd_text(b, l->labels[st->ai]);
 	sbuf_puts(b, "\n");
-	sbuf_free(&lab);
-	notes(b, d, ci, (int)i, a->to, a->to);
+	notes(b, d, ci, (int)st->ai, a->to, a->to);
 	if (sev >= 0)
 		sbuf_puts(b, "    end\n");
 }
@@ -126,6 +127,29 @@ banner(struct sbuf *b, const char *text, const int *p, size_t np)
 	sbuf_puts(b, "\n");
 }
 
+export_write_fn export_mermaid; /* the type of the table's writers (export.c) */
+
+/* Appends call ci: a banner with its title, its arrows (same-host B2BUA hops
+ * folded as in the text ladder, unless a finding concerns them) and notes. */
+static void
+call_body(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci,
+    const int *p, size_t np)
+{
+	struct sbuf t = {0};
+	struct ladder_layout l;
+	view_call_title(&t, m, &m->calls[ci], VT_EXPORT);
+	banner(b, t.s, p, np);
+	ladder_layout(&l, m, d, &m->calls[ci], LADDER_FLAGGED);
+	for (size_t k = 0; k < l.nsteps; k++)
+		arrow(b, m, d, ci, &l, &l.steps[k]);
+	notes(b, d, ci, -1, p[0], p[np - 1]);
+	if (l.folded)
+		sbuf_printf(b, "    %%%% %zu same-host hop%s (Expressway B2BUA) folded\n",
+		    l.folded, l.folded == 1 ? "" : "s");
+	ladder_layout_free(&l);
+	sbuf_free(&t);
+}
+
 /* Returns 0 after appending one sequenceDiagram of the calls. */
 int
 export_mermaid(struct sbuf *out, const struct model *m, const struct diag_result *d,
@@ -133,33 +157,16 @@ export_mermaid(struct sbuf *out, const struct model *m, const struct diag_result
 {
 	size_t np = 0;
 	int *p = export_participants(m, calls, n, &np);
-	struct sbuf t = {0};
 	/* each call opens with a note across the diagram, not a title: Mermaid
 	 * does not decode entities in titles */
 	sbuf_puts(out, "%% xwtrace export, rebuilt from Expressway logs\nsequenceDiagram\n");
 	participants(out, m, p, np);
-	for (size_t i = 0; i < n && np > 0; i++) {
-		const struct call *c = &m->calls[calls[i]];
-		sbuf_free(&t);
-		export_call_title(&t, m, c);
-		banner(out, t.s, p, np);
-		size_t folded = 0;
-		for (size_t k = 0; k < c->narrows; k++) {
-			/* same-host (B2BUA) hops fold as in the text ladder */
-			if (c->arrows[k].same_host && export_worst(d, calls[i], (int)k) < 0)
-				folded++;
-			else
-				arrow(out, m, d, calls[i], k);
-		}
-		notes(out, d, calls[i], -1, p[0], p[np - 1]);
-		if (folded)
-			sbuf_printf(out, "    %%%% %zu same-host hop%s (Expressway B2BUA) folded\n",
-			    folded, folded == 1 ? "" : "s");
-	}
-	for (size_t k = 0; d != NULL && k < d->n && np > 0; k++)
-		if (d->f[k].call < 0) /* configuration and connection findings */
-			note(out, &d->f[k], p[0], p[np - 1]);
-	sbuf_free(&t);
+	for (size_t i = 0; i < n && np > 0; i++)
+		call_body(out, m, d, calls[i], p, np);
+	const size_t *idx; /* configuration and connection findings */
+	size_t nf = diag_call_findings(d, -1, &idx);
+	for (size_t k = 0; k < nf && np > 0; k++)
+		note(out, &d->f[idx[k]], p[0], p[np - 1]);
 	free(p);
 	return 0;
 }

@@ -213,6 +213,8 @@ by_time(const void *x, const void *y)
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
+export_write_fn export_pcap; /* the type of the table's writers (export.c) */
+
 /* Returns 0 after appending a pcap file with every message of the calls,
  * in order of corrected time. */
 int

@@ -11,7 +11,7 @@
 
 #include "export_util.h"
 #include "ladder.h"
-#include "text.h"
+#include "view.h"
 
 /* Returns true when ASCII character i of s may be written as it is. */
 static bool
@@ -56,7 +56,7 @@ participants(struct sbuf *b, const struct model *m, const int *p, size_t np)
 			    : nexp == 2 ? "Expressway pair" : "Expressways");
 		sbuf_puts(b, "participant \"");
 		puml_text(b, m->machines[p[i]].name);
-		sbuf_printf(b, "\\n%s\" as m%d\n", export_machine_role(m, p[i]), p[i]);
+		sbuf_printf(b, "\\n%s\" as m%d\n", view_machine_role(m, p[i]), p[i]);
 		if (exp && seen == nexp)
 			sbuf_puts(b, "end box\n");
 	}
@@ -83,30 +83,31 @@ note(struct sbuf *b, const struct diag_finding *f, int from, int to)
 static void
 notes(struct sbuf *b, const struct diag_result *d, size_t ci, int ai, int from, int to)
 {
-	for (size_t k = 0; d != NULL && k < d->n; k++)
-		if (d->f[k].call == (int)ci && d->f[k].arrow == ai)
-			note(b, &d->f[k], from, to);
+	const size_t *idx;
+	size_t n = diag_call_findings(d, (long)ci, &idx);
+	for (size_t k = 0; k < n; k++)
+		if (d->f[idx[k]].arrow == ai)
+			note(b, &d->f[idx[k]], from, to);
 }
 
 /* Appends one arrow: solid for requests, dashed for responses, red when a
  * finding concerns it. */
 static void
-arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci, size_t i)
+arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci,
+    const struct ladder_layout *l, const struct ladder_step *st)
 {
-	const struct call_arrow *a = &m->calls[ci].arrows[i];
+	const struct call_arrow *a = &m->calls[ci].arrows[st->ai];
 	const struct sip_msg *s = &m->msgs[a->msg];
-	int sev = export_worst(d, ci, (int)i);
+	const struct diag_finding *w = diag_arrow_worst(d, ci, st->ai);
+	int sev = w != NULL ? (int)w->severity : -1;
 	const char *colour = sev == DIAG_ERROR ? "[#D00000]" : sev == DIAG_WARNING ?
 	    "[#E07000]" : sev == DIAG_INFO ? "[#2060C0]" : "";
 	char t[24];
-	struct sbuf lab = {0};
-	ladder_label(&lab, m, a);
 	sbuf_printf(b, "m%d -%s%s> m%d : %s ", a->from, colour, s->sip->is_request ? "" : "-", a->to,
-	    model_time_short(a->t, t, sizeof t));
-	puml_text(b, lab.s);
+	    model_time_short(st->t, t, sizeof t));
+	puml_text(b, l->labels[st->ai]);
 	sbuf_puts(b, "\n");
-	sbuf_free(&lab);
-	notes(b, d, ci, (int)i, a->to, a->to);
+	notes(b, d, ci, (int)st->ai, a->to, a->to);
 }
 
 /* Appends the arrows of call ci with its notes. As in the text ladder,
@@ -116,24 +117,21 @@ static void
 call_body(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci,
     const int *p, size_t np)
 {
-	const struct call *c = &m->calls[ci];
-	size_t folded = 0;
-	xw_time prev = XW_TIME_NONE;
-	for (size_t i = 0; i < c->narrows; i++) {
-		if (c->arrows[i].same_host && export_worst(d, ci, (int)i) < 0) {
-			folded++;
-			continue;
-		}
-		if (prev != XW_TIME_NONE && c->arrows[i].t - prev >= 1000)
-			sbuf_printf(b, "...%.1f s...\n", (double)(c->arrows[i].t - prev) / 1000);
-		arrow(b, m, d, ci, i);
-		prev = c->arrows[i].t;
+	struct ladder_layout l;
+	ladder_layout(&l, m, d, &m->calls[ci], LADDER_FLAGGED);
+	for (size_t i = 0; i < l.nsteps; i++) {
+		if (l.steps[i].dt >= 1000)
+			sbuf_printf(b, "...%.1f s...\n", (double)l.steps[i].dt / 1000);
+		arrow(b, m, d, ci, &l, &l.steps[i]);
 	}
 	notes(b, d, ci, -1, p[0], p[np - 1]);
-	if (folded)
-		sbuf_printf(b, "' %zu same-host hop%s (Expressway B2BUA) folded\n", folded,
-		    folded == 1 ? "" : "s");
+	if (l.folded)
+		sbuf_printf(b, "' %zu same-host hop%s (Expressway B2BUA) folded\n", l.folded,
+		    l.folded == 1 ? "" : "s");
+	ladder_layout_free(&l);
 }
+
+export_write_fn export_plantuml; /* the type of the table's writers (export.c) */
 
 /* Returns 0 after appending one @startuml..@enduml diagram of the calls. */
 int
@@ -147,7 +145,7 @@ export_plantuml(struct sbuf *out, const struct model *m, const struct diag_resul
 	    "skinparam shadowing false\nskinparam sequenceMessageAlign center\n"
 	    "skinparam sequenceArrowColor #333333\nskinparam wrapWidth 480\n");
 	if (n == 1)
-		export_call_title(&t, m, &m->calls[calls[0]]);
+		view_call_title(&t, m, &m->calls[calls[0]], VT_EXPORT);
 	else
 		sbuf_printf(&t, "%zu calls", n);
 	sbuf_puts(out, "title ");
@@ -156,17 +154,18 @@ export_plantuml(struct sbuf *out, const struct model *m, const struct diag_resul
 	participants(out, m, p, np);
 	for (size_t i = 0; i < n && np > 0; i++) {
 		if (n > 1) {
-			sbuf_free(&t);
-			export_call_title(&t, m, &m->calls[calls[i]]);
+			t.len = 0;
+			view_call_title(&t, m, &m->calls[calls[i]], VT_EXPORT);
 			sbuf_puts(out, "== ");
 			puml_text(out, t.s);
 			sbuf_puts(out, " ==\n");
 		}
 		call_body(out, m, d, calls[i], p, np);
 	}
-	for (size_t k = 0; d != NULL && k < d->n && np > 0; k++)
-		if (d->f[k].call < 0) /* configuration and connection findings */
-			note(out, &d->f[k], p[0], p[np - 1]);
+	const size_t *idx; /* configuration and connection findings */
+	size_t nf = diag_call_findings(d, -1, &idx);
+	for (size_t k = 0; k < nf && np > 0; k++)
+		note(out, &d->f[idx[k]], p[0], p[np - 1]);
 	sbuf_puts(out, "@enduml\n");
 	sbuf_free(&t);
 	free(p);

@@ -6,18 +6,7 @@
 #include "ladder.h"
 #include "text.h"
 
-int
-export_worst(const struct diag_result *d, size_t ci, int ai)
-{
-	int worst = -1;
-	for (size_t k = 0; d != NULL && k < d->n; k++) {
-		const struct diag_finding *f = &d->f[k];
-		if (f->call == (int)ci && f->arrow == ai && (int)f->severity > worst)
-			worst = (int)f->severity;
-	}
-	return worst;
-}
-
+/* Returns true when f is about one of the calls, or about none. */
 bool
 export_finding_wanted(const struct diag_finding *f, const size_t *calls, size_t ncalls)
 {
@@ -43,20 +32,22 @@ merged_columns(const struct model *m, const size_t *calls, size_t ncalls, size_t
 	int *v = xcalloc(m->nmachines + 1, sizeof *v);
 	*n = 0;
 	for (size_t i = 0; i < ncalls; i++) {
-		size_t k;
-		int *cols = ladder_columns(m, &m->calls[calls[i]], true, &k);
-		for (size_t j = 0; j < k; j++) {
+		struct ladder_layout l;
+		ladder_layout(&l, m, NULL, &m->calls[calls[i]], LADDER_ALL);
+		for (size_t j = 0; j < l.ncols; j++) {
 			size_t e;
-			for (e = 0; e < *n && v[e] != cols[j]; e++)
+			for (e = 0; e < *n && v[e] != l.cols[j].mach; e++)
 				;
 			if (e == *n)
-				v[(*n)++] = cols[j];
+				v[(*n)++] = l.cols[j].mach;
 		}
-		free(cols);
+		ladder_layout_free(&l);
 	}
 	return v;
 }
 
+/* Returns the machines of the calls, the Expressways side by side (see
+ * export_util.h). */
 int *
 export_participants(const struct model *m, const size_t *calls, size_t ncalls, size_t *n)
 {
@@ -79,37 +70,6 @@ export_participants(const struct model *m, const size_t *calls, size_t ncalls, s
 	return out;
 }
 
-const char *
-export_machine_role(const struct model *m, int machine)
-{
-	const struct machine *mc = &m->machines[machine];
-	return mc->host >= 0 ? model_role_name(m->hosts[mc->host].role) : model_kind_name(mc->kind);
-}
-
-/* Appends s made terminal-safe, or "?" when it is NULL. */
-static void
-safe(struct sbuf *b, const char *s)
-{
-	if (s == NULL)
-		s = "?";
-	text_safe(b, s, strlen(s));
-}
-
-void
-export_call_title(struct sbuf *b, const struct model *m, const struct call *c)
-{
-	sbuf_printf(b, "Call %u: ", c->number);
-	safe(b, c->method);
-	sbuf_puts(b, " ");
-	safe(b, c->from);
-	sbuf_puts(b, " -> ");
-	safe(b, c->to);
-	if (c->final_status)
-		sbuf_printf(b, ", final %d", c->final_status);
-	else
-		sbuf_puts(b, ", no final response");
-}
-
 /* Returns the code point of the UTF-8 sequence of length l at p. */
 static unsigned
 codepoint(const unsigned char *p, size_t l)
@@ -121,6 +81,7 @@ codepoint(const unsigned char *p, size_t l)
 	return cp;
 }
 
+/* Appends s made safe, escaping what plain() refuses (see export_util.h). */
 void
 export_escape(struct sbuf *b, const char *s,
     bool (*plain)(const unsigned char *s, size_t n, size_t i), const char *fmt)

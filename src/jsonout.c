@@ -1,10 +1,10 @@
 /* jsonout.c - emitting the model as JSON. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "jsonout.h"
 #include "sip.h"
 #include "text.h"
+#include "view.h"
 
 /* Appends s as a JSON string (null when NULL), as text_json_str does; in
  * one piece when no byte of it needs escaping or checking, as most do not. */
@@ -36,6 +36,7 @@ num(struct sbuf *b, long long v)
 	sbuf_add(b, p, (size_t)(buf + sizeof buf - p));
 }
 
+/* Appends the key k of an object member, after a comma unless *first. */
 static void
 key(struct sbuf *b, const char *k, bool *first)
 {
@@ -47,6 +48,7 @@ key(struct sbuf *b, const char *k, bool *first)
 	sbuf_add(b, "\":", 2);
 }
 
+/* Appends member k with string v (null when NULL). */
 static void
 kstr(struct sbuf *b, const char *k, const char *v, bool *first)
 {
@@ -54,6 +56,7 @@ kstr(struct sbuf *b, const char *k, const char *v, bool *first)
 	jstr(b, v);
 }
 
+/* Appends member k with number v. */
 static void
 kint(struct sbuf *b, const char *k, long long v, bool *first)
 {
@@ -61,6 +64,7 @@ kint(struct sbuf *b, const char *k, long long v, bool *first)
 	num(b, v);
 }
 
+/* Appends the n strings of v as a JSON array. */
 static void
 strarray(struct sbuf *b, const char *const *v, size_t n)
 {
@@ -73,6 +77,7 @@ strarray(struct sbuf *b, const char *const *v, size_t n)
 	sbuf_add(b, "]", 1);
 }
 
+/* Appends "files":[...] (see jsonout.h). */
 void
 jsonout_files(struct sbuf *b, const struct model *m)
 {
@@ -123,6 +128,7 @@ call_hosts(struct sbuf *b, const struct model *m, const struct call *c)
 	sbuf_add(b, "]", 1);
 }
 
+/* Appends "machines":[...]: every machine an arrow of the call joins. */
 static void
 call_machines(struct sbuf *b, const struct model *m, const struct call *c)
 {
@@ -150,55 +156,7 @@ call_machines(struct sbuf *b, const struct model *m, const struct call *c)
 	sbuf_add(b, "]", 1);
 }
 
-void
-jsonout_call(struct sbuf *b, const struct model *m, const struct call *c, bool with_messages,
-    bool with_raw)
-{
-	char t[40];
-	bool first = true;
-	sbuf_add(b, "{", 1);
-	kint(b, "number", c->number, &first);
-	key(b, "call_ids", &first);
-	strarray(b, c->call_ids, c->ncall_ids);
-	key(b, "session_ids", &first);
-	strarray(b, c->session_ids, c->nsession_ids);
-	kstr(b, "start", model_time_iso(c->start, t, sizeof t), &first);
-	kstr(b, "end", model_time_iso(c->end, t, sizeof t), &first);
-	kstr(b, "from", c->from, &first);
-	kstr(b, "to", c->to, &first);
-	kstr(b, "method", c->method, &first);
-	key(b, "final_status", &first);
-	if (c->final_status)
-		num(b, c->final_status);
-	else
-		sbuf_puts(b, "null");
-	/* list's "messages" is a count; with the messages themselves it is the array */
-	kint(b, with_messages ? "message_count" : "messages", (long long)c->narrows, &first);
-	key(b, "hosts", &first);
-	call_hosts(b, m, c);
-	sbuf_puts(b, ",\"links\":[");
-	for (size_t i = 0; i < c->nlinks; i++) {
-		sbuf_puts(b, i ? ",{\"call_id\":" : "{\"call_id\":");
-		jstr(b, c->links[i].call_id);
-		sbuf_puts(b, ",\"by\":");
-		jstr(b, c->links[i].by);
-		sbuf_add(b, "}", 1);
-	}
-	sbuf_puts(b, "],\"findings\":");
-	strarray(b, c->findings, c->nfindings);
-	if (with_messages) {
-		call_machines(b, m, c);
-		sbuf_puts(b, ",\"messages\":[");
-		for (size_t i = 0; i < c->narrows; i++) {
-			if (i)
-				sbuf_add(b, ",", 1);
-			jsonout_message(b, m, &c->arrows[i], i, with_raw);
-		}
-		sbuf_add(b, "]", 1);
-	}
-	sbuf_add(b, "}", 1);
-}
-
+/* Appends one logged record of a message: host, file, line, addresses. */
 static void
 record(struct sbuf *b, const struct model *m, const struct sip_msg *s)
 {
@@ -217,6 +175,7 @@ record(struct sbuf *b, const struct model *m, const struct sip_msg *s)
 	sbuf_add(b, "}", 1);
 }
 
+/* Appends the Via headers of a message. */
 static void
 vias(struct sbuf *b, const struct sip_msg *s)
 {
@@ -238,6 +197,7 @@ vias(struct sbuf *b, const struct sip_msg *s)
 	sbuf_add(b, "]", 1);
 }
 
+/* Appends the SDP media of a message. */
 static void
 sdp(struct sbuf *b, const struct sip_msg *s)
 {
@@ -293,8 +253,9 @@ sip_fields(struct sbuf *b, const struct sip_msg *s, bool *first)
 	sdp(b, s);
 }
 
-void
-jsonout_message(struct sbuf *b, const struct model *m, const struct call_arrow *a,
+/* Appends one message (arrow) object of a call. */
+static void
+message(struct sbuf *b, const struct model *m, const struct call_arrow *a,
     size_t index, bool with_raw)
 {
 	const struct sip_msg *s = &m->msgs[a->msg];
@@ -338,6 +299,60 @@ jsonout_message(struct sbuf *b, const struct model *m, const struct call_arrow *
 	sbuf_add(b, "}", 1);
 }
 
+/* Appends one call object (see jsonout.h). */
+void
+jsonout_call(struct sbuf *b, const struct model *m, const struct diag_result *d,
+    const struct call *c, bool with_messages, bool with_raw)
+{
+	const char **ids;
+	size_t nids = view_finding_ids(d, (size_t)(c - m->calls), &ids);
+	char t[40];
+	bool first = true;
+	sbuf_add(b, "{", 1);
+	kint(b, "number", c->number, &first);
+	key(b, "call_ids", &first);
+	strarray(b, c->call_ids, c->ncall_ids);
+	key(b, "session_ids", &first);
+	strarray(b, c->session_ids, c->nsession_ids);
+	kstr(b, "start", model_time_iso(c->start, t, sizeof t), &first);
+	kstr(b, "end", model_time_iso(c->end, t, sizeof t), &first);
+	kstr(b, "from", c->from, &first);
+	kstr(b, "to", c->to, &first);
+	kstr(b, "method", c->method, &first);
+	key(b, "final_status", &first);
+	if (c->final_status)
+		num(b, c->final_status);
+	else
+		sbuf_puts(b, "null");
+	/* list's "messages" is a count; with the messages themselves it is the array */
+	kint(b, with_messages ? "message_count" : "messages", (long long)c->narrows, &first);
+	key(b, "hosts", &first);
+	call_hosts(b, m, c);
+	sbuf_puts(b, ",\"links\":[");
+	for (size_t i = 0; i < c->nlinks; i++) {
+		sbuf_puts(b, i ? ",{\"call_id\":" : "{\"call_id\":");
+		jstr(b, c->links[i].call_id);
+		sbuf_puts(b, ",\"by\":");
+		jstr(b, c->links[i].by);
+		sbuf_add(b, "}", 1);
+	}
+	sbuf_puts(b, "],\"findings\":");
+	strarray(b, ids, nids);
+	free(ids);
+	if (with_messages) {
+		call_machines(b, m, c);
+		sbuf_puts(b, ",\"messages\":[");
+		for (size_t i = 0; i < c->narrows; i++) {
+			if (i)
+				sbuf_add(b, ",", 1);
+			message(b, m, &c->arrows[i], i, with_raw);
+		}
+		sbuf_add(b, "]", 1);
+	}
+	sbuf_add(b, "}", 1);
+}
+
+/* Appends the text members of a finding (see jsonout.h). */
 void
 jsonout_finding_text(struct sbuf *b, const struct diag_finding *f)
 {

@@ -1,15 +1,12 @@
-/* ladder.c - drawing a call as a plain-text ladder. */
+/* ladder.c - the layout of a call's ladder, computed once for every
+ * drawing of it (see ladder.h), and the arrow labels. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ladder.h"
 #include "sip.h"
-#include "text.h"
-
-#define COL_MIN 22
-#define COL_MAX 40
-#define MARGIN 22 /* "18:01:48.140  +0.012  " */
+#include "view.h"
 
 /* Returns the rank of a machine from outside (0) to inside (6). */
 static int
@@ -35,45 +32,128 @@ rank(const struct model *m, const struct call *c, int mach)
 	return 6;
 }
 
-int *
-ladder_columns(const struct model *m, const struct call *c, bool all_hops, size_t *n)
+/* Returns true when arrow ai of call c (index ci) is shown under hops. */
+static bool
+shown(const struct diag_result *d, const struct call *c, size_t ci, size_t ai,
+    enum ladder_hops hops)
 {
+	if (!c->arrows[ai].same_host || hops == LADDER_ALL)
+		return true;
+	return hops == LADDER_FLAGGED && d != NULL && diag_arrow_worst(d, ci, ai) != NULL;
+}
+
+/* Adds machine mach to cols (n of them), with its rank in rk, unless it is
+ * there already. */
+static void
+column(const struct model *m, const struct call *c, int *cols, int *rk, size_t *n, int mach)
+{
+	size_t k;
+	for (k = 0; k < *n && cols[k] != mach; k++)
+		;
+	if (k == *n) {
+		rk[*n] = rank(m, c, mach);
+		cols[(*n)++] = mach;
+	}
+}
+
+/* Fills l->cols with the machines of the shown arrows (l->steps), ordered
+ * by rank, outside to inside, first seen first among equals. */
+static void
+columns(struct ladder_layout *l, const struct model *m)
+{
+	const struct call *c = l->c;
 	int *cols = xcalloc(m->nmachines + 1, sizeof *cols);
 	int *rk = xcalloc(m->nmachines + 1, sizeof *rk);
-	*n = 0;
-	for (size_t i = 0; i < c->narrows; i++) {
-		const struct call_arrow *a = &c->arrows[i];
-		if (a->same_host && !all_hops)
-			continue;
-		int ends[2] = {a->from, a->to};
-		for (int e = 0; e < 2; e++) {
-			size_t k;
-			for (k = 0; k < *n && cols[k] != ends[e]; k++)
-				;
-			if (k == *n) {
-				rk[*n] = rank(m, c, ends[e]);
-				cols[(*n)++] = ends[e];
-			}
-		}
+	size_t n = 0;
+	for (size_t i = 0; i < l->nsteps; i++) {
+		column(m, c, cols, rk, &n, c->arrows[l->steps[i].ai].from);
+		column(m, c, cols, rk, &n, c->arrows[l->steps[i].ai].to);
 	}
-	for (size_t i = 1; i < *n; i++) /* stable insertion sort by rank */
+	for (size_t i = 1; i < n; i++) /* stable insertion sort by rank */
 		for (size_t j = i; j > 0 && rk[j - 1] > rk[j]; j--) {
 			int t = rk[j]; rk[j] = rk[j - 1]; rk[j - 1] = t;
 			t = cols[j]; cols[j] = cols[j - 1]; cols[j - 1] = t;
 		}
+	l->cols = xcalloc(n + 1, sizeof *l->cols);
+	for (size_t i = 0; i < n; i++)
+		l->cols[i] = (struct ladder_col){cols[i], m->machines[cols[i]].name,
+		    view_machine_role(m, cols[i])};
+	l->ncols = n;
 	free(rk);
-	return cols;
+	free(cols);
 }
 
-/* Appends s with every byte outside printable ASCII replaced by '?'. */
-static void
-ascii(struct sbuf *b, const char *s)
+/* Returns the column of machine mach, or -1. */
+static int
+column_of(const struct ladder_layout *l, int mach)
 {
-	sbuf_add(b, "", 0); /* a string even when s is empty (a host named by NULs) */
-	for (; s && *s; s++) {
-		char ch = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-		sbuf_add(b, &ch, 1);
+	for (size_t i = 0; i < l->ncols; i++)
+		if (l->cols[i].mach == mach)
+			return (int)i;
+	return -1;
+}
+
+/* Fills l->labels with every arrow's label and l->longest. */
+static void
+labels(struct ladder_layout *l, const struct model *m)
+{
+	const struct call *c = l->c;
+	l->labels = xcalloc(c->narrows + 1, sizeof *l->labels);
+	for (size_t i = 0; i < c->narrows; i++) {
+		struct sbuf b = {0};
+		ladder_label(&b, m, &c->arrows[i]);
+		l->longest = b.len > l->longest ? b.len : l->longest;
+		l->labels[i] = sbuf_take(&b);
 	}
+}
+
+/* Fills l with the layout of call c (see ladder.h). */
+void
+ladder_layout(struct ladder_layout *l, const struct model *m, const struct diag_result *d,
+    const struct call *c, enum ladder_hops hops)
+{
+	size_t ci = (size_t)(c - m->calls);
+	memset(l, 0, sizeof *l);
+	l->c = c;
+	l->steps = xcalloc(c->narrows + 1, sizeof *l->steps);
+	xw_time prev = XW_TIME_NONE;
+	for (size_t i = 0; i < c->narrows; i++) {
+		if (!shown(d, c, ci, i, hops)) {
+			l->folded++;
+			continue;
+		}
+		const struct call_arrow *a = &c->arrows[i];
+		l->steps[l->nsteps++] = (struct ladder_step){i, -1, -1, a->t,
+		    prev == XW_TIME_NONE ? 0 : a->t - prev};
+		prev = a->t;
+	}
+	columns(l, m);
+	for (size_t i = 0; i < l->nsteps; i++) {
+		l->steps[i].from = column_of(l, c->arrows[l->steps[i].ai].from);
+		l->steps[i].to = column_of(l, c->arrows[l->steps[i].ai].to);
+	}
+	labels(l, m);
+}
+
+/* Frees the layout's arrays. */
+void
+ladder_layout_free(struct ladder_layout *l)
+{
+	for (size_t i = 0; l->labels != NULL && i < l->c->narrows; i++)
+		free(l->labels[i]);
+	free(l->labels);
+	free(l->cols);
+	free(l->steps);
+	memset(l, 0, sizeof *l);
+}
+
+
+/* Returns the longest label plus 5, within [min, max]. */
+int
+ladder_fit(const struct ladder_layout *l, int min, int max)
+{
+	int w = (int)l->longest + 5;
+	return w < min ? min : w > max ? max : w;
 }
 
 /* Appends the distinct media codecs of a list, at most three, without DTMF,
@@ -103,12 +183,13 @@ brief_codecs(struct sbuf *b, const char *list)
 		memcpy(seen[n], name, sizeof name);
 		if (n++)
 			sbuf_add(b, ",", 1);
-		ascii(b, name);
+		view_ascii(b, name);
 	}
 	if (more)
 		sbuf_puts(b, ",...");
 }
 
+/* Appends the label of arrow a (see ladder.h). */
 void
 ladder_label(struct sbuf *b, const struct model *m, const struct call_arrow *a)
 {
@@ -116,7 +197,7 @@ ladder_label(struct sbuf *b, const struct model *m, const struct call_arrow *a)
 	char l[160];
 	if (s->retrans)
 		sbuf_puts(b, "(retrans) ");
-	ascii(b, sip_label(s, l, sizeof l));
+	view_ascii(b, sip_label(s, l, sizeof l));
 	if (s->sip->has_sdp) {
 		const char *codecs = sip_audio_codecs(s);
 		bool rejected = false;
@@ -134,202 +215,4 @@ ladder_label(struct sbuf *b, const struct model *m, const struct call_arrow *a)
 	}
 	if (s->summary_only)
 		sbuf_puts(b, " [no body logged]");
-}
-
-/* A ladder being drawn: its columns and their width. */
-struct lad {
-	int *cols;
-	size_t ncols;
-	int width;    /* of one column */
-	size_t total; /* of a line */
-};
-
-/* Returns the column index of machine mach, or -1. */
-static int
-col_of(const struct lad *l, int mach)
-{
-	for (size_t i = 0; i < l->ncols; i++)
-		if (l->cols[i] == mach)
-			return (int)i;
-	return -1;
-}
-
-static int
-center(const struct lad *l, int col)
-{
-	return MARGIN + col * l->width + l->width / 2;
-}
-
-/* Returns a line of spaces with the column bars drawn (caller frees). */
-static char *
-bars(const struct lad *l)
-{
-	char *s = xmalloc(l->total + 1);
-	memset(s, ' ', l->total);
-	s[l->total] = '\0';
-	for (size_t i = 0; i < l->ncols; i++)
-		s[center(l, (int)i)] = '|';
-	return s;
-}
-
-/* Copies at most max bytes of text into line at x (never past the end). */
-static void
-put(const struct lad *l, char *line, int x, const char *text, int max)
-{
-	int n = (int)strlen(text);
-	if (n > max)
-		n = max;
-	for (int i = 0; i < n && x + i < (int)l->total; i++)
-		if (x + i >= 0)
-			line[x + i] = text[i];
-}
-
-/* Appends a line with trailing spaces trimmed. */
-static void
-emit(struct sbuf *b, const char *line)
-{
-	size_t n = strlen(line);
-	while (n > 0 && line[n - 1] == ' ')
-		n--;
-	sbuf_add(b, line, n);
-	sbuf_add(b, "\n", 1);
-}
-
-static void
-header(struct sbuf *b, const struct model *m, const struct lad *l)
-{
-	char *names = bars(l), *roles = bars(l);
-	for (size_t i = 0; i < l->ncols; i++) {
-		const struct machine *mc = &m->machines[l->cols[i]];
-		struct sbuf nm = {0};
-		ascii(&nm, mc->name);
-		const char *role = mc->host >= 0 ? model_role_name(m->hosts[mc->host].role)
-		    : model_kind_name(mc->kind);
-		int w = l->width - 2;
-		int n1 = (int)nm.len < w ? (int)nm.len : w, n2 = (int)strlen(role);
-		put(l, names, center(l, (int)i) - n1 / 2, nm.s, w);
-		put(l, roles, center(l, (int)i) - n2 / 2, role, w);
-		sbuf_free(&nm);
-	}
-	emit(b, names);
-	emit(b, roles);
-	free(names);
-	free(roles);
-}
-
-/* Draws one arrow (two lines: label, then time and shaft). */
-static void
-arrow(struct sbuf *b, const struct model *m, const struct lad *l, const struct call_arrow *a,
-    xw_time prev)
-{
-	char *top = bars(l), *low = bars(l), t[24], d[24], margin[48];
-	struct sbuf lab = {0};
-	ladder_label(&lab, m, a);
-	int x1 = center(l, col_of(l, a->from)), x2 = center(l, col_of(l, a->to));
-	if (x1 == x2) { /* a hop inside one Expressway */
-		put(l, low, x1 + 1, "<-+", 3);
-		put(l, top, x1 + 2, lab.s, l->width - 3);
-	} else {
-		int lo = x1 < x2 ? x1 : x2, hi = x1 < x2 ? x2 : x1;
-		for (int x = lo + 1; x < hi; x++)
-			low[x] = '-';
-		low[x1 < x2 ? hi - 1 : lo + 1] = x1 < x2 ? '>' : '<';
-		int room = hi - lo - 3, n = (int)lab.len < room ? (int)lab.len : room;
-		put(l, top, lo + 2 + (room - n) / 2, lab.s, room);
-	}
-	snprintf(d, sizeof d, "%+.3f", prev == XW_TIME_NONE ? 0.0 : (double)(a->t - prev) / 1000);
-	snprintf(margin, sizeof margin, "%12s %8s", model_time_short(a->t, t, sizeof t), d);
-	memcpy(low, margin, strlen(margin) < MARGIN ? strlen(margin) : MARGIN);
-	emit(b, top);
-	emit(b, low);
-	sbuf_free(&lab);
-	free(top);
-	free(low);
-}
-
-/* Returns the column width that fits the longest label. */
-static int
-fit_width(const struct model *m, const struct call *c)
-{
-	int w = COL_MIN;
-	for (size_t i = 0; i < c->narrows; i++) {
-		struct sbuf lab = {0};
-		ladder_label(&lab, m, &c->arrows[i]);
-		if ((int)lab.len + 5 > w)
-			w = (int)lab.len + 5;
-		sbuf_free(&lab);
-	}
-	return w > COL_MAX ? COL_MAX : w;
-}
-
-/* Appends the title: number, first request, final status, Call-IDs. */
-static void
-title(struct sbuf *b, const struct model *m, const struct call *c)
-{
-	char t[40];
-	sbuf_printf(b, "Call %u  %s  ", c->number, model_time_iso(c->start, t, sizeof t));
-	ascii(b, c->method ? c->method : "?");
-	sbuf_puts(b, " ");
-	ascii(b, c->from);
-	sbuf_puts(b, " -> ");
-	ascii(b, c->to);
-	if (c->final_status)
-		sbuf_printf(b, "  final %d", c->final_status);
-	else
-		sbuf_puts(b, "  no final response");
-	sbuf_puts(b, "\nCall-ID: ");
-	ascii(b, c->ncall_ids ? c->call_ids[0] : "?");
-	sbuf_puts(b, "\n");
-	for (size_t i = 0; i < c->nlinks; i++) {
-		sbuf_puts(b, "Linked:  ");
-		ascii(b, c->links[i].call_id);
-		sbuf_printf(b, " (by %s)\n", c->links[i].by);
-	}
-	sbuf_puts(b, "\n");
-}
-
-/* Appends the footer: folded hops and clock skew. */
-static void
-footer(struct sbuf *b, const struct model *m, const struct call *c, size_t folded)
-{
-	if (folded)
-		sbuf_printf(b, "\n%zu same-host hop%s (Expressway B2BUA) folded; --all-hops shows them.\n",
-		    folded, folded == 1 ? "" : "s");
-	for (size_t h = 1; h < m->nhosts && m->skew != NULL; h++)
-		if (model_call_has_host(c, h) && m->skew_pairs[h] > 0) {
-			sbuf_puts(b, "Clock skew: ");
-			ascii(b, m->hosts[h].name);
-			sbuf_printf(b, " %+lld ms against ", (long long)m->skew[h]);
-			ascii(b, m->hosts[0].name);
-			sbuf_printf(b, " (from %u paired messages); times are corrected.\n",
-			    m->skew_pairs[h]);
-		}
-}
-
-void
-ladder_text(struct sbuf *b, const struct model *m, const struct call *c,
-    const struct ladder_opts *o)
-{
-	struct lad l = {0};
-	bool all = o != NULL && o->all_hops;
-	l.cols = ladder_columns(m, c, all, &l.ncols);
-	l.width = fit_width(m, c);
-	l.total = MARGIN + l.ncols * (size_t)l.width;
-	title(b, m, c);
-	header(b, m, &l);
-	xw_time prev = XW_TIME_NONE;
-	size_t folded = 0;
-	for (size_t i = 0; i < c->narrows; i++) {
-		const struct call_arrow *a = &c->arrows[i];
-		if (a->same_host && !all) {
-			folded++;
-			continue;
-		}
-		arrow(b, m, &l, a, prev);
-		prev = a->t;
-		if (o != NULL && o->notes != NULL)
-			o->notes(o->arg, m, c, i, b);
-	}
-	footer(b, m, c, folded);
-	free(l.cols);
 }

@@ -30,7 +30,6 @@ free_calls(struct model *m)
 		free(c->msgs);
 		free(c->events);
 		free(c->arrows);
-		free(c->findings);
 		free(c->hosts);
 	}
 	free(m->calls);

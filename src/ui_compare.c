@@ -15,6 +15,7 @@
 #include "sip.h"
 #include "text.h"
 #include "ui.h"
+#include "view.h"
 
 #define DIFF_MAX_LINES 1500  /* beyond this, lines are paired by position */
 
@@ -234,7 +235,7 @@ build_diff(const struct ui *u, struct cmp_st *st)
 	st->dtop = 0, st->dskip = 0;
 	st->changed = st->added = st->removed = 0;
 	if (rw->l < 0 || rw->r < 0) { /* only one log has it: show it as it is */
-		ui_msg_doc(u, rw->l >= 0 ? &st->dl : &st->dr, (uint32_t)(rw->l >= 0 ? rw->l : rw->r),
+		ui_sip_doc(u, rw->l >= 0 ? &st->dl : &st->dr, (uint32_t)(rw->l >= 0 ? rw->l : rw->r),
 		    (long)st->ci, -1);
 		ui_doc_printf(rw->l >= 0 ? &st->dr : &st->dl, UA_DIM, "(not in this log)");
 		return;
@@ -330,9 +331,10 @@ draw_titles(const struct ui *u, const struct cmp_st *st, int y, int pw)
 		long rec = rw ? (s ? rw->r : rw->l) : -1;
 		char where[512] = "";
 		if (rec >= 0)
-			ui_msg_where(u, (uint32_t)rec, true, where, sizeof where);
+			ui_sip_where(u, (uint32_t)rec, true, where, sizeof where);
 		else
-			snprintf(where, sizeof where, "%s", s ? "Expressway-E log" : "Expressway-C log");
+			snprintf(where, sizeof where, "%s log",
+			    model_role(s ? ROLE_EXPRESSWAY_E : ROLE_EXPRESSWAY_C)->label);
 		ui_fill(u, y, s ? pw + 1 : 0, pw, u->attr[UA_HEADER]);
 		ui_raw(u, y, s ? pw + 1 : 0, pw, 0, where, u->attr[UA_HEADER]);
 	}
@@ -366,13 +368,19 @@ cmp_draw(struct ui *u, void *vst)
 	struct cmp_st *st = vst;
 	const struct call *c = &u->m->calls[st->ci];
 	int pw = (u->cols - 1) / 2, lh = list_h(u, st), y = 1;
-	char title[128], right[96];
+	char right[96];
+	struct sbuf title = {0};
 	build_diff(u, st);
-	snprintf(title, sizeof title, "Call %u  compare %s", c->number,
-	    st->pair ? "two messages" : "Expressway-C log | Expressway-E log");
+	view_call_title(&title, u->m, c, VT_NAME);
+	if (st->pair)
+		sbuf_puts(&title, "  compare two messages");
+	else
+		sbuf_printf(&title, "  compare %s log | %s log", model_role(ROLE_EXPRESSWAY_C)->label,
+		    model_role(ROLE_EXPRESSWAY_E)->label);
 	snprintf(right, sizeof right, "~%zu changed  +%zu added  -%zu removed", st->changed,
 	    st->added, st->removed);
-	ui_draw_bar(u, 0, title, right);
+	ui_draw_bar(u, 0, title.s, right);
+	sbuf_free(&title);
 	if (lh > 0) {
 		draw_rows(u, st, y, lh, pw);
 		y += lh;
@@ -467,7 +475,7 @@ static const struct ui_screen_ops cmp_ops = {"compare", cmp_draw, cmp_key, cmp_f
 
 /* Pushes the C-vs-E compare of call ci. */
 void
-ui_compare_call(struct ui *u, size_t ci, int ai)
+ui_compare_open(struct ui *u, size_t ci, int ai)
 {
 	if (ci >= u->m->ncalls)
 		return;
@@ -480,7 +488,7 @@ ui_compare_call(struct ui *u, size_t ci, int ai)
 
 /* Pushes the compare of records a and b. */
 void
-ui_compare_pair(struct ui *u, size_t ci, uint32_t a, uint32_t b)
+ui_compare_pair_open(struct ui *u, size_t ci, uint32_t a, uint32_t b)
 {
 	if (ci >= u->m->ncalls || a >= u->m->nmsgs || b >= u->m->nmsgs)
 		return;

@@ -229,15 +229,16 @@ draw_hints(struct ui *u, int y, const char *hints)
 	}
 }
 
-/* Draws the bottom row: prompt, else note, else key hints. */
+/* Draws the bottom row: the note, else key hints; blank under an open
+ * prompt, which the loop draws last (so the cursor ends in its field). */
 void
 ui_draw_bottom(struct ui *u, const char *hints)
 {
 	int y = u->rows - 1;
 	ui_fill(u, y, 0, u->cols, 0);
 	if (u->prompt.kind != UP_NONE)
-		ui_prompt_draw(u);
-	else if (u->note[0])
+		return;
+	if (u->note[0])
 		ui_raw(u, y, 0, u->cols, 0, u->note, u->attr[u->note_err ? UA_ERRMSG : UA_NOTE]);
 	else
 		draw_hints(u, y, hints);

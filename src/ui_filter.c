@@ -4,7 +4,6 @@
  * UTF-8; they are case-insensitive unless they hold a capital letter. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>

@@ -1,7 +1,8 @@
 /* ui_flow.c - one call as a ladder: a column per machine, two rows per
  * arrow (label, then shaft with time and delta), scrolled both ways; the
  * call's findings in a panel below, the selected message in a preview pane.
- * Columns and labels come from ladder.c so `show` and the browser agree. */
+ * Columns, arrows and labels come from the layout of ladder.c, so `show`
+ * and the browser agree. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "sip.h"
 #include "text.h"
 #include "ui.h"
+#include "view.h"
 
 #define MARGIN 21      /* "18:01:48.140 +0.012 " and a space */
 #define COL_MIN 16
@@ -20,14 +22,10 @@ enum focus { F_LADDER, F_FINDINGS, F_PREVIEW };
 
 struct flow_st {
 	size_t ci;
-	int *cols;            /* machines, outside to inside */
-	size_t ncols;
-	char **labels;        /* per arrow of the call (safe ASCII, from ladder_label) */
+	struct ladder_layout lay; /* columns, arrows shown (hops folded unless all_hops), labels */
 	int fitw;             /* column width that fits the labels */
-	size_t *vis;          /* arrows shown (same-host hops folded unless all_hops) */
-	size_t nvis, folded;
 	bool all_hops, preview, follow;
-	size_t sel, top;      /* in vis */
+	size_t sel, top;      /* in lay.steps */
 	int hscroll;
 	enum focus focus;
 	const size_t *fidx;   /* the call's findings (indices in d->f) */
@@ -63,7 +61,7 @@ geometry(const struct ui *u, const struct flow_st *st, struct geo *g)
 		bottom = g->fin_y;
 	}
 	g->lad_w = u->cols;
-	int need = MARGIN + (int)st->ncols * st->fitw;
+	int need = MARGIN + (int)st->lay.ncols * st->fitw;
 	bool right = st->preview && u->cols >= 110 &&
 	    (need <= u->cols * 3 / 5 || u->rows < 34 || u->cols >= 200);
 	if (right) {
@@ -84,23 +82,13 @@ geometry(const struct ui *u, const struct flow_st *st, struct geo *g)
 		g->aw = 10;
 	/* all columns on screen when labels can keep 19 characters; else
 	 * scroll sideways over columns a little narrower than the labels */
-	int spread = st->ncols ? g->aw / (int)st->ncols : g->aw;
+	int spread = st->lay.ncols ? g->aw / (int)st->lay.ncols : g->aw;
 	if (spread >= st->fitw)
 		g->colw = spread < COL_SPREAD ? spread : COL_SPREAD;
 	else if (spread >= 22)
 		g->colw = spread;
 	else
 		g->colw = st->fitw < 30 ? st->fitw : 30;
-}
-
-/* Returns the column position of machine mach, or -1. */
-static int
-col_of(const struct flow_st *st, int mach)
-{
-	for (size_t i = 0; i < st->ncols; i++)
-		if (st->cols[i] == mach)
-			return (int)i;
-	return -1;
 }
 
 /* Returns the virtual x of a column's line. */
@@ -110,59 +98,23 @@ center(const struct geo *g, int col)
 	return col * g->colw + g->colw / 2;
 }
 
-/* Rebuilds the columns and the shown arrows (after the all-hops toggle),
- * keeping the selected arrow selected, or the one after it. */
+/* Rebuilds the layout (after the all-hops toggle), keeping the selected
+ * arrow selected, or the one after it. */
 static void
 build(struct ui *u, struct flow_st *st)
 {
-	const struct call *c = &u->m->calls[st->ci];
-	size_t keep = st->nvis ? st->vis[st->sel] : 0;
-	free(st->cols);
-	st->cols = ladder_columns(u->m, c, st->all_hops, &st->ncols);
-	st->nvis = st->folded = 0;
+	size_t keep = st->lay.nsteps ? st->lay.steps[st->sel].ai : 0;
+	ladder_layout_free(&st->lay);
+	ladder_layout(&st->lay, u->m, u->d, &u->m->calls[st->ci],
+	    st->all_hops ? LADDER_ALL : LADDER_FOLD);
+	st->fitw = ladder_fit(&st->lay, COL_MIN, COL_MAX);
 	st->sel = 0;
-	for (size_t i = 0; i < c->narrows; i++) {
-		if (c->arrows[i].same_host && !st->all_hops) {
-			st->folded++;
-			continue;
+	for (size_t v = 0; v < st->lay.nsteps; v++)
+		if (st->lay.steps[v].ai >= keep) {
+			st->sel = v;
+			break;
 		}
-		if (st->nvis > 0 && st->vis[st->nvis - 1] < keep && i >= keep)
-			st->sel = st->nvis;
-		st->vis[st->nvis++] = i;
-	}
 	st->follow = true;
-}
-
-/* Computes every arrow's label once, and the column width that fits them. */
-static void
-labels(struct ui *u, struct flow_st *st)
-{
-	const struct call *c = &u->m->calls[st->ci];
-	st->labels = xcalloc(c->narrows + 1, sizeof *st->labels);
-	st->fitw = COL_MIN;
-	for (size_t i = 0; i < c->narrows; i++) {
-		struct sbuf b = {0};
-		ladder_label(&b, u->m, &c->arrows[i]);
-		st->labels[i] = text_safe_dup(b.s);
-		if ((int)b.len + 5 > st->fitw)
-			st->fitw = (int)b.len + 5;
-		sbuf_free(&b);
-	}
-	if (st->fitw > COL_MAX)
-		st->fitw = COL_MAX;
-}
-
-/* Returns the worst severity of the findings on arrow ai, or -1. */
-static int
-arrow_severity(const struct ui *u, const struct flow_st *st, size_t ai)
-{
-	int worst = -1;
-	for (size_t i = 0; i < st->nf; i++) {
-		const struct diag_finding *f = &u->d->f[st->fidx[i]];
-		if (f->arrow == (int)ai && (int)f->severity > worst)
-			worst = (int)f->severity;
-	}
-	return worst;
 }
 
 /* Draws safe text s at virtual x vx on row y, clipped to the ladder area. */
@@ -184,12 +136,10 @@ vput(const struct ui *u, const struct geo *g, int hscroll, int y, int vx, const 
 static void
 draw_columns(const struct ui *u, const struct flow_st *st, const struct geo *g)
 {
-	for (size_t i = 0; i < st->ncols; i++) {
-		const struct machine *mc = &u->m->machines[st->cols[i]];
-		const char *role = mc->host >= 0 ? model_role_name(u->m->hosts[mc->host].role)
-		    : model_kind_name(mc->kind);
+	for (size_t i = 0; i < st->lay.ncols; i++) {
+		const char *role = st->lay.cols[i].role, *name = st->lay.cols[i].name;
 		struct sbuf nm = {0};
-		text_safe(&nm, mc->name, strlen(mc->name));
+		text_safe(&nm, name, strlen(name));
 		int cx = center(g, (int)i), maxw = g->colw - 2;
 		int nw = ui_width(u, nm.s, nm.len), rw = (int)strlen(role);
 		if (nw > maxw) { /* keep the end of a long name: it tells hosts apart */
@@ -212,8 +162,7 @@ draw_columns(const struct ui *u, const struct flow_st *st, const struct geo *g)
 static void
 draw_margin(const struct ui *u, const struct flow_st *st, size_t v, int y, attr_t sel)
 {
-	const struct call *c = &u->m->calls[st->ci];
-	size_t ai = st->vis[v];
+	size_t ai = st->lay.steps[v].ai;
 	char t[24], d[24];
 	if (st->mark == (long)ai)
 		ui_text(u, y, 0, 1, 0, "*", 1, u->attr[UA_MARK]);
@@ -224,13 +173,12 @@ draw_margin(const struct ui *u, const struct flow_st *st, size_t v, int y, attr_
 		if (f->arrow == (int)ai)
 			ui_text(u, y, x--, 1, 0, &mk, 1, ui_sev_attr(u, (int)f->severity) | A_BOLD);
 	}
-	xw_time prev = v > 0 ? c->arrows[st->vis[v - 1]].t : c->arrows[ai].t;
-	double delta = (double)(c->arrows[ai].t - prev) / 1000;
+	double delta = (double)st->lay.steps[v].dt / 1000;
 	if (delta < 100 && delta > -100)
 		snprintf(d, sizeof d, "%+7.3f", delta);
 	else
 		snprintf(d, sizeof d, "%+6.0fs", delta);
-	ui_printf(u, y + 1, 0, MARGIN - 1, sel, "%12s %s", model_time_short(c->arrows[ai].t, t,
+	ui_printf(u, y + 1, 0, MARGIN - 1, sel, "%12s %s", model_time_short(st->lay.steps[v].t, t,
 	    sizeof t), d);
 }
 
@@ -239,8 +187,8 @@ static attr_t
 arrow_attr(const struct ui *u, const struct flow_st *st, size_t ai, bool selected)
 {
 	const struct call *c = &u->m->calls[st->ci];
-	int sev = arrow_severity(u, st, ai);
-	attr_t a = sev >= 0 ? ui_sev_attr(u, sev)
+	const struct diag_finding *w = diag_arrow_worst(u->d, st->ci, ai);
+	attr_t a = w != NULL ? ui_sev_attr(u, (int)w->severity)
 	    : u->m->msgs[c->arrows[ai].msg].retrans ? u->attr[UA_DIM] : 0;
 	if (selected)
 		a |= A_REVERSE | (st->focus == F_LADDER ? A_BOLD : 0);
@@ -251,13 +199,11 @@ arrow_attr(const struct ui *u, const struct flow_st *st, size_t ai, bool selecte
 static void
 draw_arrow(const struct ui *u, const struct flow_st *st, const struct geo *g, size_t v, int y)
 {
-	const struct call *c = &u->m->calls[st->ci];
-	size_t ai = st->vis[v];
-	const struct call_arrow *a = &c->arrows[ai];
+	size_t ai = st->lay.steps[v].ai;
 	attr_t at = arrow_attr(u, st, ai, v == st->sel);
 	attr_t lat = st->hit && st->hit[ai] ? at | u->attr[UA_MATCH] : at;
-	int x1 = center(g, col_of(st, a->from)), x2 = center(g, col_of(st, a->to));
-	const char *lab = st->labels[ai];
+	int x1 = center(g, st->lay.steps[v].from), x2 = center(g, st->lay.steps[v].to);
+	const char *lab = st->lay.labels[ai];
 	struct sbuf sh = {0};
 	draw_margin(u, st, v, y, v == st->sel ? A_REVERSE : 0);
 	if (x1 == x2) { /* a hop inside one machine: a loop to the right */
@@ -292,12 +238,12 @@ draw_arrow(const struct ui *u, const struct flow_st *st, const struct geo *g, si
 
 /* Scrolls sideways so the selected arrow is in view (after a selection move). */
 static void
-follow(struct flow_st *st, const struct geo *g, const struct call *c)
+follow(struct flow_st *st, const struct geo *g)
 {
-	int vw = (int)st->ncols * g->colw, maxh = vw > g->aw ? vw - g->aw : 0;
-	if (st->follow && st->nvis > 0) {
-		const struct call_arrow *a = &c->arrows[st->vis[st->sel]];
-		int x1 = center(g, col_of(st, a->from)), x2 = center(g, col_of(st, a->to));
+	int vw = (int)st->lay.ncols * g->colw, maxh = vw > g->aw ? vw - g->aw : 0;
+	if (st->follow && st->lay.nsteps > 0) {
+		const struct ladder_step *a = &st->lay.steps[st->sel];
+		int x1 = center(g, a->from), x2 = center(g, a->to);
 		int lo = (x1 < x2 ? x1 : x2) - 2, hi = (x1 > x2 ? x1 : x2) + (x1 == x2 ? g->colw : 2);
 		if (hi - lo > g->aw || lo < st->hscroll)
 			st->hscroll = lo;
@@ -371,7 +317,7 @@ static void
 preview_doc(const struct ui *u, struct flow_st *st, int w)
 {
 	bool fin = st->focus == F_FINDINGS && st->nf > 0;
-	long key = fin ? -2 - (long)st->fsel * 1000 - w : st->nvis ? (long)st->vis[st->sel] : -1;
+	long key = fin ? -2 - (long)st->fsel * 1000 - w : st->lay.nsteps ? (long)st->lay.steps[st->sel].ai : -1;
 	if (key == st->pdoc_key && st->pdoc.n > 0)
 		return;
 	ui_doc_free(&st->pdoc);
@@ -379,9 +325,9 @@ preview_doc(const struct ui *u, struct flow_st *st, int w)
 	st->ptop = 0, st->pskip = 0;
 	if (fin)
 		finding_doc(u, &u->d->f[st->fidx[st->fsel]], w, &st->pdoc);
-	else if (st->nvis)
-		ui_msg_doc(u, &st->pdoc, u->m->calls[st->ci].arrows[st->vis[st->sel]].msg,
-		    (long)st->ci, (int)st->vis[st->sel]);
+	else if (st->lay.nsteps)
+		ui_sip_doc(u, &st->pdoc, u->m->calls[st->ci].arrows[st->lay.steps[st->sel].ai].msg,
+		    (long)st->ci, (int)st->lay.steps[st->sel].ai);
 	ui_re_mark(&st->re, &st->pdoc);
 }
 
@@ -389,7 +335,7 @@ preview_doc(const struct ui *u, struct flow_st *st, int w)
 static void
 draw_preview(const struct ui *u, struct flow_st *st, const struct geo *g)
 {
-	if (g->pre_h < 2 || st->nvis == 0)
+	if (g->pre_h < 2 || st->lay.nsteps == 0)
 		return;
 	preview_doc(u, st, g->pre_w - 2);
 	int x = g->pre_x, y = g->pre_y;
@@ -398,7 +344,7 @@ draw_preview(const struct ui *u, struct flow_st *st, const struct geo *g)
 			ui_text(u, y + r, x - 1, 1, 0, u->g->vline, strlen(u->g->vline), u->attr[UA_DIM]);
 	char where[256] = "";
 	if (!(st->focus == F_FINDINGS && st->nf > 0))
-		ui_msg_where(u, u->m->calls[st->ci].arrows[st->vis[st->sel]].msg, true, where,
+		ui_sip_where(u, u->m->calls[st->ci].arrows[st->lay.steps[st->sel].ai].msg, true, where,
 		    sizeof where);
 	ui_fill(u, y, x, g->pre_w, u->attr[UA_HEADER]);
 	ui_raw(u, y, x, g->pre_w, 0, where[0] ? where : "Finding", u->attr[UA_HEADER] |
@@ -409,39 +355,18 @@ draw_preview(const struct ui *u, struct flow_st *st, const struct geo *g)
 	ui_doc_draw(u, &st->pdoc, st->ptop, y + 1, x, h, g->pre_w, st->pskip, false);
 }
 
-/* Returns the URI without its sip:/sips: scheme, for the title. */
-static const char *
-brief_uri(const char *s)
-{
-	if (s == NULL)
-		return "?";
-	return strncmp(s, "sip:", 4) == 0 ? s + 4 : strncmp(s, "sips:", 5) == 0 ? s + 5 : s;
-}
-
 /* Draws the title: the call, its first request and final status. */
 static void
 draw_title(struct ui *u, const struct flow_st *st)
 {
-	const struct call *c = &u->m->calls[st->ci];
 	struct sbuf l = {0};
 	char r[96];
-	const char *meth = c->method ? c->method : "?", *from = brief_uri(c->from),
-	    *to = brief_uri(c->to);
-	sbuf_printf(&l, "Call %u  ", c->number);
-	text_safe(&l, meth, strlen(meth));
-	sbuf_puts(&l, " ");
-	text_safe(&l, from, strlen(from));
-	sbuf_printf(&l, " -> ");
-	text_safe(&l, to, strlen(to));
-	if (c->final_status)
-		sbuf_printf(&l, "  final %d", c->final_status);
-	else
-		sbuf_puts(&l, "  no final response");
+	view_call_title(&l, u->m, &u->m->calls[st->ci], VT_SCREEN);
 	char folded[48] = "";
-	if (st->folded && !st->all_hops && u->cols >= 100)
-		snprintf(folded, sizeof folded, "  %zu hops folded", st->folded);
-	snprintf(r, sizeof r, "%s%zu/%zu%s", st->mark >= 0 ? "* " : "", st->nvis ? st->sel + 1 : 0,
-	    st->nvis, folded);
+	if (st->lay.folded && !st->all_hops && u->cols >= 100)
+		snprintf(folded, sizeof folded, "  %zu hops folded", st->lay.folded);
+	snprintf(r, sizeof r, "%s%zu/%zu%s", st->mark >= 0 ? "* " : "", st->lay.nsteps ? st->sel + 1 : 0,
+	    st->lay.nsteps, folded);
 	ui_draw_bar(u, 0, l.s, r);
 	sbuf_free(&l);
 }
@@ -453,15 +378,14 @@ flow_draw(struct ui *u, void *vst)
 	struct flow_st *st = vst;
 	struct geo g;
 	geometry(u, st, &g);
-	const struct call *c = &u->m->calls[st->ci];
 	int per = g.lad_h / 2;
 	draw_title(u, st);
-	st->top = ui_scroll(st->top, st->sel, st->nvis, per);
-	follow(st, &g, c);
+	st->top = ui_scroll(st->top, st->sel, st->lay.nsteps, per);
+	follow(st, &g);
 	draw_columns(u, st, &g);
-	for (int r = 0; r < per && st->top + (size_t)r < st->nvis; r++)
+	for (int r = 0; r < per && st->top + (size_t)r < st->lay.nsteps; r++)
 		draw_arrow(u, st, &g, st->top + (size_t)r, g.lad_y + 2 * r);
-	if (st->nvis == 0)
+	if (st->lay.nsteps == 0)
 		ui_printf(u, g.lad_y, 2, u->cols - 4, u->attr[UA_DIM], "No message in this call");
 	draw_findings(u, st, &g);
 	draw_preview(u, st, &g);
@@ -479,8 +403,8 @@ static void
 select_arrow(struct ui *u, struct flow_st *st, size_t ai)
 {
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t v = 0; v < st->nvis; v++)
-			if (st->vis[v] == ai) {
+		for (size_t v = 0; v < st->lay.nsteps; v++)
+			if (st->lay.steps[v].ai == ai) {
 				st->sel = v;
 				st->follow = true;
 				return;
@@ -496,13 +420,13 @@ select_arrow(struct ui *u, struct flow_st *st, size_t ai)
 static void
 search_next(struct ui *u, struct flow_st *st, int dir)
 {
-	if (st->hit == NULL || st->nvis == 0) {
+	if (st->hit == NULL || st->lay.nsteps == 0) {
 		ui_note(u, true, "no search: press / first");
 		return;
 	}
-	for (size_t k = 1; k <= st->nvis; k++) {
-		size_t v = (st->sel + st->nvis + (size_t)dir * k) % st->nvis;
-		if (st->hit[st->vis[v]]) {
+	for (size_t k = 1; k <= st->lay.nsteps; k++) {
+		size_t v = (st->sel + st->lay.nsteps + (size_t)dir * k) % st->lay.nsteps;
+		if (st->hit[st->lay.steps[v].ai]) {
 			st->sel = v;
 			st->follow = true;
 			return;
@@ -525,7 +449,8 @@ search_apply(struct ui *u, struct flow_st *st)
 	for (size_t i = 0; i < c->narrows; i++) {
 		const struct call_arrow *a = &c->arrows[i];
 		size_t n;
-		bool hit = ui_re_match(&st->re, st->labels[i], strlen(st->labels[i]), NULL, NULL);
+		bool hit = ui_re_match(&st->re, st->lay.labels[i], strlen(st->lay.labels[i]), NULL,
+		    NULL);
 		for (int k = 0; k < 2 && !hit; k++) {
 			long rec = k == 0 ? (long)a->msg : (long)a->twin;
 			char *raw = rec >= 0 ? sip_raw(u->m, &u->m->msgs[rec], &n) : NULL;
@@ -557,7 +482,7 @@ search_done(struct ui *u, void *vst, const char *text, int choice, bool ok)
 	}
 	snprintf(st->pat, sizeof st->pat, "%s", text);
 	search_apply(u, st);
-	if (st->nvis && !st->hit[st->vis[st->sel]])
+	if (st->lay.nsteps && !st->hit[st->lay.steps[st->sel].ai])
 		search_next(u, st, 1);
 	return true;
 }
@@ -589,11 +514,11 @@ flow_mouse(struct ui *u, struct flow_st *st, const struct ui_ev *ev)
 		}
 	} else if (ev->y >= g.lad_y && ev->y < g.lad_y + g.lad_h && ev->x < g.lad_w) {
 		size_t v = st->top + (size_t)(ev->y - g.lad_y) / 2;
-		if (v < st->nvis) {
+		if (v < st->lay.nsteps) {
 			st->focus = F_LADDER;
 			st->sel = v;
 			if (ev->button == UI_DCLICK)
-				ui_msg_open(u, st->ci, (int)st->vis[v], false);
+				ui_msg_open(u, st->ci, (int)st->lay.steps[v].ai, false);
 		}
 	}
 	return true;
@@ -614,7 +539,7 @@ flow_move(struct ui *u, struct flow_st *st, int key)
 		size_t n = st->pdoc.n;
 		st->ptop = ui_move(key, st->ptop, n, g.pre_h - 1, &used);
 	} else {
-		size_t sel = ui_move(key, st->sel, st->nvis, g.lad_h / 2, &used);
+		size_t sel = ui_move(key, st->sel, st->lay.nsteps, g.lad_h / 2, &used);
 		st->follow |= used && sel != st->sel;
 		st->sel = sel;
 	}
@@ -664,8 +589,8 @@ flow_enter(struct ui *u, struct flow_st *st)
 		}
 		select_arrow(u, st, (size_t)a);
 	}
-	if (st->nvis > 0)
-		ui_msg_open(u, st->ci, (int)st->vis[st->sel], false);
+	if (st->lay.nsteps > 0)
+		ui_msg_open(u, st->ci, (int)st->lay.steps[st->sel].ai, false);
 }
 
 /* c: compares the marked arrow with the selected one, or the call's logs. */
@@ -673,13 +598,13 @@ static void
 flow_compare(struct ui *u, struct flow_st *st)
 {
 	const struct call *c = &u->m->calls[st->ci];
-	if (st->nvis == 0)
+	if (st->lay.nsteps == 0)
 		return;
-	size_t ai = st->vis[st->sel];
+	size_t ai = st->lay.steps[st->sel].ai;
 	if (st->mark >= 0 && (size_t)st->mark != ai)
-		ui_compare_pair(u, st->ci, c->arrows[st->mark].msg, c->arrows[ai].msg);
+		ui_compare_pair_open(u, st->ci, c->arrows[st->mark].msg, c->arrows[ai].msg);
 	else
-		ui_compare_call(u, st->ci, (int)ai);
+		ui_compare_open(u, st->ci, (int)ai);
 }
 
 /* p: the preview pane on or off (it needs 110 columns or 34 rows). */
@@ -702,8 +627,8 @@ flow_key(struct ui *u, void *vst, const struct ui_ev *ev)
 	struct flow_st *st = vst;
 	int k = ev->key;
 	if (k == ' ' || k == 'm') {
-		if (st->nvis)
-			st->mark = st->mark == (long)st->vis[st->sel] ? -1 : (long)st->vis[st->sel];
+		if (st->lay.nsteps)
+			st->mark = st->mark == (long)st->lay.steps[st->sel].ai ? -1 : (long)st->lay.steps[st->sel].ai;
 		return true;
 	}
 	if (flow_move(u, st, k))
@@ -730,11 +655,7 @@ static void
 flow_free(void *vst)
 {
 	struct flow_st *st = vst;
-	for (size_t i = 0; st->labels && st->labels[i]; i++)
-		free(st->labels[i]);
-	free(st->labels);
-	free(st->cols);
-	free(st->vis);
+	ladder_layout_free(&st->lay);
 	free(st->hit);
 	ui_re_free(&st->re);
 	ui_doc_free(&st->pdoc);
@@ -748,7 +669,7 @@ flow_context(const struct ui *u, const void *vst, size_t *call, int *arrow)
 	const struct flow_st *st = vst;
 	(void)u;
 	*call = st->ci;
-	*arrow = st->nvis ? (int)st->vis[st->sel] : -1;
+	*arrow = st->lay.nsteps ? (int)st->lay.steps[st->sel].ai : -1;
 	return true;
 }
 
@@ -766,9 +687,7 @@ ui_flow_open(struct ui *u, size_t ci)
 	st->mark = -1;
 	st->preview = true;
 	st->pdoc_key = -1000000000L;
-	st->vis = xcalloc(u->m->calls[ci].narrows + 1, sizeof *st->vis);
-	st->nf = ui_call_findings(u, ci, &st->fidx);
-	labels(u, st);
+	st->nf = diag_call_findings(u->d, (long)ci, &st->fidx);
 	build(u, st);
 	ui_push(u, &flow_ops, st);
 }

@@ -4,15 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "ui.h"
 
+/* The lines of the help: '#' starts a heading, '%' a line whose %s is the
+ * list of export formats (the rows of the export table). */
 static const char *const keys[] = {
 	"#Everywhere",
 	"?  F1           this help",
 	"q  Esc          back (quits from the call list)",
 	"Q               quit at once",
 	"Up/Down  k/j    move; PgUp/PgDn, Home/End (g/G)",
-	"e               export the current call (text, html, plantuml, mermaid, json, pcap)",
+	"%e               export the current call (%s)",
 	"c               compare the call's Expressway-C and Expressway-E logs side by side",
 	"i               input problems: every SIP block skipped or repaired, with file, line"
 	    " and reason (the status line counts them)",
@@ -69,6 +72,18 @@ struct help_st {
 	size_t top;
 };
 
+/* Adds line fmt with the export formats in place of its %s, wrapped to w. */
+static void
+formats_line(struct help_st *st, const char *fmt, int w)
+{
+	struct sbuf names = {0}, l = {0};
+	export_format_names(&names, ", ");
+	sbuf_printf(&l, fmt, names.s);
+	ui_doc_wrap(&st->doc, l.s, w - 2, 16, UA_NORMAL);
+	sbuf_free(&names);
+	sbuf_free(&l);
+}
+
 /* Builds the help text for a terminal w columns wide. */
 static void
 help_build(struct help_st *st, int w)
@@ -78,6 +93,8 @@ help_build(struct help_st *st, int w)
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		if (keys[i][0] == '#')
 			ui_doc_raw(&st->doc, keys[i] + 1, strlen(keys[i] + 1), UA_HEADER);
+		else if (keys[i][0] == '%')
+			formats_line(st, keys[i] + 1, w);
 		else
 			ui_doc_wrap(&st->doc, keys[i], w - 2, 16, UA_NORMAL);
 	}

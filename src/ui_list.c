@@ -7,6 +7,7 @@
 
 #include "text.h"
 #include "ui.h"
+#include "view.h"
 
 enum col { C_NUM, C_START, C_FROM, C_TO, C_METHOD, C_STATUS, C_MSGS, C_HOSTS, C_DUR, C_FIND,
 	NCOLS };
@@ -31,6 +32,7 @@ static const struct {
 
 struct list_st {
 	size_t *rows;       /* indices in m->calls, in display order */
+	size_t *nids;       /* per call: the distinct ids of its findings (the Find column) */
 	size_t nrows;
 	size_t sel, top;
 	int sort;           /* enum col */
@@ -77,19 +79,6 @@ layout(const struct ui *u, const struct list_st *st, int *x, int *w)
 	}
 }
 
-/* Returns the URI without its sip:/sips: scheme, for narrow cells. */
-static const char *
-short_uri(const char *s)
-{
-	if (s == NULL)
-		return "-";
-	if (strncmp(s, "sip:", 4) == 0)
-		return s + 4;
-	if (strncmp(s, "sips:", 5) == 0)
-		return s + 5;
-	return s;
-}
-
 /* Returns the text of a cell (program text, or log text for From/To). */
 static const char *
 cell(const struct ui *u, size_t ci, int col, char *buf, size_t size)
@@ -98,8 +87,8 @@ cell(const struct ui *u, size_t ci, int col, char *buf, size_t size)
 	switch (col) {
 	case C_NUM: snprintf(buf, size, "%u", c->number); break;
 	case C_START: model_time_short(c->start, buf, size); break;
-	case C_FROM: return short_uri(c->from);
-	case C_TO: return short_uri(c->to);
+	case C_FROM: return view_brief_uri(c->from, "-");
+	case C_TO: return view_brief_uri(c->to, "-");
 	case C_METHOD: return c->method ? c->method : "-";
 	case C_STATUS: snprintf(buf, size, c->final_status ? "%d" : "-", c->final_status); break;
 	case C_MSGS: snprintf(buf, size, "%zu", c->narrows); break;
@@ -112,7 +101,7 @@ cell(const struct ui *u, size_t ci, int col, char *buf, size_t size)
 
 /* Returns <0, 0, >0 comparing two calls on column col. */
 static int
-cmp_col(const struct ui *u, size_t a, size_t b, int col)
+cmp_col(const struct ui *u, const struct list_st *st, size_t a, size_t b, int col)
 {
 	const struct call *x = &u->m->calls[a], *y = &u->m->calls[b];
 	char ba[64], bb[64];
@@ -125,10 +114,10 @@ cmp_col(const struct ui *u, size_t a, size_t b, int col)
 		return (dx > dy) - (dx < dy);
 	}
 	case C_FIND: {
-		int sx = ui_call_severity(u, a), sy = ui_call_severity(u, b);
+		int sx = diag_call_worst(u->d, a), sy = diag_call_worst(u->d, b);
 		if (sx != sy)
 			return sx - sy;
-		return (x->nfindings > y->nfindings) - (x->nfindings < y->nfindings);
+		return (st->nids[a] > st->nids[b]) - (st->nids[a] < st->nids[b]);
 	}
 	case C_NUM: return (x->number > y->number) - (x->number < y->number);
 	default: return strcmp(cell(u, a, col, ba, sizeof ba), cell(u, b, col, bb, sizeof bb));
@@ -145,9 +134,9 @@ sort_rows(const struct ui *u, struct list_st *st)
 			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
 			size_t i = lo, j = mid, k = lo;
 			while (i < mid && j < hi) {
-				int r = cmp_col(u, st->rows[i], st->rows[j], st->sort);
+				int r = cmp_col(u, st, st->rows[i], st->rows[j], st->sort);
 				if (r == 0)
-					r = cmp_col(u, st->rows[i], st->rows[j], C_NUM);
+					r = cmp_col(u, st, st->rows[i], st->rows[j], C_NUM);
 				tmp[k++] = (st->desc ? r > 0 : r <= 0) ? st->rows[i++] : st->rows[j++];
 			}
 			while (i < mid)
@@ -176,8 +165,11 @@ row_text(const struct ui *u, size_t ci, struct sbuf *b)
 		const struct sip_msg *s = &m->msgs[c->msgs[0]];
 		sbuf_printf(b, "%s %s ", s->sip->from_name ? s->sip->from_name : "", s->sip->to_name ? s->sip->to_name : "");
 	}
-	for (size_t i = 0; i < c->nfindings; i++)
-		sbuf_printf(b, "%s ", c->findings[i]);
+	const char **ids;
+	size_t nids = view_finding_ids(u->d, ci, &ids);
+	for (size_t i = 0; i < nids; i++)
+		sbuf_printf(b, "%s ", ids[i]);
+	free(ids);
 	for (size_t i = 0; i < c->nhosts; i++)
 		sbuf_printf(b, "%s ", m->hosts[c->hosts[i]].name);
 	for (size_t i = 0; i < c->ncall_ids; i++)
@@ -199,7 +191,7 @@ rebuild(const struct ui *u, struct list_st *st)
 			st->hidden_options++;
 			continue;
 		}
-		if (st->findings_only && c->nfindings == 0)
+		if (st->findings_only && st->nids[i] == 0)
 			continue;
 		if (ui_re_on(&st->re)) {
 			row_text(u, i, &b);
@@ -229,7 +221,7 @@ static void
 draw_markers(const struct ui *u, int y, int x, int w, size_t ci, attr_t sel)
 {
 	const size_t *idx;
-	size_t n = ui_call_findings(u, ci, &idx);
+	size_t n = diag_call_findings(u->d, (long)ci, &idx);
 	char seen[32] = "";
 	int k = 0;
 	for (size_t i = 0; i < n && k < w && k < 31; i++) {
@@ -522,6 +514,7 @@ list_free(void *vst)
 	struct list_st *st = vst;
 	ui_re_free(&st->re);
 	free(st->rows);
+	free(st->nids);
 	free(st);
 }
 
@@ -547,6 +540,9 @@ ui_list_open(struct ui *u, const struct ui_opts *o)
 {
 	struct list_st *st = xcalloc(1, sizeof *st);
 	st->rows = xcalloc(u->m->ncalls + 1, sizeof *st->rows);
+	st->nids = xcalloc(u->m->ncalls + 1, sizeof *st->nids);
+	for (size_t i = 0; i < u->m->ncalls; i++)
+		st->nids[i] = view_finding_ids(u->d, i, NULL);
 	st->sort = C_NUM;
 	st->options = o->show_options;
 	for (size_t i = 1; i < u->m->ncalls && !st->multi_day; i++)

@@ -33,24 +33,6 @@ struct prob_cols {
 	int file, wfile, line, wline, kind, reason, wreason;
 };
 
-/* Returns the blocks skipped in every file; *repaired gets the blocks kept
- * after a repair. */
-size_t
-ui_problem_counts(const struct model *m, size_t *repaired)
-{
-	size_t skipped = 0, kept = 0;
-	for (size_t i = 0; i < m->nfiles; i++)
-		for (size_t k = 0; k < m->files[i].nproblems; k++) {
-			if (m->files[i].problems[k].recovered)
-				kept++;
-			else
-				skipped++;
-		}
-	if (repaired != NULL)
-		*repaired = kept;
-	return skipped;
-}
-
 /* Returns <0, 0, >0 ordering rows by file, then line, then report order. */
 static int
 row_cmp(const void *a, const void *b)

@@ -1,10 +1,8 @@
-/* ui_prompt.c - the bottom-line prompt (filters, searches, file names) and
- * the export dialog built on it. */
+/* ui_prompt.c - the bottom-line prompt: a text field (filters, searches,
+ * file names) or a choice. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "export.h"
 #include "text.h"
 #include "ui.h"
 
@@ -25,18 +23,19 @@ ui_prompt_text(struct ui *u, const char *label, const char *init, void *st,
 	p->done = done;
 }
 
-/* Opens a choice prompt over static strings. */
-static void
-prompt_choice(struct ui *u, const char *label, const char *const *choices, int n, int sel,
-    bool (*done)(struct ui *, void *, const char *, int, bool))
+/* Opens a choice prompt over the caller's strings for screen state st. */
+void
+ui_prompt_choice(struct ui *u, const char *label, const char *const *choices, int n, int sel,
+    void *st, bool (*done)(struct ui *, void *, const char *, int, bool))
 {
 	struct ui_prompt *p = &u->prompt;
 	memset(p, 0, sizeof *p);
 	p->kind = UP_CHOICE;
 	snprintf(p->label, sizeof p->label, "%s", label);
-	for (int i = 0; i < n && i < 8; i++)
-		p->choices[p->nchoices++] = choices[i];
-	p->choice = sel;
+	p->choices = choices;
+	p->nchoices = n;
+	p->choice = sel >= 0 && sel < n ? sel : 0;
+	p->st = st;
 	p->done = done;
 }
 
@@ -195,71 +194,4 @@ ui_prompt_draw(struct ui *u)
 		curs_set(1);
 		move(y, x + cx - skip);
 	}
-}
-
-/* The export dialog: a format, then a file name. */
-
-/* Returns true when the file was written (note set); false keeps the
- * prompt open with the reason. */
-static bool
-export_path_done(struct ui *u, void *st, const char *text, int choice, bool ok)
-{
-	(void)st, (void)choice;
-	if (!ok)
-		return true;
-	char err[sizeof u->prompt.err];
-	struct sbuf out = {0};
-	size_t ci = u->export_call;
-	int rc = export_calls(&out, u->m, u->d, &ci, 1, (enum export_format)u->export_format, err,
-	    sizeof err);
-	if (rc == 0)
-		rc = export_write_file(u->m, text, out.s ? out.s : "", out.len, err, sizeof err);
-	sbuf_free(&out);
-	if (rc < 0) {
-		snprintf(u->prompt.err, sizeof u->prompt.err, "%s", err);
-		return false;
-	}
-	ui_note(u, false, "call %u written to %s (%s)", u->m->calls[ci].number, text,
-	    export_format_name((enum export_format)u->export_format));
-	return true;
-}
-
-/* Returns true after opening the file-name prompt for an available format. */
-static bool
-export_format_done(struct ui *u, void *st, const char *text, int choice, bool ok)
-{
-	(void)st, (void)text;
-	if (!ok)
-		return true;
-	char err[sizeof u->prompt.err], label[64], name[64];
-	struct sbuf out = {0};
-	size_t ci = u->export_call;
-	int rc = export_calls(&out, u->m, u->d, &ci, 1, (enum export_format)choice, err,
-	    sizeof err);
-	sbuf_free(&out);
-	if (rc < 0) {
-		snprintf(u->prompt.err, sizeof u->prompt.err, "%s", err);
-		return false;
-	}
-	u->export_format = choice;
-	snprintf(label, sizeof label, "Write %s export to:", export_format_name((enum export_format)choice));
-	snprintf(name, sizeof name, "call-%u%s", u->m->calls[ci].number,
-	    export_format_suffix((enum export_format)choice));
-	ui_prompt_text(u, label, name, NULL, NULL, export_path_done);
-	return true;
-}
-
-/* Opens the export dialog for call ci. */
-void
-ui_export_start(struct ui *u, size_t ci)
-{
-	const char *names[EXPORT_NFORMATS];
-	char label[64];
-	if (ci >= u->m->ncalls)
-		return;
-	for (int i = 0; i < EXPORT_NFORMATS; i++)
-		names[i] = export_format_name((enum export_format)i);
-	u->export_call = ci;
-	snprintf(label, sizeof label, "Export call %u as:", u->m->calls[ci].number);
-	prompt_choice(u, label, names, EXPORT_NFORMATS, u->export_format, export_format_done);
 }

@@ -40,14 +40,14 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 /* Returns nothing; renders every view of a few calls (JSON, ladder, raw). */
 static void
-render(const struct model *m)
+render(const struct model *m, const struct diag_result *r)
 {
 	struct sbuf b = {0};
 	jsonout_files(&b, m);
 	for (size_t i = 0; i < m->ncalls && i < MAX_OUT_CALLS; i++) {
 		const struct call *c = &m->calls[i];
 		struct ladder_opts lo = {.all_hops = (i & 1) != 0};
-		jsonout_call(&b, m, c, true, true);
+		jsonout_call(&b, m, r, c, true, true);
 		ladder_text(&b, m, c, &lo);
 		b.len = 0;
 	}
@@ -72,7 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		struct diag_result r = {0};
 		if (!no_diag)
 			diag_run(m, NULL, 0, &r, err, sizeof err);
-		render(m);
+		render(m, &r);
 		diag_result_free(&r);
 	}
 	model_free(m);

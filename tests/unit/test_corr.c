@@ -125,16 +125,20 @@ test_twins_skew_and_legs(void)
 	CHECK(skew >= 345 && skew <= 355);
 	for (size_t i = 1; i < k->narrows; i++)
 		CHECK(k->arrows[i].t >= k->arrows[i - 1].t);
-	size_t n;
-	int *cols = ladder_columns(m, k, false, &n);
-	CHECK_INT(n, 4);
-	if (n == 4) {
-		CHECK_INT(m->machines[cols[0]].kind, MACH_WEBEX);
-		CHECK_STR(m->machines[cols[1]].name, "exp-e");
-		CHECK_STR(m->machines[cols[2]].name, "exp-c");
-		CHECK_INT(m->machines[cols[3]].kind, MACH_CUCM);
+	struct ladder_layout l;
+	ladder_layout(&l, m, NULL, k, LADDER_FOLD);
+	CHECK_INT(l.ncols, 4);
+	if (l.ncols == 4) {
+		CHECK_INT(m->machines[l.cols[0].mach].kind, MACH_WEBEX);
+		CHECK_STR(l.cols[1].name, "exp-e");
+		CHECK_STR(l.cols[1].role, "expressway-e");
+		CHECK_STR(l.cols[2].name, "exp-c");
+		CHECK_INT(m->machines[l.cols[3].mach].kind, MACH_CUCM);
 	}
-	free(cols);
+	CHECK_INT(l.nsteps + l.folded, k->narrows);
+	for (size_t i = 0; i < l.nsteps; i++)
+		CHECK(l.steps[i].from >= 0 && l.steps[i].to >= 0 && l.labels[l.steps[i].ai] != NULL);
+	ladder_layout_free(&l);
 	model_free(m);
 	sbuf_free(&e);
 	sbuf_free(&c);

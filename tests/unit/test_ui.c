@@ -134,7 +134,7 @@ test_list_filter_to_flow(void)
 	CHECK_STR(ui_top(f.u), "flow");
 	/* Tab moves to the findings panel; the ladder follows the finding */
 	const size_t *idx;
-	CHECK(ui_call_findings(f.u, ci, &idx) >= 1);
+	CHECK(diag_call_findings(f.u->d, (long)ci, &idx) >= 1);
 	type(f.u, "\t");
 	CHECK(ui_context(f.u, &ci, &ai));
 	CHECK_INT(ai, f.co.diag.f[idx[0]].arrow);
@@ -191,7 +191,8 @@ test_options_and_findings_toggles(void)
 	CHECK(f.m->calls[ci].options_only);
 	type(f.u, "fG");
 	CHECK(ui_context(f.u, &ci, &ai));
-	CHECK(f.m->calls[ci].nfindings > 0);
+	const size_t *idx;
+	CHECK(diag_call_findings(f.u->d, (long)ci, &idx) > 0);
 	type(f.u, "fo");
 	fix_close(&f);
 }
