@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "log_crew.h"
+#include "log_text.h"
 #include "model.h"
 
 #define LOG_MAX_BLOCK (4u << 20)    /* bytes of a framed SIP message; one never
@@ -61,8 +62,9 @@ struct log_scan {
 	struct log_crew crew;
 	size_t dropped;              /* bytes of the mapping already released */
 	size_t tick;                 /* where progress was last reported */
-	struct event_kv *kv;         /* scratch for an entry's fields */
-	size_t kvcap;
+	struct log_pair *pairs;      /* scratch for an entry's fields */
+	size_t paircap;
+	struct sbuf kv;              /* scratch for their encoding */
 	int last_host;               /* the host of the previous entry, a cache */
 	size_t last_slot;            /* its index in hosts */
 	const char *last_hostname;

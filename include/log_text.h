@@ -162,9 +162,6 @@ log_is_key_char(char c)
 	return isalnum((unsigned char)c) || c == '-' || c == '_';
 }
 
-/* Returns the time of "YYYY-MM-DD?hh:mm:ss" plus an optional [.,]fraction,
- * or XW_TIME_NONE; *used is set to the bytes read. */
-xw_time log_parse_datetime(const char *s, size_t n, size_t *used);
 /* Returns the time of "2017-09-19 18:01:48,140" (or without ",ms"), or XW_TIME_NONE. */
 xw_time log_parse_utctime(const char *s, size_t n);
 /* Returns the UTC time of an ISO prefix "2017-09-19T14:01:48.140-04:00", or XW_TIME_NONE. */
@@ -175,10 +172,15 @@ const char *log_value_end(const char *p, const char *e);
  * in the len bytes at line whose key starts the line or follows ' ', ':' or
  * a tab. Keys are matched exactly; values are not NUL-terminated. */
 bool log_kv(const char *line, size_t len, const char *key, const char **val, size_t *vlen);
-/* Returns the number of key="value" fields in the n bytes at s (n < 65536)
- * and stores the first max of them in out, as offsets from s, in text order:
- * each field log_kv finds for a key made of log_is_key_char, those inside
- * other values included, so that the first of a key is what log_kv gives. */
-size_t log_kv_all(const char *s, size_t n, struct event_kv *out, size_t max);
+/* Where a key="value" field is, as offsets from the start of its text. */
+struct log_pair {
+	size_t key, klen;
+	size_t val, vlen;     /* val is key + klen + 2 */
+};
+/* Returns the number of key="value" fields in the n bytes at s and stores
+ * the first max of them in out, in text order: each field log_kv finds for a
+ * key made of log_is_key_char, those inside other values included, so that
+ * the first of a key is what log_kv gives. */
+size_t log_kv_all(const char *s, size_t n, struct log_pair *out, size_t max);
 
 #endif

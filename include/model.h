@@ -209,13 +209,6 @@ enum ev_kind {
 	EV_KINDS
 };
 
-/* A key="value" field of a log entry, read once by ingest: key and value are
- * spans of the entry's stored text (8 bytes a field, no copy). */
-struct event_kv {
-	uint16_t key, klen;        /* the key: klen bytes at text + key */
-	uint16_t val, vlen;        /* the value: vlen bytes at text + val, not NUL-terminated */
-};
-
 /* A non-SIP log entry a diagnosis needs. Its text is the header line without
  * its prefix (time, host, process, UTCTime, Module, Level: those are in the
  * other fields) plus any continuation lines, joined with single spaces.
@@ -225,7 +218,15 @@ struct event_kv {
  * developer.ssl entry gives ssl.remote.ip and ssl.remote.port (from
  * remoteAddress=['IPv4''TCP''1.2.3.4:5062']), ssl.local.ip and ssl.local.port
  * (localAddress), and ssl.server "true" (bServer="true": it accepted the
- * connection). Read them with model_event_value. */
+ * connection). Read them with model_event_value.
+ *
+ * The fields take about three bytes each: for each field, in order, three
+ * numbers as varints (7 bits a byte, low bits first, the high bit set on all
+ * bytes but the last): where its key starts, counted from where the key
+ * before it ends (from the text's start for the first), the key's length,
+ * and the value's length; the value starts two bytes after the key (=").
+ * Keys and values are spans of the event's text: values are not
+ * NUL-terminated. */
 struct log_event {
 	uint32_t file, line;
 	uint32_t host;
@@ -233,7 +234,7 @@ struct log_event {
 	xw_time time, ctime;
 	const char *name;          /* Event= value, or the Detail= value */
 	const char *text;          /* the whole entry, untrusted; pooled */
-	const struct event_kv *kv; /* its fields (pooled with the text) */
+	const uint8_t *kv;         /* its fields, encoded as below (pooled with the text) */
 	int32_t call;              /* index in m->calls when tied to one, else -1 */
 	uint16_t nkv;
 };

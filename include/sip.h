@@ -65,7 +65,5 @@ const char *sip_audio_codecs(const struct sip_msg *s);
 /* Returns true when two records are the same kind of message (method, and
  * status for responses), as they are on the hops of one transaction. */
 bool sip_same_kind(const struct sip_msg *a, const struct sip_msg *b);
-/* Returns true when the response is final (>= 200). */
-bool sip_is_final(const struct sip_msg *s);
 
 #endif

@@ -22,7 +22,6 @@
 #include "log.h"
 #include "log_format.h"
 #include "log_guard.h"
-#include "text.h"
 
 /* What a file's text is held in: a guarded read-only mapping, or a heap copy
  * when every guard slot is taken (thousands of files at once). */

@@ -248,27 +248,78 @@ log_scan_chunk(struct log_scan *sc, size_t at)
 	}
 }
 
-/* Returns the bytes the derived fields take after the text: each key and
- * value with its NUL. */
+/* Returns the bytes the derived fields take after the text: each as
+ * key="value with a NUL. */
 static size_t
 derived_size(const struct log_field *d, size_t nd)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < nd; i++)
-		k += strlen(d[i].key) + strlen(d[i].val) + 2;
+		k += strlen(d[i].key) + strlen(d[i].val) + 3;
 	return k;
 }
 
-/* Returns the new end of the stored text after appending s (with its NUL)
- * at offset at of base; *off is set to where it went. */
-static size_t
-put_str(char *base, size_t at, const char *s, uint16_t *off, uint16_t *len)
+/* Returns nothing; appends v to b as a varint (see struct log_event). */
+static void
+put_varint(struct sbuf *b, size_t v)
 {
-	size_t n = strlen(s);
-	memcpy(base + at, s, n + 1);
-	*off = (uint16_t)at;
-	*len = (uint16_t)n;
-	return at + n + 1;
+	unsigned char c;
+	do {
+		c = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v != 0)
+			c |= 0x80;
+		sbuf_add(b, (const char *)&c, 1);
+	} while (v != 0);
+}
+
+/* Returns nothing; encodes the n fields in order into sc->kv. */
+static void
+encode_pairs(struct log_scan *sc, const struct log_pair *f, size_t n)
+{
+	size_t at = 0;
+	sc->kv.len = 0;
+	for (size_t i = 0; i < n; i++) {
+		put_varint(&sc->kv, f[i].key - at);
+		put_varint(&sc->kv, f[i].klen);
+		put_varint(&sc->kv, f[i].vlen);
+		at = f[i].key + f[i].klen;
+	}
+}
+
+/* Returns the number of fields in sc->pairs: those of the n bytes of text
+ * at t, then the nd derived ones, placed after the text's NUL as key="value
+ * and a NUL each (put_derived writes them there). */
+static size_t
+find_pairs(struct log_scan *sc, const char *t, size_t n, const struct log_field *d, size_t nd)
+{
+	size_t k = log_kv_all(t, n, sc->pairs, sc->paircap);
+	if (k + nd > sc->paircap) {
+		xgrow(&sc->pairs, &sc->paircap, k + nd, sizeof *sc->pairs);
+		log_kv_all(t, n, sc->pairs, k);
+	}
+	size_t at = n + 1;
+	for (size_t i = 0; i < nd; i++) {
+		struct log_pair *p = &sc->pairs[k + i];
+		p->key = at;
+		p->klen = strlen(d[i].key);
+		p->val = p->key + p->klen + 2;
+		p->vlen = strlen(d[i].val);
+		at = p->val + p->vlen + 1;
+	}
+	return k + nd;
+}
+
+/* Returns nothing; writes the derived fields where find_pairs placed them
+ * (pairs f) in the stored text t. */
+static void
+put_derived(char *t, const struct log_pair *f, const struct log_field *d, size_t nd)
+{
+	for (size_t i = 0; i < nd; i++) {
+		memcpy(t + f[i].key, d[i].key, f[i].klen);
+		memcpy(t + f[i].key + f[i].klen, "=\"", 2);
+		memcpy(t + f[i].val, d[i].val, f[i].vlen + 1);
+	}
 }
 
 struct log_event *
@@ -282,26 +333,20 @@ log_scan_event(struct log_scan *sc, const struct log_event *e, const char *text,
 		n = LOG_MAX_EVENT_TEXT;
 	while (nd > 0 && derived_size(derived, nd) > LOG_MAX_EVENT_DERIVED)
 		nd--;
-	size_t nkv = log_kv_all(text, n, NULL, 0);
-	xgrow(&sc->kv, &sc->kvcap, nkv + nd, sizeof *sc->kv);
-	log_kv_all(text, n, sc->kv, nkv);
-	/* one pooled block: the fields, then the text, then the derived fields */
-	size_t kvb = (nkv + nd) * sizeof *sc->kv;
-	char *block = strpool_alloc(sc->m->pool, kvb + n + 1 + derived_size(derived, nd));
-	char *t = block + kvb;
-	memcpy(t, text, n);
-	t[n] = '\0';
-	size_t at = n + 1;
-	for (size_t i = 0; i < nd; i++) {
-		struct event_kv *f = &sc->kv[nkv + i];
-		at = put_str(t, at, derived[i].key, &f->key, &f->klen);
-		at = put_str(t, at, derived[i].val, &f->val, &f->vlen);
-	}
-	memcpy(block, sc->kv, kvb);
+	size_t np = find_pairs(sc, text, n, derived, nd);
+	encode_pairs(sc, sc->pairs, np);
+	/* one pooled block: the text, its NUL, the derived fields, the encoding */
+	size_t tn = n + 1 + derived_size(derived, nd);
+	char *block = strpool_alloc(sc->m->pool, tn + sc->kv.len);
+	memcpy(block, text, n);
+	block[n] = '\0';
+	put_derived(block, sc->pairs + np - nd, derived, nd);
+	if (sc->kv.len > 0)
+		memcpy(block + tn, sc->kv.s, sc->kv.len);
 	struct log_event ev = *e;
-	ev.text = t;
-	ev.kv = (const struct event_kv *)block;
-	ev.nkv = (uint16_t)(nkv + nd);
+	ev.text = block;
+	ev.kv = (const uint8_t *)block + tn;
+	ev.nkv = (uint16_t)np;
 	VEC_PUSH(sc->m->events, sc->m->nevents, sc->m->eventcap, ev);
 	return &sc->m->events[sc->m->nevents - 1];
 }
@@ -356,5 +401,6 @@ log_scan_end(struct log_scan *sc, uint32_t nlines)
 	keymap_free(&sc->known);
 	free(sc->jobs[0].pend);
 	free(sc->jobs[1].pend);
-	free(sc->kv);
+	free(sc->pairs);
+	sbuf_free(&sc->kv);
 }

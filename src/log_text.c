@@ -27,8 +27,10 @@ num(const char *s, int n)
 	return v;
 }
 
-xw_time
-log_parse_datetime(const char *s, size_t n, size_t *used)
+/* Returns the time of "YYYY-MM-DD?hh:mm:ss" plus an optional [.,]fraction,
+ * or XW_TIME_NONE; *used is set to the bytes read. */
+static xw_time
+parse_datetime(const char *s, size_t n, size_t *used)
 {
 	if (n < 19 || !log_is_digits(s, 4) || s[4] != '-' || !log_is_digits(s + 5, 2) ||
 	    s[7] != '-' || !log_is_digits(s + 8, 2) || !log_is_digits(s + 11, 2) || s[13] != ':' ||
@@ -58,14 +60,14 @@ xw_time
 log_parse_utctime(const char *s, size_t n)
 {
 	size_t used;
-	return log_parse_datetime(s, n, &used);
+	return parse_datetime(s, n, &used);
 }
 
 xw_time
 log_parse_iso(const char *s, size_t n)
 {
 	size_t i;
-	xw_time t = log_parse_datetime(s, n, &i);
+	xw_time t = parse_datetime(s, n, &i);
 	if (t == XW_TIME_NONE)
 		return t;
 	if (i < n && s[i] == 'Z')
@@ -133,7 +135,7 @@ log_kv(const char *line, size_t len, const char *key, const char **val, size_t *
 }
 
 size_t
-log_kv_all(const char *s, size_t n, struct event_kv *out, size_t max)
+log_kv_all(const char *s, size_t n, struct log_pair *out, size_t max)
 {
 	const char *e = s + n, *p = s, *q;
 	size_t count = 0;
@@ -148,8 +150,8 @@ log_kv_all(const char *s, size_t n, struct event_kv *out, size_t max)
 			continue;
 		const char *v = q + 2;
 		if (count < max)
-			out[count] = (struct event_kv){(uint16_t)(k - s), (uint16_t)(q - k),
-				(uint16_t)(v - s), (uint16_t)(log_value_end(v, e) - v)};
+			out[count] = (struct log_pair){(size_t)(k - s), (size_t)(q - k),
+				(size_t)(v - s), (size_t)(log_value_end(v, e) - v)};
 		count++;
 	}
 	return count;

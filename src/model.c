@@ -302,16 +302,31 @@ model_time_short(xw_time t, char *buf, size_t size)
 	return buf;
 }
 
+/* Returns the varint at *p (see struct log_event) and moves *p past it. */
+static size_t
+varint(const uint8_t **p)
+{
+	size_t v = 0;
+	for (int shift = 0;; shift += 7) {
+		uint8_t b = *(*p)++;
+		v |= (size_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+}
+
 const char *
 model_event_value(const struct log_event *e, const char *key, size_t *len)
 {
-	size_t kl = strlen(key);
+	const uint8_t *p = e->kv;
+	size_t kl = strlen(key), at = 0;
 	for (size_t i = 0; i < e->nkv; i++) {
-		const struct event_kv *f = &e->kv[i];
-		if (f->klen == kl && memcmp(e->text + f->key, key, kl) == 0) {
-			*len = f->vlen;
-			return e->text + f->val;
+		size_t k = at + varint(&p), n = varint(&p), vn = varint(&p);
+		if (n == kl && memcmp(e->text + k, key, kl) == 0) {
+			*len = vn;
+			return e->text + k + n + 2;
 		}
+		at = k + n;
 	}
 	return NULL;
 }

@@ -1,8 +1,6 @@
 /* sdp.c - summarising SDP bodies: media, port, codec names, direction. */
 #include <ctype.h>
 #include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "sdp.h"

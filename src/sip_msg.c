@@ -24,12 +24,6 @@ sip_audio_codecs(const struct sip_msg *s)
 	return NULL;
 }
 
-bool
-sip_is_final(const struct sip_msg *s)
-{
-	return !s->sip->is_request && s->sip->status >= 200;
-}
-
 char *
 sip_first_line(const struct sip_msg *s, char *buf, size_t size)
 {
