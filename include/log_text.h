@@ -162,6 +162,14 @@ log_is_key_char(char c)
 	return isalnum((unsigned char)c) || c == '-' || c == '_';
 }
 
+/* Returns true when a key may start at k of the text that starts at s: at
+ * its start, or after a space, a colon or a tab. */
+static inline bool
+log_key_starts(const char *s, const char *k)
+{
+	return k == s || k[-1] == ' ' || k[-1] == ':' || k[-1] == '\t';
+}
+
 /* Returns the time of "2017-09-19 18:01:48,140" (or without ",ms"), or XW_TIME_NONE. */
 xw_time log_parse_utctime(const char *s, size_t n);
 /* Returns the UTC time of an ISO prefix "2017-09-19T14:01:48.140-04:00", or XW_TIME_NONE. */

@@ -15,6 +15,7 @@
 #include "sdp.h"
 
 #define SIP_MAX_LIST 64 /* Via, Route and Record-Route entries kept per message */
+#define SIP_MAX_UUID 63 /* characters kept of a Session-ID UUID (32 in RFC 7989) */
 
 /* What a parse kept only in part (bits of struct sip_fields.cut); each is
  * reported on the file with the message's line. */
@@ -25,6 +26,7 @@ enum {
 	SIP_CUT_MEDIA = 8,      /* more than SDP_MAX_MEDIA m= lines */
 	SIP_CUT_FORMATS = 16,   /* more than SDP_MAX_FORMATS formats on an m= line */
 	SIP_CUT_SDP_NAMES = 32, /* an SDP name longer than SDP_MAX_MEDIA_NAME or SDP_MAX_NAME */
+	SIP_CUT_SESSION_ID = 64, /* a Session-ID UUID longer than SIP_MAX_UUID */
 };
 
 /* Initialises libosip2 once (parser tables, silent trace, allocator hooks);

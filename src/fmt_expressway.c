@@ -151,7 +151,7 @@ read_fields(const char *s, size_t len, struct fields *f)
 		const char *k = q;
 		while (k > s && log_is_key_char(k[-1]))
 			k--;
-		if (k == q || (k > s && k[-1] != ' ' && k[-1] != ':' && k[-1] != '\t'))
+		if (k == q || !log_key_starts(s, k))
 			continue;
 		const char *v = q + 2, *ve = log_value_end(v, e);
 		for (int i = 0; i < F_COUNT; i++)

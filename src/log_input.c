@@ -4,7 +4,9 @@
  * members are decompressed into an unlinked temporary file that is then
  * mapped, so memory stays bounded and nothing is written under a name taken
  * from an archive. Every mapping is guarded against the file shrinking under
- * it (log_guard.c): the text then reads as NUL bytes past the cut.
+ * it (log_guard.c): the text then reads as NUL bytes past the cut. What a
+ * file is, and how it is read, is the table of formats' to say
+ * (log_format.h): nothing here knows one format from another.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -47,30 +49,6 @@ is_compressed(const unsigned char *d, size_t n)
 	return n >= 262 && memcmp(d + 257, "ustar", 5) == 0; /* plain tar */
 }
 
-static void release_file(struct log_file *f);
-
-/* Returns a new file entry for len bytes of text at data, held by tm (NULL
- * when the caller keeps the text). */
-static struct log_file *
-add_file(struct model *m, const char *path, const struct log_format *fmt, const char *data,
-    size_t len, const struct text_map *tm)
-{
-	struct log_file f = {0};
-	f.path = strpool_str(m->pool, path);
-	f.fmt = fmt;
-	f.data = data;
-	f.len = len;
-	/* a heap copy has no map_base: the scanner drops the pages of a mapping
-	 * (MADV_DONTNEED), which would zero a heap copy */
-	f.map_base = tm != NULL && !tm->heap ? tm->base : NULL;
-	f.map_len = tm != NULL ? tm->len : 0;
-	f.map_is_heap = tm != NULL && tm->heap && tm->base != NULL;
-	f.release = tm != NULL && tm->base != NULL ? release_file : NULL;
-	f.host_idx = -1;
-	VEC_PUSH(m->files, m->nfiles, m->filecap, f);
-	return &m->files[m->nfiles - 1];
-}
-
 /* Returns nothing; gives back what tm holds. */
 static void
 release(struct text_map *tm)
@@ -94,6 +72,28 @@ release_file(struct log_file *f)
 	release(&tm);
 	f->data = NULL;
 	f->map_base = NULL;
+}
+
+/* Returns a new file entry for len bytes of text at data, held by tm (NULL
+ * when the caller keeps the text). */
+static struct log_file *
+add_file(struct model *m, const char *path, const struct log_format *fmt, const char *data,
+    size_t len, const struct text_map *tm)
+{
+	struct log_file f = {0};
+	f.path = strpool_str(m->pool, path);
+	f.fmt = fmt;
+	f.data = data;
+	f.len = len;
+	/* a heap copy has no map_base: the scanner drops the pages of a mapping
+	 * (MADV_DONTNEED), which would zero a heap copy */
+	f.map_base = tm != NULL && !tm->heap ? tm->base : NULL;
+	f.map_len = tm != NULL ? tm->len : 0;
+	f.map_is_heap = tm != NULL && tm->heap && tm->base != NULL;
+	f.release = tm != NULL && tm->base != NULL ? release_file : NULL;
+	f.host_idx = -1;
+	VEC_PUSH(m->files, m->nfiles, m->filecap, f);
+	return &m->files[m->nfiles - 1];
 }
 
 /* Returns 0 after reading the text of tm as the format that claims it; text

@@ -105,14 +105,6 @@ log_value_end(const char *p, const char *e)
 	return e;
 }
 
-/* Returns true when a key may start after c: the start of the text, a
- * space, a colon or a tab. */
-static bool
-key_starts_after(const char *s, const char *k)
-{
-	return k == s || k[-1] == ' ' || k[-1] == ':' || k[-1] == '\t';
-}
-
 bool
 log_kv(const char *line, size_t len, const char *key, const char **val, size_t *vlen)
 {
@@ -122,7 +114,7 @@ log_kv(const char *line, size_t len, const char *key, const char **val, size_t *
 		const char *f = log_find_str(p, (size_t)(e - p), key, kl);
 		if (f == NULL || f + kl + 2 > e)
 			return false;
-		if (key_starts_after(line, f) && f[kl] == '=' && f[kl + 1] == '"') {
+		if (log_key_starts(line, f) && f[kl] == '=' && f[kl + 1] == '"') {
 			const char *v = f + kl + 2;
 			const char *q = log_value_end(v, e);
 			*val = v;
@@ -146,7 +138,7 @@ log_kv_all(const char *s, size_t n, struct log_pair *out, size_t max)
 		const char *k = q;
 		while (k > s && log_is_key_char(k[-1]))
 			k--;
-		if (k == q || !key_starts_after(s, k))
+		if (k == q || !log_key_starts(s, k))
 			continue;
 		const char *v = q + 2;
 		if (count < max)

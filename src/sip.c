@@ -171,19 +171,23 @@ fill_contact(struct strpool *pool, struct sip_fields *s, osip_message_t *sip)
 	s->call_type_squared = ct != NULL && strcasecmp(ct, "squared") == 0;
 }
 
-/* Returns a pooled lower-case copy of a 32-hex UUID at s, or NULL. */
+/* Returns a pooled lower-case copy of a 32-hex UUID at s, or NULL; sets
+ * SIP_CUT_SESSION_ID in *cut when it is longer than SIP_MAX_UUID. */
 static const char *
-uuid_at(struct strpool *pool, const char *s, size_t n)
+uuid_at(struct strpool *pool, const char *s, size_t n, uint8_t *cut)
 {
-	char u[64];
+	char u[SIP_MAX_UUID + 1];
 	size_t k = 0;
 	while (k < n && k < sizeof u - 1 && isxdigit((unsigned char)s[k])) {
 		u[k] = (char)tolower((unsigned char)s[k]);
 		k++;
 	}
+	if (k < n && isxdigit((unsigned char)s[k]))
+		*cut |= SIP_CUT_SESSION_ID;
 	return k == 0 ? NULL : strpool_recent(pool, u, k);
 }
 
+/* Fills the Session-ID UUIDs from the header's value v (NULL: none). */
 static void
 fill_session(struct strpool *pool, struct sip_fields *s, const char *v)
 {
@@ -191,10 +195,10 @@ fill_session(struct strpool *pool, struct sip_fields *s, const char *v)
 		return;
 	while (*v == ' ')
 		v++;
-	s->session_local = uuid_at(pool, v, strlen(v));
+	s->session_local = uuid_at(pool, v, strlen(v), &s->cut);
 	const char *r = strcasestr(v, "remote=");
 	if (r != NULL)
-		s->session_remote = uuid_at(pool, r + 7, strlen(r + 7));
+		s->session_remote = uuid_at(pool, r + 7, strlen(r + 7), &s->cut);
 }
 
 /* Returns the Q.850 cause of a Reason value ("Q.850 ;cause=47"), or -1. */
@@ -445,7 +449,10 @@ sip_cut_reason(int bit, char *buf, size_t size)
 			    cuts[i].what, cuts[i].max);
 			return buf;
 		}
-	if (bit == SIP_CUT_SDP_NAMES)
+	if (bit == SIP_CUT_SESSION_ID)
+		snprintf(buf, size, "a Session-ID UUID longer than %d characters: kept the start of it",
+		    SIP_MAX_UUID);
+	else if (bit == SIP_CUT_SDP_NAMES)
 		snprintf(buf, size, "an SDP media name longer than %d bytes or protocol or codec "
 		    "name longer than %d: kept the start of it", SDP_MAX_MEDIA_NAME, SDP_MAX_NAME);
 	else
