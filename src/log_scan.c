@@ -340,7 +340,8 @@ log_scan_event(struct log_scan *sc, const struct log_event *e, const char *text,
 	char *block = strpool_alloc(sc->m->pool, tn + sc->kv.len);
 	memcpy(block, text, n);
 	block[n] = '\0';
-	put_derived(block, sc->pairs + np - nd, derived, nd);
+	if (nd > 0)
+		put_derived(block, sc->pairs + np - nd, derived, nd);
 	if (sc->kv.len > 0)
 		memcpy(block + tn, sc->kv.s, sc->kv.len);
 	struct log_event ev = *e;

@@ -223,6 +223,22 @@ test_ssl_fields(void)
 	sbuf_free(&b);
 }
 
+/* An entry without a single field (the first of its file: no scratch yet). */
+static void
+test_event_without_fields(void)
+{
+	struct model *m = scan("2017-09-19T14:01:48.140-04:00 e tvcs: UTCTime=\"2017-09-19 "
+	    "18:01:48,140\" Module=\"network.dns\" Level=\"INFO\":  no fields here\n");
+	CHECK_INT(m->nevents, 1);
+	if (m->nevents == 1) {
+		size_t n;
+		CHECK_INT(m->events[0].nkv, 0);
+		CHECK(model_event_value(&m->events[0], "Detail", &n) == NULL);
+		CHECK_STR(m->events[0].text, "no fields here");
+	}
+	model_free(m);
+}
+
 /* An entry longer than LOG_MAX_CONT_LINES lines or LOG_MAX_EVENT_TEXT
  * bytes is kept in part and reported. */
 static void
@@ -322,5 +338,5 @@ test_raw_through_format(void)
 }
 
 T_LIST(T(test_sniff), T(test_load_through_table), T(test_too_deep), T(test_fields_match_log_kv),
-    T(test_ssl_fields), T(test_long_entries), T(test_sip_lists_cut), T(test_block_cut),
+    T(test_ssl_fields), T(test_event_without_fields), T(test_long_entries), T(test_sip_lists_cut), T(test_block_cut),
     T(test_raw_through_format))
