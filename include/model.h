@@ -212,7 +212,7 @@ enum ev_kind {
 /* A non-SIP log entry a diagnosis needs. Its text is the header line without
  * its prefix (time, host, process, UTCTime, Module, Level: those are in the
  * other fields) plus any continuation lines, joined with single spaces.
- * Its fields (kv) are every key="value" of the text, in text order, then the
+ * Its fields are every key="value" of the text, in text order, then the
  * ones ingest derives from text not written that way, kept after the text's
  * NUL; their keys have a dot, which the text's keys never have. A
  * developer.ssl entry gives ssl.remote.ip and ssl.remote.port (from
@@ -220,23 +220,23 @@ enum ev_kind {
  * (localAddress), and ssl.server "true" (bServer="true": it accepted the
  * connection). Read them with model_event_value.
  *
- * The fields take about three bytes each: for each field, in order, three
- * numbers as varints (7 bits a byte, low bits first, the high bit set on all
- * bytes but the last): where its key starts, counted from where the key
- * before it ends (from the text's start for the first), the key's length,
- * and the value's length; the value starts two bytes after the key (=").
- * Keys and values are spans of the event's text: values are not
- * NUL-terminated. */
+ * The fields take about three bytes each (events are many): at text + kvat,
+ * for each field in order, three numbers as varints (7 bits a byte, low bits
+ * first, the high bit set on all bytes but the last): where its key starts,
+ * counted from where the key before it ends (from the text's start for the
+ * first), the key's length, and the value's length; the value starts two
+ * bytes after the key (="). Keys and values are spans of the event's text:
+ * values are not NUL-terminated. */
 struct log_event {
 	uint32_t file, line;
 	uint32_t host;
-	enum ev_kind kind;
+	int32_t call;              /* index in m->calls when tied to one, else -1 */
 	xw_time time, ctime;
 	const char *name;          /* Event= value, or the Detail= value */
 	const char *text;          /* the whole entry, untrusted; pooled */
-	const uint8_t *kv;         /* its fields, encoded as below (pooled with the text) */
-	int32_t call;              /* index in m->calls when tied to one, else -1 */
-	uint16_t nkv;
+	enum ev_kind kind;
+	uint16_t nkv;              /* its fields, */
+	uint16_t kvat;             /* encoded at text + kvat (after the derived fields) */
 };
 
 /* How a Call-ID joined a call. */

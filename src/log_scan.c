@@ -13,6 +13,9 @@
 #include "log_text.h"
 #include "sip.h"
 
+/* an event's text, derived fields and field encoding are found by 16-bit offsets */
+_Static_assert(LOG_MAX_EVENT_TEXT + 1 + LOG_MAX_EVENT_DERIVED < UINT16_MAX, "offsets fit");
+
 static struct log_file *
 sfile(struct log_scan *sc)
 {
@@ -346,7 +349,7 @@ log_scan_event(struct log_scan *sc, const struct log_event *e, const char *text,
 		memcpy(block + tn, sc->kv.s, sc->kv.len);
 	struct log_event ev = *e;
 	ev.text = block;
-	ev.kv = (const uint8_t *)block + tn;
+	ev.kvat = (uint16_t)tn;
 	ev.nkv = (uint16_t)np;
 	VEC_PUSH(sc->m->events, sc->m->nevents, sc->m->eventcap, ev);
 	return &sc->m->events[sc->m->nevents - 1];

@@ -318,7 +318,7 @@ varint(const uint8_t **p)
 const char *
 model_event_value(const struct log_event *e, const char *key, size_t *len)
 {
-	const uint8_t *p = e->kv;
+	const uint8_t *p = (const uint8_t *)e->text + e->kvat;
 	size_t kl = strlen(key), at = 0;
 	for (size_t i = 0; i < e->nkv; i++) {
 		size_t k = at + varint(&p), n = varint(&p), vn = varint(&p);
