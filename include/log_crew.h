@@ -27,6 +27,7 @@ struct log_pending {
 	const struct sip_fields *same; /* or those of identical bytes read before */
 	size_t off, end;         /* the framed bytes */
 	int closed;              /* 1 when the closing pipe was found */
+	bool cut;                /* longer than LOG_MAX_BLOCK: cut there */
 	int rc;                  /* sip_parse's result */
 	char why[200];
 };
@@ -39,6 +40,9 @@ struct log_job {
 	size_t done;             /* blocks parsed (under the crew lock) */
 	size_t text_from;        /* scan position when the batch began */
 	const char *data;        /* the file's text */
+	/* appends the wire text of the n framed bytes at p to out (the reader's
+	 * framing); returns true when the frame was closed */
+	bool (*unframe)(const char *p, size_t n, struct sbuf *out);
 };
 
 struct log_crew;

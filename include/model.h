@@ -1,13 +1,15 @@
-/* model.h - what xwtrace knows after reading the logs.
+/* model.h - what xwtrace knows after reading its inputs.
  *
- * The ingest (log_*) fills files, hosts, messages and events; the correlator
- * (corr_*) fills roles, machines, twins, skew and calls. Every other part
- * (diagnose, TUI, exports) only reads this model.
+ * The ingest (log_*, fmt_*, sip*) fills files, hosts, messages and events
+ * with their fields; the correlator (corr_*) fills roles, machines, twins,
+ * skew and calls. Every other part (diagnose, TUI, exports) only reads this
+ * model, and never the input text: what it needs of it is parsed once, at
+ * ingest. The model is the layer below ingest: it never calls it.
  *
  * Ownership: the model owns everything reachable from it. Strings are pooled
  * (m->pool) and live as long as the model; never free them one by one.
- * Log text is kept mapped, not copied: raw message text is rebuilt on demand
- * with sip_raw() from the record's offset in its file.
+ * File text is kept mapped, not copied: raw message text is rebuilt on
+ * demand with sip_raw() by the format of the file that logged it.
  */
 #ifndef XW_MODEL_H
 #define XW_MODEL_H
@@ -64,16 +66,24 @@ struct log_problem {
 	const char *reason;
 };
 
-/* One input text log (a plain file, a .gz, or a member of a bundle). */
+struct log_format; /* how a kind of input is read: a row of ingest's table (log_format.h) */
+
+/* One input file kept as evidence (a plain file, a .gz, or a member of a
+ * bundle). Its text is held by ingest, which hands model_free the means to
+ * give it back (release), so the model never calls up into ingest. */
 struct log_file {
 	const char *path;   /* as the user named it; "bundle.tar.gz:member" for members */
+	const struct log_format *fmt; /* the format it was read as; NULL when no row knew it */
 	const char *host;   /* most frequent host name of the line prefixes */
 	int host_idx;       /* index in m->hosts, -1 when no line named a host */
 	const char *data;   /* the text, mapped read-only (or decompressed copy) */
 	size_t len;
-	void *map_base;     /* private: what to munmap (log_unmap); NULL for a heap copy */
+	void *map_base;     /* private to ingest: the mapping; NULL for a heap copy */
 	size_t map_len;
-	bool map_is_heap;   /* private: data is a heap copy, freed with the model */
+	bool map_is_heap;   /* private to ingest: data is a heap copy */
+	/* set by ingest: gives the text back (called by model_free); NULL when
+	 * whoever loaded the file keeps its text */
+	void (*release)(struct log_file *f);
 	uint32_t nlines;
 	uint32_t sip_messages;   /* messages taken from this file */
 	uint32_t info_only;      /* messages built from INFO summaries alone */
@@ -81,12 +91,14 @@ struct log_file {
 	size_t nproblems, problemcap;
 };
 
-/* A logging Expressway. */
+/* A machine that produced evidence: an Expressway whose log was read, and
+ * in time a Unified CM node whose trace was, or a capture point. What it
+ * is comes from its role (an open set, model_roles), never assumed. */
 struct host {
-	const char *name;
+	const char *name;          /* as its evidence names it (a log line prefix) */
 	enum host_role role;
 	bool role_forced;          /* set by --role */
-	const char **addrs;        /* its own IPs: Local-ip values and NAT address */
+	const char **addrs;        /* its own IPs: the local addresses its evidence gives */
 	size_t naddrs, addrcap;
 	int machine;               /* its column in ladders */
 };
@@ -120,7 +132,7 @@ struct sdp_media {
 enum sip_action { ACT_RECEIVED, ACT_SENT };
 
 /* What a SIP message's bytes say: start line, headers and SDP summary. The
- * records of the same bytes (the other Expressway's copy of a message between
+ * records of the same bytes (another host's copy of a message between
  * them, a B2BUA hop, a retransmission) share one by reference, so a field
  * added here is never copied by hand. Pooled; never changed once parsed. */
 struct sip_fields {
@@ -154,6 +166,7 @@ struct sip_fields {
 	bool has_sdp;
 	bool cl_repaired;          /* parsed after fixing a wrong Content-Length */
 	bool blank_added;          /* parsed after putting back the blank line before the body */
+	uint8_t cut;               /* what was kept only in part: SIP_CUT_* bits (sip.h) */
 };
 
 /* One SIP message as one host logged it: where and when (the record's own),
@@ -173,7 +186,7 @@ struct sip_msg {
 	uint32_t msg_line;         /* line of the message's first line, 0 if summary only */
 	uint32_t flen;             /* framed byte length from off (0 if summary only) */
 	uint32_t host;             /* index in m->hosts */
-	int32_t twin;              /* the same wire message in the other Expressway's log, or -1 */
+	int32_t twin;              /* the same wire message in another host's evidence, or -1 */
 	int32_t call;              /* index in m->calls, -1 before correlation */
 	int from_mach, to_mach;    /* ladder columns (index in m->machines) */
 	enum sip_action action;
@@ -198,15 +211,32 @@ enum ev_kind {
 
 /* A non-SIP log entry a diagnosis needs. Its text is the header line without
  * its prefix (time, host, process, UTCTime, Module, Level: those are in the
- * other fields) plus any continuation lines, joined with single spaces. */
+ * other fields) plus any continuation lines, joined with single spaces.
+ * Its fields are every key="value" of the text, in text order, then the
+ * ones ingest derives from text not written that way, kept after the text's
+ * NUL; their keys have a dot, which the text's keys never have. A
+ * developer.ssl entry gives ssl.remote.ip and ssl.remote.port (from
+ * remoteAddress=['IPv4''TCP''1.2.3.4:5062']), ssl.local.ip and ssl.local.port
+ * (localAddress), and ssl.server "true" (bServer="true": it accepted the
+ * connection). Read them with model_event_value.
+ *
+ * The fields take about three bytes each (events are many): at text + kvat,
+ * for each field in order, three numbers as varints (7 bits a byte, low bits
+ * first, the high bit set on all bytes but the last): where its key starts,
+ * counted from where the key before it ends (from the text's start for the
+ * first), the key's length, and the value's length; the value starts two
+ * bytes after the key (="). Keys and values are spans of the event's text:
+ * values are not NUL-terminated. */
 struct log_event {
 	uint32_t file, line;
 	uint32_t host;
-	xw_time time, ctime;
-	enum ev_kind kind;
-	const char *name;          /* Event= value, or the Detail= value */
-	const char *text;          /* the whole entry, untrusted */
 	int32_t call;              /* index in m->calls when tied to one, else -1 */
+	xw_time time, ctime;
+	const char *name;          /* Event= value, or the Detail= value */
+	const char *text;          /* the whole entry, untrusted; pooled */
+	enum ev_kind kind;
+	uint16_t nkv;              /* its fields, */
+	uint16_t kvat;             /* encoded at text + kvat (after the derived fields) */
 };
 
 /* How a Call-ID joined a call. */
@@ -221,7 +251,7 @@ struct call_arrow {
 	int32_t twin;              /* the other record, or -1 */
 	int from, to;              /* machine indices */
 	xw_time t;                 /* corrected time */
-	bool same_host;            /* an Expressway talking to itself (B2BUA hop) */
+	bool same_host;            /* a host talking to itself (a B2BUA hop) */
 };
 
 struct call {
@@ -277,10 +307,13 @@ struct model {
 
 /* Returns a new, empty model; free it with model_free. */
 struct model *model_new(void);
-/* Frees the model, unmaps every file. */
+/* Frees the model and everything it owns; gives back every file's text. */
 void model_free(struct model *m);
 /* Returns the index of host name (added if new). */
 int model_host(struct model *m, const char *name);
+/* Returns nothing; adds ip (pooled; NULL is ignored) to host hi's own
+ * addresses unless it is there. */
+void model_host_addr(struct model *m, int hi, const char *ip);
 /* Adds a problem to a file's list; reason is copied into the pool. */
 void model_problem(struct model *m, struct log_file *f, uint32_t line, bool recovered,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -305,6 +338,10 @@ char *model_call_hosts(const struct model *m, const struct call *c, char *buf, s
 char *model_time_iso(xw_time t, char *buf, size_t size);
 /* Formats t as "18:01:48.140" into buf (size >= 16); returns buf. */
 char *model_time_short(xw_time t, char *buf, size_t size);
+/* Returns the value of the event's first field called key (exact case; its
+ * length in *len), pointing into the event's text: not NUL-terminated; or
+ * NULL when it has none. */
+const char *model_event_value(const struct log_event *e, const char *key, size_t *len);
 /* Returns true when the message is a request with method meth. */
 bool model_is(const struct sip_msg *s, const char *meth);
 /* Returns the host label of a machine with its role, e.g. "amer-exp01 (E)". */

@@ -1,8 +1,9 @@
-/* sip.h - one logged SIP message: unframing and parsing with libosip2.
+/* sip.h - one logged SIP message: parsing with libosip2 (sip.c, ingest's),
+ * and what views ask of a record (sip_msg.c).
  *
  * Parsed libosip2 structures never outlive sip_parse(): the summary that the
- * model needs is copied into the pooled fields of struct sip_msg, and the raw
- * text is rebuilt from the log on demand with sip_raw().
+ * model needs is copied into the pooled fields of struct sip_fields, and the
+ * wire text is rebuilt from the log on demand with sip_raw().
  */
 #ifndef XW_SIP_H
 #define XW_SIP_H
@@ -11,6 +12,22 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "sdp.h"
+
+#define SIP_MAX_LIST 64 /* Via, Route and Record-Route entries kept per message */
+#define SIP_MAX_UUID 63 /* characters kept of a Session-ID UUID (32 in RFC 7989) */
+
+/* What a parse kept only in part (bits of struct sip_fields.cut); each is
+ * reported on the file with the message's line. */
+enum {
+	SIP_CUT_VIAS = 1,       /* more than SIP_MAX_LIST Via headers */
+	SIP_CUT_ROUTES = 2,     /* Route entries */
+	SIP_CUT_RROUTES = 4,    /* Record-Route entries */
+	SIP_CUT_MEDIA = 8,      /* more than SDP_MAX_MEDIA m= lines */
+	SIP_CUT_FORMATS = 16,   /* more than SDP_MAX_FORMATS formats on an m= line */
+	SIP_CUT_SDP_NAMES = 32, /* an SDP name longer than SDP_MAX_MEDIA_NAME or SDP_MAX_NAME */
+	SIP_CUT_SESSION_ID = 64, /* a Session-ID UUID longer than SIP_MAX_UUID */
+};
 
 /* Initialises libosip2 once (parser tables, silent trace, allocator hooks);
  * call before parsing, before any thread starts. */
@@ -28,18 +45,17 @@ void sip_arena_enter(struct sip_arena *a);
 void sip_arena_leave(struct sip_arena *a);
 /* Hands libosip2 the allocator hooks (done by sip_init). */
 void sip_arena_install(void);
-/* Appends to out the message framed in the n bytes at p, as CRLF text: one
- * leading space per line and the framing pipes removed. Returns true when the
- * closing pipe was found. */
-bool sip_unframe(const char *p, size_t n, struct sbuf *out);
 /* Returns 0 after filling s's SIP fields from the unframed text (n bytes);
  * on failure returns -1 with the reason in why. Strings go to pool, which
  * must outlive the message (parse threads each have their own). libosip2
  * works in arena when not NULL (one per thread), else on the heap. */
 int sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_fields *s,
     const char *text, size_t n, char *why, size_t whylen);
-/* Returns the unframed text of a logged message (caller frees, length in *n),
- * or NULL when only the INFO summary was logged. */
+/* Returns buf (size bytes) holding the reason to report for cut bit bit. */
+const char *sip_cut_reason(int bit, char *buf, size_t size);
+/* Returns the wire text of a logged message (caller frees, length in *n when
+ * n is not NULL), rebuilt by the format of the file that logged it; NULL when
+ * only a summary was logged. */
 char *sip_raw(const struct model *m, const struct sip_msg *s, size_t *n);
 /* Returns the first line of the message ("INVITE sip:...", "SIP/2.0 200 OK")
  * into buf (size bytes). */
@@ -48,12 +64,8 @@ char *sip_first_line(const struct sip_msg *s, char *buf, size_t size);
 char *sip_label(const struct sip_msg *s, char *buf, size_t size);
 /* Returns the audio codecs of the SDP ("G722,PCMU") or NULL when no audio. */
 const char *sip_audio_codecs(const struct sip_msg *s);
-/* Returns the name of a static RTP payload type (0 -> "PCMU"), or NULL. */
-const char *sip_static_payload(int pt);
 /* Returns true when two records are the same kind of message (method, and
  * status for responses), as they are on the hops of one transaction. */
 bool sip_same_kind(const struct sip_msg *a, const struct sip_msg *b);
-/* Returns true when the response is final (>= 200). */
-bool sip_is_final(const struct sip_msg *s);
 
 #endif

@@ -1,9 +1,10 @@
-/* corr.c - twins across the two logs, clock skew, and calls.
+/* corr.c - twins across the two logs, clock skew, and the correlation's
+ * entry (corr_build: roles, machines, twins, then calls).
  *
  * A message sent by one Expressway and received by the other is one wire
  * message logged twice: the two records become twins. The time differences
- * of twins give each host's clock skew. Calls are Call-IDs joined by
- * union-find over shared Session-ID pairs, Via proxy-call-ids and TAA tags.
+ * of twins give each host's clock skew. Grouping Call-IDs into calls is
+ * corr_calls.c's.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -295,4 +296,15 @@ corr_twins(struct model *m)
 	free(c);
 	estimate_skew(m, &ps);
 	free(ps.p);
+}
+
+int
+corr_build(struct model *m, const struct corr_opts *o, char *err, size_t errlen)
+{
+	if (corr_roles(m, o, err, errlen) < 0)
+		return -1;
+	corr_machines(m);
+	corr_twins(m);
+	corr_calls(m);
+	return 0;
 }

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "corr.h"
-#include "log.h"
 #include "sip.h"
 #include "smap.h"
 
@@ -216,12 +215,12 @@ event_leg(struct legs *l, const struct log_event *e)
 {
 	if (e->kind != EV_EVENT)
 		return -1;
-	size_t len = strlen(e->text), n;
+	size_t n;
 	const char *v;
 	int a = -1, b = -1;
-	if (log_kv(e->text, len, "Call-serial-number", &v, &n) && n > 0)
+	if ((v = model_event_value(e, "Call-serial-number", &n)) != NULL && n > 0)
 		a = named_leg(l, KEY_PROXY, v, n);
-	if (log_kv(e->text, len, "Tag", &v, &n) && n > 0)
+	if ((v = model_event_value(e, "Tag", &n)) != NULL && n > 0)
 		b = named_leg(l, KEY_TAG, v, n);
 	if (a >= 0 && b >= 0)
 		unite(l, a, b, "tag");
@@ -543,15 +542,4 @@ corr_calls(struct model *m)
 	free(l.ids);
 	free(l.parent);
 	free(l.by);
-}
-
-int
-corr_build(struct model *m, const struct corr_opts *o, char *err, size_t errlen)
-{
-	if (corr_roles(m, o, err, errlen) < 0)
-		return -1;
-	corr_machines(m);
-	corr_twins(m);
-	corr_calls(m);
-	return 0;
 }

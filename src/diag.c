@@ -79,9 +79,9 @@ diag_event_evidence(struct model *m, struct diag_finding *f, const struct log_ev
 bool
 diag_event_kv(const struct log_event *e, const char *key, char *buf, size_t size)
 {
-	const char *v;
 	size_t n;
-	if (size == 0 || !log_kv(e->text, strlen(e->text), key, &v, &n))
+	const char *v = model_event_value(e, key, &n);
+	if (size == 0 || v == NULL)
 		return false;
 	if (n >= size)
 		n = size - 1;

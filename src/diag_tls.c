@@ -38,31 +38,24 @@ struct tls_conn {
 	bool inbound;
 };
 
-/* Copies "ip" and port of "['IPv4''TCP''1.2.3.4:5062']" after key into ip. */
+/* Copies the ip (size bytes at most, else false) and port of the address
+ * ingest read from a developer.ssl entry ("ssl.remote", "ssl.local"). */
 static bool
-ssl_addr(const char *text, const char *key, char *ip, size_t size, unsigned *port)
+ssl_addr(const struct log_event *e, const char *key, char *ip, size_t size, unsigned *port)
 {
-	const char *p = strstr(text, key);
-	if (p == NULL)
+	char k[32], p[16];
+	size_t n, pn;
+	snprintf(k, sizeof k, "%s.ip", key);
+	const char *v = model_event_value(e, k, &n);
+	snprintf(k, sizeof k, "%s.port", key);
+	const char *pv = model_event_value(e, k, &pn);
+	if (v == NULL || pv == NULL || n >= size || pn >= sizeof p)
 		return false;
-	const char *end = strchr(p, ']');
-	if (end == NULL || end - p > 200)
-		return false;
-	const char *q = end;
-	while (q > p && *q != '\'')
-		q--; /* the closing quote of the address */
-	const char *a = q;
-	while (a > p && a[-1] != '\'')
-		a--;
-	const char *colon = NULL;
-	for (const char *s = a; s < q; s++)
-		if (*s == ':')
-			colon = s;
-	if (colon == NULL || (size_t)(colon - a) >= size)
-		return false;
-	memcpy(ip, a, (size_t)(colon - a));
-	ip[colon - a] = '\0';
-	*port = (unsigned)strtoul(colon + 1, NULL, 10);
+	memcpy(ip, v, n);
+	ip[n] = '\0';
+	memcpy(p, pv, pn);
+	p[pn] = '\0';
+	*port = (unsigned)strtoul(p, NULL, 10);
 	return true;
 }
 
@@ -101,10 +94,11 @@ conn_of(const struct model *m, const struct log_event *e, struct tls_conn *c)
 		return false;
 	char lip[64];
 	unsigned lport = 0;
-	if (!ssl_addr(e->text, "remoteAddress=", c->peer, sizeof c->peer, &c->peer_port) ||
-	    !ssl_addr(e->text, "localAddress=", lip, sizeof lip, &lport))
+	if (!ssl_addr(e, "ssl.remote", c->peer, sizeof c->peer, &c->peer_port) ||
+	    !ssl_addr(e, "ssl.local", lip, sizeof lip, &lport))
 		return false;
-	c->inbound = diag_event_has(e, "bServer=\"true\"");
+	size_t n;
+	c->inbound = model_event_value(e, "ssl.server", &n) != NULL;
 	c->service_port = c->inbound ? lport : c->peer_port;
 	return true;
 }

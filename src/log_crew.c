@@ -15,7 +15,7 @@ parse_range(struct log_parser *pr, struct log_job *j, size_t from, size_t to)
 		if (p->same != NULL)
 			continue;
 		pr->text.len = 0;
-		sip_unframe(j->data + p->off, p->end - p->off, &pr->text);
+		j->unframe(j->data + p->off, p->end - p->off, &pr->text);
 		if (p->end <= p->off || pr->text.len == 0)
 			snprintf(p->why, sizeof p->why, "empty message");
 		else
@@ -79,6 +79,7 @@ log_crew_start(struct log_crew *cr, struct model *m)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t want = cores < 1 ? 1 : cores > LOG_CREW_MAX ? LOG_CREW_MAX : (size_t)cores;
+	sip_init(); /* libosip2's tables, before the first parse and thread */
 	pthread_mutex_init(&cr->mu, NULL);
 	pthread_cond_init(&cr->posted, NULL);
 	pthread_cond_init(&cr->parsed, NULL);

@@ -22,13 +22,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "log_guard.h"
 
 #if ATOMIC_INT_LOCK_FREE != 2 || ATOMIC_LONG_LOCK_FREE != 2 || ATOMIC_POINTER_LOCK_FREE != 2
 #error "the SIGBUS handler needs lock-free atomics"
 #endif
-
-#define GUARD_SLOTS 4096 /* files mapped at once; past that, log_input reads into memory */
 
 enum { SLOT_FREE, SLOT_BUSY, SLOT_LIVE };
 
@@ -41,7 +39,7 @@ struct guard {
 };
 
 static struct {
-	struct guard slot[GUARD_SLOTS];
+	struct guard slot[LOG_GUARD_SLOTS];
 	atomic_int top;          /* every live slot is below top */
 	pthread_once_t once;
 	atomic_int ready;        /* the handler is in place */
@@ -130,7 +128,7 @@ log_guard_add(const void *base, size_t len)
 	pthread_once(&guards.once, install);
 	if (!atomic_load(&guards.ready) || base == NULL)
 		return false;
-	for (int i = 0; i < GUARD_SLOTS; i++) {
+	for (int i = 0; i < LOG_GUARD_SLOTS; i++) {
 		struct guard *g = &guards.slot[i];
 		int st = SLOT_FREE;
 		if (!atomic_compare_exchange_strong(&g->state, &st, SLOT_BUSY))

@@ -4,7 +4,9 @@
  * members are decompressed into an unlinked temporary file that is then
  * mapped, so memory stays bounded and nothing is written under a name taken
  * from an archive. Every mapping is guarded against the file shrinking under
- * it (log_guard.c): the text then reads as NUL bytes past the cut.
+ * it (log_guard.c): the text then reads as NUL bytes past the cut. What a
+ * file is, and how it is read, is the table of formats' to say
+ * (log_format.h): nothing here knows one format from another.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -20,10 +22,8 @@
 #include <zlib.h>
 
 #include "log.h"
-#include "text.h"
-
-#define MAX_DEPTH 8          /* directories and nested bundles (a .tar.gz counts twice) */
-#define SNIFF 65536          /* bytes looked at to classify a file */
+#include "log_format.h"
+#include "log_guard.h"
 
 /* What a file's text is held in: a guarded read-only mapping, or a heap copy
  * when every guard slot is taken (thousands of files at once). */
@@ -31,31 +31,11 @@ struct text_map {
 	void *base;      /* NULL for an empty file */
 	size_t len;
 	bool heap;
+	bool unguarded;  /* a heap copy because no guard slot was free */
 };
 
 static int load_path(struct model *m, const char *path, int depth, bool explicit,
     char *err, size_t errlen);
-
-bool
-log_looks_xconfig(const char *d, size_t n)
-{
-	size_t k = n < SNIFF ? n : SNIFF;
-	return memmem(d, k, "xConfiguration ", 15) != NULL;
-}
-
-bool
-log_looks_log(const char *d, size_t n)
-{
-	size_t k = n < SNIFF ? n : SNIFF;
-	for (size_t i = 0; i < k;) {
-		const char *nl = memchr(d + i, '\n', k - i);
-		size_t e = nl ? (size_t)(nl - d) : k;
-		if (log_is_header(d + i, e - i))
-			return true;
-		i = e + 1;
-	}
-	return false;
-}
 
 static bool
 is_compressed(const unsigned char *d, size_t n)
@@ -69,14 +49,40 @@ is_compressed(const unsigned char *d, size_t n)
 	return n >= 262 && memcmp(d + 257, "ustar", 5) == 0; /* plain tar */
 }
 
+/* Returns nothing; gives back what tm holds. */
+static void
+release(struct text_map *tm)
+{
+	if (tm->heap) {
+		free(tm->base);
+	} else if (tm->base != NULL) {
+		log_guard_drop(tm->base); /* first: the address may be reused once unmapped */
+		munmap(tm->base, tm->len);
+	}
+	tm->base = NULL;
+}
+
+/* Returns nothing; gives back the text of a file added with a text_map (its
+ * release hook, which model_free calls). */
+static void
+release_file(struct log_file *f)
+{
+	struct text_map tm = {.base = f->map_is_heap ? (void *)f->data : f->map_base,
+		.len = f->map_len, .heap = f->map_is_heap};
+	release(&tm);
+	f->data = NULL;
+	f->map_base = NULL;
+}
+
 /* Returns a new file entry for len bytes of text at data, held by tm (NULL
  * when the caller keeps the text). */
 static struct log_file *
-add_file(struct model *m, const char *path, const char *data, size_t len,
-    const struct text_map *tm)
+add_file(struct model *m, const char *path, const struct log_format *fmt, const char *data,
+    size_t len, const struct text_map *tm)
 {
 	struct log_file f = {0};
 	f.path = strpool_str(m->pool, path);
+	f.fmt = fmt;
 	f.data = data;
 	f.len = len;
 	/* a heap copy has no map_base: the scanner drops the pages of a mapping
@@ -84,53 +90,49 @@ add_file(struct model *m, const char *path, const char *data, size_t len,
 	f.map_base = tm != NULL && !tm->heap ? tm->base : NULL;
 	f.map_len = tm != NULL ? tm->len : 0;
 	f.map_is_heap = tm != NULL && tm->heap && tm->base != NULL;
+	f.release = tm != NULL && tm->base != NULL ? release_file : NULL;
 	f.host_idx = -1;
 	VEC_PUSH(m->files, m->nfiles, m->filecap, f);
 	return &m->files[m->nfiles - 1];
 }
 
-/* Returns nothing; gives back what tm holds. */
-static void
-release(struct text_map *tm)
-{
-	if (tm->heap)
-		free(tm->base);
-	else if (tm->base != NULL)
-		log_unmap(tm->base, tm->len);
-	tm->base = NULL;
-}
-
-void
-log_unmap(void *base, size_t len)
-{
-	log_guard_drop(base); /* first: the address may be reused once unmapped */
-	munmap(base, len);
-}
-
-/* Returns 0 after classifying the text of tm: log, xConfiguration or ignored. */
+/* Returns 0 after reading the text of tm as the format that claims it; text
+ * that no row reads is kept with a problem when the user named it. */
 static int
 take_text(struct model *m, const char *path, struct text_map *tm, bool explicit)
 {
 	const char *d = tm->base != NULL ? tm->base : "";
 	size_t n = tm->len;
-	if (log_looks_log(d, n)) {
-		add_file(m, path, d, n, tm);
-		return log_scan_file(m, (uint32_t)(m->nfiles - 1));
+	const struct log_format *fmt = log_format_sniff(d, n);
+	if (fmt != NULL && fmt->scan != NULL) {
+		struct log_file *f = add_file(m, path, fmt, d, n, tm);
+		if (tm->unguarded)
+			model_problem(m, f, 1, true, "read into memory, not mapped: all %d guard "
+			    "slots for mapped files are taken", LOG_GUARD_SLOTS);
+		return fmt->scan(m, (uint32_t)(m->nfiles - 1));
 	}
-	if (log_looks_xconfig(d, n)) {
-		VEC_PUSH(m->xconfigs, m->nxconfigs, m->xconfigcap, strpool_str(m->pool, path));
-		m->xconfig_texts = xrealloc(m->xconfig_texts,
-		    m->nxconfigs * sizeof *m->xconfig_texts);
-		m->xconfig_texts[m->nxconfigs - 1] = xstrndup(d, n);
+	int rc = 0;
+	if (fmt != NULL && fmt->take != NULL) {
+		rc = fmt->take(m, path, d, n);
 	} else if (explicit) {
 		/* named by the user: keep it so the report says it held no entries */
-		add_file(m, path, d, n, tm);
-		model_problem(m, &m->files[m->nfiles - 1], 1, false,
-		    "no Expressway log entries found");
+		add_file(m, path, fmt, d, n, tm);
+		model_problem(m, &m->files[m->nfiles - 1], 1, false, "no %s entries found",
+		    log_format_default()->what);
 		return 0;
 	}
 	release(tm);
-	return 0;
+	return rc;
+}
+
+/* Returns nothing; keeps path, nested too deep in what ("archives",
+ * "directories") to be read, as a file with no text that reports it. */
+static void
+too_deep(struct model *m, const char *path, const char *what)
+{
+	add_file(m, path, NULL, "", 0, NULL);
+	model_problem(m, &m->files[m->nfiles - 1], 1, false, "%s nested more than %d deep: not read",
+	    what, LOG_MAX_DEPTH);
 }
 
 /* Returns 0 with up to n bytes of fd (from its start) copied into tm; -1 on a
@@ -152,7 +154,7 @@ read_fd(int fd, size_t n, struct text_map *tm)
 			break;
 		got += (size_t)r;
 	}
-	*tm = (struct text_map){got > 0 ? p : NULL, got, true};
+	*tm = (struct text_map){got > 0 ? p : NULL, got, true, true};
 	if (got == 0)
 		free(p);
 	return 0;
@@ -162,7 +164,7 @@ read_fd(int fd, size_t n, struct text_map *tm)
 static int
 map_fd(int fd, size_t n, struct text_map *tm)
 {
-	*tm = (struct text_map){NULL, 0, false};
+	*tm = (struct text_map){NULL, 0, false, false};
 	if (n == 0)
 		return 0;
 	void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -170,7 +172,7 @@ map_fd(int fd, size_t n, struct text_map *tm)
 		return -1;
 	/* guarded before the first byte is read */
 	if (log_guard_add(p, n)) {
-		*tm = (struct text_map){p, n, false};
+		*tm = (struct text_map){p, n, false, false};
 		return 0;
 	}
 	munmap(p, n);
@@ -295,10 +297,8 @@ static int
 load_archive(struct model *m, const char *name, const void *d, size_t n, int depth,
     char *err, size_t errlen)
 {
-	if (depth > MAX_DEPTH) {
-		fputs("xwtrace: ", stderr);
-		text_fputs(stderr, name); /* member names are untrusted */
-		fputs(": archives nested too deep, skipped\n", stderr);
+	if (depth > LOG_MAX_DEPTH) {
+		too_deep(m, name, "archives");
 		return 0;
 	}
 	struct archive *a = archive_read_new();
@@ -444,7 +444,7 @@ load_fd(struct model *m, const char *name, int fd, int depth, bool explicit,
 	size_t n = tm.len;
 	if (u != NULL && is_compressed(u, n)) {
 		bool gz = n >= 2 && u[0] == 0x1f && u[1] == 0x8b;
-		int rc = gz && depth <= MAX_DEPTH ? load_gzip(m, name, u, n, depth, explicit, err, errlen)
+		int rc = gz && depth <= LOG_MAX_DEPTH ? load_gzip(m, name, u, n, depth, explicit, err, errlen)
 		    : load_archive(m, name, u, n, depth, err, errlen);
 		release(&tm);
 		return rc;
@@ -497,8 +497,12 @@ load_path(struct model *m, const char *path, int depth, bool explicit, char *err
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (S_ISDIR(st.st_mode) && depth > LOG_MAX_DEPTH) {
+		too_deep(m, path, "directories");
+		return 0;
+	}
 	if (S_ISDIR(st.st_mode))
-		return depth > MAX_DEPTH ? 0 : load_dir(m, path, depth, err, errlen);
+		return load_dir(m, path, depth, err, errlen);
 	if (!S_ISREG(st.st_mode))
 		return explicit ? (snprintf(err, errlen, "%s: not a regular file", path), -1) : 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -514,8 +518,9 @@ load_path(struct model *m, const char *path, int depth, bool explicit, char *err
 int
 log_load_memory(struct model *m, const char *name, const char *data, size_t n)
 {
-	add_file(m, name, data, n, NULL);
-	return log_scan_file(m, (uint32_t)(m->nfiles - 1));
+	const struct log_format *fmt = log_format_default();
+	add_file(m, name, fmt, data, n, NULL);
+	return fmt->scan(m, (uint32_t)(m->nfiles - 1));
 }
 
 int

@@ -6,16 +6,13 @@
 #include <strings.h>
 #include <time.h>
 
-#include "log.h"
 #include "model.h"
-#include "sip.h"
 
 struct model *
 model_new(void)
 {
 	struct model *m = xcalloc(1, sizeof *m);
 	m->pool = strpool_new();
-	sip_init(); /* libosip2's tables must exist before any message is parsed */
 	return m;
 }
 
@@ -42,10 +39,8 @@ model_free(struct model *m)
 		return;
 	for (size_t i = 0; i < m->nfiles; i++) {
 		struct log_file *f = &m->files[i];
-		if (f->map_is_heap)
-			free((void *)f->data);
-		else if (f->map_base != NULL)
-			log_unmap(f->map_base, f->map_len);
+		if (f->release != NULL)
+			f->release(f);
 		free(f->problems);
 	}
 	for (size_t i = 0; i < m->nhosts; i++)
@@ -82,6 +77,18 @@ model_host(struct model *m, const char *name)
 	h.machine = -1;
 	VEC_PUSH(m->hosts, m->nhosts, m->hostcap, h);
 	return (int)m->nhosts - 1;
+}
+
+void
+model_host_addr(struct model *m, int hi, const char *ip)
+{
+	struct host *h = &m->hosts[hi];
+	if (ip == NULL)
+		return;
+	for (size_t i = 0; i < h->naddrs; i++)
+		if (strcmp(h->addrs[i], ip) == 0)
+			return;
+	VEC_PUSH(h->addrs, h->naddrs, h->addrcap, ip);
 }
 
 void
@@ -292,6 +299,35 @@ model_time_short(xw_time t, char *buf, size_t size)
 	split_time(t, &tm, &ms);
 	snprintf(buf, size, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
 	return buf;
+}
+
+/* Returns the varint at *p (see struct log_event) and moves *p past it. */
+static size_t
+varint(const uint8_t **p)
+{
+	size_t v = 0;
+	for (int shift = 0;; shift += 7) {
+		uint8_t b = *(*p)++;
+		v |= (size_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+}
+
+const char *
+model_event_value(const struct log_event *e, const char *key, size_t *len)
+{
+	const uint8_t *p = (const uint8_t *)e->text + e->kvat;
+	size_t kl = strlen(key), at = 0;
+	for (size_t i = 0; i < e->nkv; i++) {
+		size_t k = at + varint(&p), n = varint(&p), vn = varint(&p);
+		if (n == kl && memcmp(e->text + k, key, kl) == 0) {
+			*len = vn;
+			return e->text + k + n + 2;
+		}
+		at = k + n;
+	}
+	return NULL;
 }
 
 bool

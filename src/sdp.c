@@ -1,23 +1,19 @@
 /* sdp.c - summarising SDP bodies: media, port, codec names, direction. */
 #include <ctype.h>
 #include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "sdp.h"
 #include "sip.h"
 
-#define MAX_MEDIA 16
-#define MAX_FMTS 32
-
 /* One m= section while it is being read. */
 struct sect {
-	char media[16], proto[24], dir[10];
+	char media[SDP_MAX_MEDIA_NAME + 1], proto[SDP_MAX_NAME + 1], dir[10];
 	unsigned port;
-	int fmts[MAX_FMTS];
-	char names[MAX_FMTS][24];
+	int fmts[SDP_MAX_FORMATS];
+	char names[SDP_MAX_FORMATS][SDP_MAX_NAME + 1];
 	int nfmt;
+	uint8_t cut;     /* SIP_CUT_* bits */
 };
 
 static const struct {
@@ -28,8 +24,9 @@ static const struct {
 	{15, "G728"}, {18, "G729"}, {26, "JPEG"}, {31, "H261"}, {34, "H263"},
 };
 
-const char *
-sip_static_payload(int pt)
+/* Returns the name of a static RTP payload type (0 -> "PCMU"), or NULL. */
+static const char *
+static_payload(int pt)
 {
 	for (size_t i = 0; i < sizeof static_pts / sizeof static_pts[0]; i++)
 		if (static_pts[i].pt == pt)
@@ -37,16 +34,25 @@ sip_static_payload(int pt)
 	return NULL;
 }
 
-/* Copies at most size-1 bytes of the token at s (n bytes) into dst. */
-static void
+/* Returns true when c ends a token. */
+static bool
+token_end(char c)
+{
+	return c == ' ' || c == '/' || c == '\t';
+}
+
+/* Copies at most size-1 bytes of the token at s (n bytes) into dst; returns
+ * false when the token is longer. */
+static bool
 token(char *dst, size_t size, const char *s, size_t n)
 {
 	size_t k = 0;
-	while (k < n && k < size - 1 && s[k] != ' ' && s[k] != '/' && s[k] != '\t') {
+	while (k < n && k < size - 1 && !token_end(s[k])) {
 		dst[k] = s[k];
 		k++;
 	}
 	dst[k] = '\0';
+	return k == n || token_end(s[k]);
 }
 
 /* Returns the number in the digits at s (n bytes at most: the body is not
@@ -66,7 +72,8 @@ sect_start(struct sect *x, const char *s, size_t n)
 {
 	memset(x, 0, sizeof *x);
 	const char *e = s + n, *p = s;
-	token(x->media, sizeof x->media, p, n);
+	if (!token(x->media, sizeof x->media, p, n))
+		x->cut |= SIP_CUT_SDP_NAMES;
 	while (p < e && *p != ' ')
 		p++;
 	while (p < e && *p == ' ')
@@ -82,8 +89,10 @@ sect_start(struct sect *x, const char *s, size_t n)
 		k++;
 	memcpy(x->proto, p, k);
 	x->proto[k] = '\0';
+	if (p + k < e && p[k] != ' ')
+		x->cut |= SIP_CUT_SDP_NAMES;
 	p += k;
-	while (p < e && x->nfmt < MAX_FMTS) {
+	while (p < e && x->nfmt < SDP_MAX_FORMATS) {
 		while (p < e && *p == ' ')
 			p++;
 		if (p >= e)
@@ -93,6 +102,10 @@ sect_start(struct sect *x, const char *s, size_t n)
 		while (p < e && *p != ' ')
 			p++;
 	}
+	while (p < e && *p == ' ')
+		p++;
+	if (p < e)
+		x->cut |= SIP_CUT_FORMATS;
 }
 
 /* Records "a=rtpmap:101 telephone-event/8000" for the current section. */
@@ -104,8 +117,9 @@ sect_rtpmap(struct sect *x, const char *s, size_t n)
 	if (sp == NULL || pt < 0)
 		return;
 	for (int i = 0; i < x->nfmt; i++)
-		if (x->fmts[i] == pt)
-			token(x->names[i], sizeof x->names[i], sp + 1, n - (size_t)(sp + 1 - s));
+		if (x->fmts[i] == pt &&
+		    !token(x->names[i], sizeof x->names[i], sp + 1, n - (size_t)(sp + 1 - s)))
+			x->cut |= SIP_CUT_SDP_NAMES;
 }
 
 static bool
@@ -124,7 +138,7 @@ sect_store(struct strpool *pool, struct sip_fields *s, const struct sect *x, con
 {
 	struct sbuf b = {0};
 	for (int i = 0; i < x->nfmt; i++) {
-		const char *name = x->names[i][0] ? x->names[i] : sip_static_payload(x->fmts[i]);
+		const char *name = x->names[i][0] ? x->names[i] : static_payload(x->fmts[i]);
 		if (i)
 			sbuf_add(&b, ",", 1);
 		if (name != NULL)
@@ -140,6 +154,7 @@ sect_store(struct strpool *pool, struct sip_fields *s, const struct sect *x, con
 	md->proto = strpool_str(pool, x->proto);
 	md->codecs = strpool_intern(pool, b.s ? b.s : "", b.len);
 	md->dir = strpool_str(pool, x->dir[0] ? x->dir : sessdir[0] ? sessdir : "sendrecv");
+	s->cut |= x->cut;
 	sbuf_free(&b);
 }
 
@@ -149,7 +164,7 @@ sdp_summarise(struct strpool *pool, struct sip_fields *s, const char *body, size
 	struct sect x;
 	char sessdir[10] = "";
 	bool in = false;
-	struct sdp_media found[MAX_MEDIA] = {{0}};
+	struct sdp_media found[SDP_MAX_MEDIA] = {{0}};
 	s->has_sdp = true;
 	s->media = found;
 	for (size_t i = 0; i < n;) {
@@ -158,11 +173,13 @@ sdp_summarise(struct strpool *pool, struct sip_fields *s, const char *body, size
 			j++;
 		const char *l = body + i;
 		size_t len = j - i;
-		if (len > 2 && l[0] == 'm' && l[1] == '=' && s->nmedia + in < MAX_MEDIA) {
+		if (len > 2 && l[0] == 'm' && l[1] == '=' && s->nmedia + in < SDP_MAX_MEDIA) {
 			if (in)
 				sect_store(pool, s, &x, sessdir);
 			sect_start(&x, l + 2, len - 2);
 			in = true;
+		} else if (len > 2 && l[0] == 'm' && l[1] == '=') {
+			s->cut |= SIP_CUT_MEDIA;
 		} else if (len > 9 && memcmp(l, "a=rtpmap:", 9) == 0 && in) {
 			sect_rtpmap(&x, l + 9, len - 9);
 		} else if (len > 2 && memcmp(l, "a=", 2) == 0 && is_dir(l + 2, len - 2)) {
@@ -177,40 +194,4 @@ sdp_summarise(struct strpool *pool, struct sip_fields *s, const char *body, size
 	/* most bodies have two or three m= lines: keep only what they use */
 	s->media = strpool_alloc(pool, s->nmedia * sizeof *s->media);
 	memcpy(s->media, found, s->nmedia * sizeof *s->media);
-}
-
-const char *
-sip_audio_codecs(const struct sip_msg *s)
-{
-	for (int i = 0; i < s->sip->nmedia; i++)
-		if (s->sip->media[i].media && strcmp(s->sip->media[i].media, "audio") == 0)
-			return s->sip->media[i].codecs;
-	return NULL;
-}
-
-bool
-sip_is_final(const struct sip_msg *s)
-{
-	return !s->sip->is_request && s->sip->status >= 200;
-}
-
-char *
-sip_first_line(const struct sip_msg *s, char *buf, size_t size)
-{
-	if (s->sip->is_request)
-		snprintf(buf, size, "%s %s", s->sip->method ? s->sip->method : "?", s->sip->ruri ? s->sip->ruri : "");
-	else
-		snprintf(buf, size, "SIP/2.0 %d %s", s->sip->status,
-		    s->sip->reason_phrase ? s->sip->reason_phrase : "");
-	return buf;
-}
-
-char *
-sip_label(const struct sip_msg *s, char *buf, size_t size)
-{
-	if (s->sip->is_request)
-		snprintf(buf, size, "%s", s->sip->method ? s->sip->method : "?");
-	else
-		snprintf(buf, size, "%d %s", s->sip->status, s->sip->reason_phrase ? s->sip->reason_phrase : "");
-	return buf;
 }

@@ -1,4 +1,5 @@
-/* sip.c - unframing a logged SIP message and summarising it with libosip2. */
+/* sip.c - parsing a SIP message with libosip2 into the fields the model
+ * keeps (repairing what logs commonly break). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,69 +22,6 @@ sip_init(void)
 	parser_init();
 	/* libosip2 prints parse errors on stdout unless its trace is silenced */
 	osip_trace_initialize(TRACE_LEVEL0, NULL);
-}
-
-/* Returns the next line of the framed bytes [*pos, n): sets *s, *len. */
-static bool
-frame_line(const char *p, size_t n, size_t *pos, const char **s, size_t *len)
-{
-	if (*pos >= n)
-		return false;
-	const char *nl = memchr(p + *pos, '\n', n - *pos);
-	size_t i = nl ? (size_t)(nl - p) : n;
-	const char *cr = memchr(p + *pos, '\r', i - *pos);
-	if (cr != NULL)
-		i = (size_t)(cr - p);
-	*s = p + *pos;
-	*len = i - *pos;
-	if (i < n && p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
-		i += 2;
-	else if (i < n)
-		i++;
-	*pos = i;
-	return true;
-}
-
-bool
-sip_unframe(const char *p, size_t n, struct sbuf *out)
-{
-	size_t pos = 0, len;
-	const char *s;
-	bool lead = n > 0 && p[0] == ' ', first = true;
-	sbuf_add(out, "", 0);
-	while (frame_line(p, n, &pos, &s, &len)) {
-		if (lead && len > 0 && s[0] == ' ')
-			s++, len--;
-		if (first) {
-			first = false;
-			if (len > 0 && s[0] == '|')
-				s++, len--;
-		} else if (len == 1 && s[0] == '|') {
-			return true;
-		}
-		if (pos >= n && len > 0 && s[len - 1] == '|') {
-			sbuf_add(out, s, len - 1); /* "|" right after a last byte that is not a newline */
-			return true;
-		}
-		sbuf_add(out, s, len);
-		sbuf_add(out, "\r\n", 2);
-	}
-	return false;
-}
-
-char *
-sip_raw(const struct model *m, const struct sip_msg *s, size_t *n)
-{
-	if (s->summary_only || s->file >= m->nfiles)
-		return NULL;
-	const struct log_file *f = &m->files[s->file];
-	if (s->off + s->flen > f->len)
-		return NULL;
-	struct sbuf b = {0};
-	sip_unframe(f->data + s->off, s->flen, &b);
-	if (n != NULL)
-		*n = b.len;
-	return sbuf_take(&b);
 }
 
 /* Returns a pooled copy of an osip-allocated string and frees it. */
@@ -175,8 +113,10 @@ fill_vias(struct strpool *pool, struct sip_fields *s, osip_message_t *sip)
 	int n = osip_list_size(&sip->vias);
 	if (n <= 0)
 		return;
-	if (n > 64)
-		n = 64; /* a hostile message may repeat Via thousands of times */
+	if (n > SIP_MAX_LIST) { /* a hostile message may repeat Via thousands of times */
+		n = SIP_MAX_LIST;
+		s->cut |= SIP_CUT_VIAS;
+	}
 	s->vias = strpool_alloc(pool, (size_t)n * sizeof *s->vias);
 	for (int i = 0; i < n; i++) {
 		osip_via_t *v = osip_list_get(&sip->vias, i);
@@ -193,16 +133,19 @@ fill_vias(struct strpool *pool, struct sip_fields *s, osip_message_t *sip)
 	s->nvias = (uint16_t)n;
 }
 
-/* Returns a pooled array of the URIs (with params) of a Route-like list. */
+/* Returns a pooled array of the URIs (with params) of a Route-like list;
+ * sets the bit cut in *cuts when the list is longer than SIP_MAX_LIST. */
 static const char **
-route_list(struct strpool *pool, osip_list_t *l, uint16_t *count)
+route_list(struct strpool *pool, osip_list_t *l, uint16_t *count, uint8_t *cuts, int cut)
 {
 	int n = osip_list_size(l);
 	*count = 0;
 	if (n <= 0)
 		return NULL;
-	if (n > 64)
-		n = 64;
+	if (n > SIP_MAX_LIST) {
+		n = SIP_MAX_LIST;
+		*cuts |= (uint8_t)cut;
+	}
 	const char **r = strpool_alloc(pool, (size_t)n * sizeof *r);
 	for (int i = 0; i < n; i++) {
 		char *s = NULL;
@@ -228,19 +171,23 @@ fill_contact(struct strpool *pool, struct sip_fields *s, osip_message_t *sip)
 	s->call_type_squared = ct != NULL && strcasecmp(ct, "squared") == 0;
 }
 
-/* Returns a pooled lower-case copy of a 32-hex UUID at s, or NULL. */
+/* Returns a pooled lower-case copy of a 32-hex UUID at s, or NULL; sets
+ * SIP_CUT_SESSION_ID in *cut when it is longer than SIP_MAX_UUID. */
 static const char *
-uuid_at(struct strpool *pool, const char *s, size_t n)
+uuid_at(struct strpool *pool, const char *s, size_t n, uint8_t *cut)
 {
-	char u[64];
+	char u[SIP_MAX_UUID + 1];
 	size_t k = 0;
 	while (k < n && k < sizeof u - 1 && isxdigit((unsigned char)s[k])) {
 		u[k] = (char)tolower((unsigned char)s[k]);
 		k++;
 	}
+	if (k < n && isxdigit((unsigned char)s[k]))
+		*cut |= SIP_CUT_SESSION_ID;
 	return k == 0 ? NULL : strpool_recent(pool, u, k);
 }
 
+/* Fills the Session-ID UUIDs from the header's value v (NULL: none). */
 static void
 fill_session(struct strpool *pool, struct sip_fields *s, const char *v)
 {
@@ -248,10 +195,10 @@ fill_session(struct strpool *pool, struct sip_fields *s, const char *v)
 		return;
 	while (*v == ' ')
 		v++;
-	s->session_local = uuid_at(pool, v, strlen(v));
+	s->session_local = uuid_at(pool, v, strlen(v), &s->cut);
 	const char *r = strcasestr(v, "remote=");
 	if (r != NULL)
-		s->session_remote = uuid_at(pool, r + 7, strlen(r + 7));
+		s->session_remote = uuid_at(pool, r + 7, strlen(r + 7), &s->cut);
 }
 
 /* Returns the Q.850 cause of a Reason value ("Q.850 ;cause=47"), or -1. */
@@ -295,8 +242,8 @@ fill_headers(struct strpool *pool, struct sip_fields *s, osip_message_t *sip)
 	fill_party(pool, sip->to, &s->to_uri, &s->to_tag, &s->to_name);
 	fill_vias(pool, s, sip);
 	fill_contact(pool, s, sip);
-	s->routes = route_list(pool, &sip->routes, &s->nroutes);
-	s->rroutes = route_list(pool, &sip->record_routes, &s->nrroutes);
+	s->routes = route_list(pool, &sip->routes, &s->nroutes, &s->cut, SIP_CUT_ROUTES);
+	s->rroutes = route_list(pool, &sip->record_routes, &s->nrroutes, &s->cut, SIP_CUT_RROUTES);
 	fill_session(pool, s, header_raw(sip, "session-id"));
 	s->reason = header(pool, sip, "reason");
 	s->q850 = q850_cause(s->reason);
@@ -482,11 +429,33 @@ sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_fields *s, c
 	return rc;
 }
 
-bool
-sip_same_kind(const struct sip_msg *a, const struct sip_msg *b)
+const char *
+sip_cut_reason(int bit, char *buf, size_t size)
 {
-	if (a->sip->is_request != b->sip->is_request || a->sip->method == NULL || b->sip->method == NULL ||
-	    strcmp(a->sip->method, b->sip->method) != 0)
-		return false;
-	return a->sip->is_request || a->sip->status == b->sip->status;
+	static const struct {
+		int bit;
+		const char *what;
+		int max;
+	} cuts[] = {
+		{SIP_CUT_VIAS, "Via headers", SIP_MAX_LIST},
+		{SIP_CUT_ROUTES, "Route entries", SIP_MAX_LIST},
+		{SIP_CUT_RROUTES, "Record-Route entries", SIP_MAX_LIST},
+		{SIP_CUT_MEDIA, "SDP m= lines", SDP_MAX_MEDIA},
+		{SIP_CUT_FORMATS, "formats in an SDP m= line", SDP_MAX_FORMATS},
+	};
+	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++)
+		if (cuts[i].bit == bit) {
+			snprintf(buf, size, "more than %d %s: kept the first %d", cuts[i].max,
+			    cuts[i].what, cuts[i].max);
+			return buf;
+		}
+	if (bit == SIP_CUT_SESSION_ID)
+		snprintf(buf, size, "a Session-ID UUID longer than %d characters: kept the start of it",
+		    SIP_MAX_UUID);
+	else if (bit == SIP_CUT_SDP_NAMES)
+		snprintf(buf, size, "an SDP media name longer than %d bytes or protocol or codec "
+		    "name longer than %d: kept the start of it", SDP_MAX_MEDIA_NAME, SDP_MAX_NAME);
+	else
+		snprintf(buf, size, "a part of the message was not kept");
+	return buf;
 }

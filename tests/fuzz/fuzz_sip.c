@@ -1,10 +1,12 @@
-/* fuzz_sip.c - libFuzzer harness: framed message bytes -> sip_unframe ->
- * sip_parse (libosip2, Content-Length repair, SDP summary); and the same
- * bytes parsed without unframing, as a pasted message would be. */
+/* fuzz_sip.c - libFuzzer harness: framed message bytes -> the Expressway
+ * log's unframing (fmt_expressway_unframe) -> sip_parse (libosip2,
+ * Content-Length repair, SDP summary); and the same bytes parsed without
+ * unframing, as a pasted message would be. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt_expressway.h"
 #include "fuzz_util.h"
 #include "sip.h"
 
@@ -44,7 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	char *in = fuzz_copy(d, n);
 	struct model *m = model_new();
 	struct sbuf text = {0};
-	sip_unframe(in, n, &text);
+	fmt_expressway_unframe(in, n, &text);
 	/* an exact-size copy, so a read past the unframed text is caught too */
 	char *un = fuzz_copy((const uint8_t *)text.s, text.len);
 	parse_one(m, un, text.len);

@@ -4,6 +4,7 @@
 
 #include "corr.h"
 #include "log.h"
+#include "log_text.h"
 #include "logbuild.h"
 #include "sip.h"
 #include "t.h"

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "log_guard.h"
 #include "logbuild.h"
 #include "model.h"
 #include "t.h"

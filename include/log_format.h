@@ -1,0 +1,60 @@
+/* log_format.h - the input formats: one row each (struct log_format), one
+ * table (log_format.c), every row in a file of its own (src/fmt_*.c).
+ *
+ * log_input.c opens what the user named (files, .gz, directories, bundles)
+ * and hands the text of every file to the first row of the table whose sniff
+ * claims it. What a row fills says how its files are kept:
+ *   scan: the file becomes one of m->files, fmt pointing at the row, and
+ *         scan reads it into messages and events; raw gives back the wire
+ *         text of a message it logged (views never assume a framing);
+ *   take: the text is handed over once, to copy what is kept (it is given
+ *         back right after), e.g. an xConfiguration dump in m->xconfigs;
+ *   neither: a format recognised but not read yet, handled like unknown
+ *         text: a file the user named is kept with a problem saying that
+ *         it held no log entries, one found in a directory or bundle is
+ *         passed over.
+ *
+ * Adding a format: write src/fmt_NAME.c defining its row (see
+ * fmt_expressway.c, and log_scan.h for the machinery SIP-carrying text
+ * shares), and put the row in log_format.c's table, before any row whose
+ * sniff would also claim its files.
+ */
+#ifndef XW_LOG_FORMAT_H
+#define XW_LOG_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+#define LOG_SNIFF 65536 /* bytes of a file a sniff is shown: a log whose first
+                         * entry comes later is not recognised */
+
+/* An input format. */
+struct log_format {
+	const char *name;  /* "expressway-log": a stable id */
+	const char *what;  /* "Expressway log": for reports */
+	/* Returns true when the first n bytes of a file (n <= LOG_SNIFF) are of
+	 * this format. */
+	bool (*sniff)(const char *d, size_t n);
+	/* Returns 0 after reading m->files[fi] (whose fmt is this row) into
+	 * messages and events; problems go on the file, never fatal. */
+	int (*scan)(struct model *m, uint32_t fi);
+	/* Returns the wire text of a message that a file of this format logged
+	 * (the caller frees it; its length in *n when n is not NULL), or NULL
+	 * when the file holds only a summary of it. */
+	char *(*raw)(const struct model *m, const struct sip_msg *s, size_t *n);
+	/* Returns 0 after keeping what the model needs of the n bytes at d, read
+	 * from path (the bytes are not kept: copy them). */
+	int (*take)(struct model *m, const char *path, const char *d, size_t n);
+};
+
+/* Returns the first row of the table whose sniff claims the n bytes at d
+ * (of which it looks at LOG_SNIFF at most), or NULL when none does. */
+const struct log_format *log_format_sniff(const char *d, size_t n);
+/* Returns the row text is read as when no sniff decides (log_load_memory),
+ * whose name also words the report of a file that no row read. */
+const struct log_format *log_format_default(void);
+
+#endif

@@ -1,0 +1,55 @@
+/* sip_msg.c - what views ask of a message record: its wire text (through
+ * the format of the file that logged it), first line, label and kind. */
+#include <stdio.h>
+#include <string.h>
+
+#include "log_format.h"
+#include "sip.h"
+
+char *
+sip_raw(const struct model *m, const struct sip_msg *s, size_t *n)
+{
+	if (s->summary_only || s->file >= m->nfiles)
+		return NULL;
+	const struct log_format *fmt = m->files[s->file].fmt;
+	return fmt != NULL && fmt->raw != NULL ? fmt->raw(m, s, n) : NULL;
+}
+
+const char *
+sip_audio_codecs(const struct sip_msg *s)
+{
+	for (int i = 0; i < s->sip->nmedia; i++)
+		if (s->sip->media[i].media && strcmp(s->sip->media[i].media, "audio") == 0)
+			return s->sip->media[i].codecs;
+	return NULL;
+}
+
+char *
+sip_first_line(const struct sip_msg *s, char *buf, size_t size)
+{
+	if (s->sip->is_request)
+		snprintf(buf, size, "%s %s", s->sip->method ? s->sip->method : "?", s->sip->ruri ? s->sip->ruri : "");
+	else
+		snprintf(buf, size, "SIP/2.0 %d %s", s->sip->status,
+		    s->sip->reason_phrase ? s->sip->reason_phrase : "");
+	return buf;
+}
+
+char *
+sip_label(const struct sip_msg *s, char *buf, size_t size)
+{
+	if (s->sip->is_request)
+		snprintf(buf, size, "%s", s->sip->method ? s->sip->method : "?");
+	else
+		snprintf(buf, size, "%d %s", s->sip->status, s->sip->reason_phrase ? s->sip->reason_phrase : "");
+	return buf;
+}
+
+bool
+sip_same_kind(const struct sip_msg *a, const struct sip_msg *b)
+{
+	if (a->sip->is_request != b->sip->is_request || a->sip->method == NULL || b->sip->method == NULL ||
+	    strcmp(a->sip->method, b->sip->method) != 0)
+		return false;
+	return a->sip->is_request || a->sip->status == b->sip->status;
+}
