@@ -12,8 +12,6 @@
 #include <string.h>
 
 #include "corr.h"
-#include "log.h"
-#include "smap.h"
 #include "text.h"
 
 #define TWIN_WINDOW_MS 120000 /* clocks of a C/E pair are never further apart */

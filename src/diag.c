@@ -7,7 +7,6 @@
 #include <strings.h>
 
 #include "diag.h"
-#include "log.h"
 
 #define WINDOW_LOOKBACK  512    /* windows scanned back from a time: bounds the cost */
 

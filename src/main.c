@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "sip.h"
 
 /* Returns the exit status of the command the arguments name. */
 int
@@ -16,7 +15,6 @@ main(int argc, char **argv)
 	/* big arrays (messages, calls) then live in their own mappings, which
 	 * realloc grows with mremap instead of copying: no double peak */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
-	sip_init();
 	if (argc < 2) {
 		cmd_usage(stderr);
 		return 2;
