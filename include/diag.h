@@ -25,9 +25,14 @@ enum diag_severity { DIAG_INFO, DIAG_WARNING, DIAG_ERROR };
 
 /* A log or configuration line that proves a finding. */
 struct diag_evidence {
-	const char *file;      /* pooled */
-	uint32_t line;
+	const char *file;      /* pooled: a log, dump, capture or certificate file */
+	uint32_t line;         /* 1-based line, or with packet, a packet number */
+	bool packet;           /* line counts the packets of a capture */
+	const char *text;      /* the line (or packet) quoted: pooled, untrusted, cut to
+	                        * DIAG_QUOTE_MAX bytes; NULL when nothing can be quoted */
 };
+
+#define DIAG_QUOTE_MAX 400 /* bytes of an evidence line kept: views cut to their width */
 
 struct diag_finding {
 	const char *id;        /* stable id from the table, e.g. "cpl-reject" */
@@ -126,7 +131,8 @@ const char *diag_severity_name(enum diag_severity s);
 struct diag_finding *diag_add(struct model *m, struct diag_result *r, const struct diag_sig *sig,
     int call, int arrow, int host, const char *summary, const char *fix);
 /* Adds a file:line to a finding's evidence (file copied into the pool). */
-void diag_evidence(struct model *m, struct diag_finding *f, const char *file, uint32_t line);
+void diag_evidence(struct model *m, struct diag_finding *f, const char *file, uint32_t line,
+    const char *text);
 
 /*
  * For the checks: what diag_run gives every check as its ctx, and the
@@ -220,8 +226,16 @@ const struct diag_window *diag_window_from(const struct model *m, const struct d
 int diag_arrow_of(const struct call *c, uint32_t msg);
 /* Adds the evidence of record msg and of its twin (file:line of each). */
 void diag_msg_evidence(struct model *m, struct diag_finding *f, uint32_t msg);
+/* Adds the line of record msg (and of its twin) that starts with prefix (a
+ * header name and its colon, "Contact:", or an SDP line, "m=audio"; any
+ * case), quoted; the message's first line when no line does. */
+void diag_msg_line_evidence(struct model *m, struct diag_finding *f, uint32_t msg,
+    const char *prefix);
 /* Adds the evidence of an event (file:line). */
 void diag_event_evidence(struct model *m, struct diag_finding *f, const struct log_event *e);
+/* Adds line of dump d to f's evidence, quoting the setting read from it. */
+void diag_dump_evidence(struct model *m, struct diag_finding *f, const struct diag_dump *d,
+    uint32_t line);
 /* Returns the dump tied to host h; else the first dump tied to no host whose
  * role is h's (or, for a host of unknown role, want_e's); else NULL. The
  * dump is owned by ctx. */

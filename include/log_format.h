@@ -45,6 +45,9 @@ struct log_format {
 	 * (the caller frees it; its length in *n when n is not NULL), or NULL
 	 * when the file holds only a summary of it. */
 	char *(*raw)(const struct model *m, const struct sip_msg *s, size_t *n);
+	/* Returns the line of the file that holds line k (0 first) of what raw
+	 * gives for s, or 0 when the format has no lines to point at. */
+	uint32_t (*line)(const struct model *m, const struct sip_msg *s, size_t k);
 	/* Returns 0 after keeping what the model needs of the n bytes at d, read
 	 * from path (the bytes are not kept: copy them). */
 	int (*take)(struct model *m, const char *path, const char *d, size_t n);

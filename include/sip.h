@@ -57,6 +57,9 @@ const char *sip_cut_reason(int bit, char *buf, size_t size);
  * n is not NULL), rebuilt by the format of the file that logged it; NULL when
  * only a summary was logged. */
 char *sip_raw(const struct model *m, const struct sip_msg *s, size_t *n);
+/* Returns the line of its file that holds line k (0 first) of sip_raw's text
+ * of s, or 0 when its format has no lines (a summary, a capture). */
+uint32_t sip_raw_line(const struct model *m, const struct sip_msg *s, size_t k);
 /* Returns the first line of the message ("INVITE sip:...", "SIP/2.0 200 OK")
  * into buf (size bytes). */
 char *sip_first_line(const struct sip_msg *s, char *buf, size_t size);

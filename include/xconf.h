@@ -129,6 +129,8 @@ void xconf_free(struct xconf *x);
 /* Returns the setting with this key (blanks folded, any case) or NULL; the
  * last one wins when a key repeats. Owned by x. */
 const struct xconf_setting *xconf_get(const struct xconf *x, const char *key);
+/* Returns the setting read from line (1-based) of the dump, or NULL; owned by x. */
+const struct xconf_setting *xconf_at_line(const struct xconf *x, uint32_t line);
 /* Returns the value of key, or NULL when absent; owned by x. */
 const char *xconf_value(const struct xconf *x, const char *key);
 /* Returns the zone named name (exact, then any case, then ignoring blanks,

@@ -3,10 +3,13 @@
  * (diag_run.c) sets these up; nothing here knows the table. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "diag.h"
+#include "sip.h"
+#include "xconf.h"
 
 #define WINDOW_LOOKBACK  512    /* windows scanned back from a time: bounds the cost */
 
@@ -34,15 +37,83 @@ diag_add(struct model *m, struct diag_result *r, const struct diag_sig *sig, int
 	return &r->f[r->n - 1];
 }
 
-/* Adds file:line to f's evidence unless it is there. */
+/* Adds file:line, quoting text (may be NULL), to f's evidence unless the
+ * line is there. */
 void
-diag_evidence(struct model *m, struct diag_finding *f, const char *file, uint32_t line)
+diag_evidence(struct model *m, struct diag_finding *f, const char *file, uint32_t line,
+    const char *text)
 {
 	for (size_t i = 0; i < f->nev; i++)
-		if (f->ev[i].line == line && strcmp(f->ev[i].file, file) == 0)
+		if (!f->ev[i].packet && f->ev[i].line == line && strcmp(f->ev[i].file, file) == 0)
 			return;
-	struct diag_evidence e = {strpool_str(m->pool, file), line};
+	struct diag_evidence e = {strpool_str(m->pool, file), line, false, NULL};
+	if (text != NULL)
+		e.text = strpool_intern(m->pool, text, strnlen(text, DIAG_QUOTE_MAX));
 	VEC_PUSH(f->ev, f->nev, f->evcap, e);
+}
+
+/* Returns the length of the line at p (up to CR, LF or end, n bytes at most). */
+static size_t
+line_len(const char *p, size_t n)
+{
+	size_t k = 0;
+	while (k < n && p[k] != '\r' && p[k] != '\n')
+		k++;
+	return k;
+}
+
+/* Returns true when a line of the n bytes of wire text starts with prefix
+ * (any case): its number (0 first) in *k, its place and length in *at and
+ * *len. A header is looked for among the headers only; an SDP line ("m=")
+ * anywhere. */
+static bool
+find_line(const char *raw, size_t n, const char *prefix, size_t *k, size_t *at, size_t *len)
+{
+	size_t pl = strlen(prefix);
+	bool sdp = pl > 1 && prefix[1] == '=';
+	*k = 0;
+	for (size_t p = 0; p < n; (*k)++) {
+		size_t l = line_len(raw + p, n - p);
+		if (l == 0 && *k > 0 && !sdp)
+			return false;
+		if (l >= pl && strncasecmp(raw + p, prefix, pl) == 0) {
+			*at = p;
+			*len = l;
+			return true;
+		}
+		p += l;
+		p += p < n && raw[p] == '\r';
+		p += p < n && raw[p] == '\n';
+	}
+	return false;
+}
+
+/* Adds the line of record s that starts with prefix, or its first line
+ * (prefix NULL, or no line does), quoted; returns true when found. */
+static bool
+record_line(struct model *m, struct diag_finding *f, const struct sip_msg *s,
+    const char *prefix)
+{
+	size_t n = 0, k = 0, at = 0, len = 0;
+	char *raw = sip_raw(m, s, &n), buf[DIAG_QUOTE_MAX + 1];
+	bool found = raw != NULL && prefix != NULL && find_line(raw, n, prefix, &k, &at, &len);
+	uint32_t line = found ? sip_raw_line(m, s, k) : 0;
+	if (line == 0) { /* the start line, where the record's own line number points */
+		found = false;
+		at = 0;
+		len = raw != NULL ? line_len(raw, n) : 0;
+		line = s->msg_line ? s->msg_line : s->line;
+	}
+	if (raw != NULL) {
+		size_t q = len < DIAG_QUOTE_MAX ? len : DIAG_QUOTE_MAX;
+		memcpy(buf, raw + at, q);
+		buf[q] = '\0';
+	} else {
+		sip_first_line(s, buf, sizeof buf);
+	}
+	diag_evidence(m, f, m->files[s->file].path, line, buf);
+	free(raw);
+	return found;
 }
 
 /* Returns the arrow of c that carries record msg, or -1. */
@@ -61,18 +132,27 @@ void
 diag_msg_evidence(struct model *m, struct diag_finding *f, uint32_t msg)
 {
 	const struct sip_msg *s = &m->msgs[msg];
-	diag_evidence(m, f, m->files[s->file].path, s->msg_line ? s->msg_line : s->line);
-	if (s->twin >= 0) {
-		const struct sip_msg *t = &m->msgs[s->twin];
-		diag_evidence(m, f, m->files[t->file].path, t->msg_line ? t->msg_line : t->line);
-	}
+	record_line(m, f, s, NULL);
+	if (s->twin >= 0)
+		record_line(m, f, &m->msgs[s->twin], NULL);
+}
+
+/* Adds the line of record msg and of its twin that starts with prefix. */
+void
+diag_msg_line_evidence(struct model *m, struct diag_finding *f, uint32_t msg,
+    const char *prefix)
+{
+	const struct sip_msg *s = &m->msgs[msg];
+	record_line(m, f, s, prefix);
+	if (s->twin >= 0)
+		record_line(m, f, &m->msgs[s->twin], prefix);
 }
 
 /* Adds the line of event e to f's evidence. */
 void
 diag_event_evidence(struct model *m, struct diag_finding *f, const struct log_event *e)
 {
-	diag_evidence(m, f, m->files[e->file].path, e->line);
+	diag_evidence(m, f, m->files[e->file].path, e->line, e->text);
 }
 
 bool
@@ -321,6 +401,17 @@ diag_webex_uri(const char *uri)
 }
 
 /* Dumps. */
+
+/* Adds line of dump d, quoting the setting read from it. */
+void
+diag_dump_evidence(struct model *m, struct diag_finding *f, const struct diag_dump *d,
+    uint32_t line)
+{
+	const struct xconf_setting *st = d->x != NULL ? xconf_at_line(d->x, line) : NULL;
+	char *q = st != NULL ? xasprintf("*c xConfiguration %s: \"%s\"", st->key, st->value) : NULL;
+	diag_evidence(m, f, d->name, line, q);
+	free(q);
+}
 
 /* Returns the dump of host h, or of its role, or NULL. */
 const struct diag_dump *

@@ -281,7 +281,7 @@ srv_dump_note(struct model *m, struct diag_finding *f, const struct diag_dump *d
 	if (sh != NULL && ov == NULL)
 		sbuf_printf(fix, " It also reports: %s", sh->summary);
 	for (size_t i = 0; cited != NULL && i < cited->nlines; i++)
-		diag_evidence(m, f, d->name, cited->lines[i]);
+		diag_dump_evidence(m, f, d, cited->lines[i]);
 }
 
 /* Adds a webex-srv-wrong-domain finding for window w. */

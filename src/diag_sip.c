@@ -86,7 +86,7 @@ zone_setting_note(struct model *m, struct diag_finding *f, const struct diag_dum
 		return;
 	sbuf_printf(fix, " The configuration %s has %s Off on that zone (line %u).", d->name,
 	    what, v->line);
-	diag_evidence(m, f, d->name, v->line);
+	diag_dump_evidence(m, f, d, v->line);
 }
 
 /* Adds a contact-param-stripped finding: host h received in with

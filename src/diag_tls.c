@@ -155,7 +155,7 @@ identity_note(struct model *m, struct diag_finding *f, const struct diag_dump *d
 		sbuf_printf(fix, " The configuration %s shows cause (%d): %s", d->name, i + 1,
 		    v[i]->summary);
 		for (size_t k = 0; k < v[i]->nlines; k++)
-			diag_evidence(m, f, d->name, v[i]->lines[k]);
+			diag_dump_evidence(m, f, d, v[i]->lines[k]);
 	}
 }
 

@@ -125,6 +125,15 @@ expressway_raw(const struct model *m, const struct sip_msg *s, size_t *n)
 	return sbuf_take(&b);
 }
 
+/* Returns the log line of line k of a message's unframed text: unframing
+ * keeps every line of the framing, so line k is k lines after the first. */
+static uint32_t
+expressway_line(const struct model *m, const struct sip_msg *s, size_t k)
+{
+	(void)m;
+	return s->msg_line ? s->msg_line + (uint32_t)k : 0;
+}
+
 /* The fields of a network.sip line that a message record takes. */
 enum { F_ACTION, F_LOCAL_IP, F_LOCAL_PORT, F_SRC_IP, F_SRC_PORT, F_DST_IP, F_DST_PORT,
 	F_MSG_HASH, F_COUNT };
@@ -752,4 +761,5 @@ const struct log_format fmt_expressway = {
 	.sniff = expressway_sniff,
 	.scan = expressway_scan,
 	.raw = expressway_raw,
+	.line = expressway_line,
 };

@@ -15,6 +15,15 @@ sip_raw(const struct model *m, const struct sip_msg *s, size_t *n)
 	return fmt != NULL && fmt->raw != NULL ? fmt->raw(m, s, n) : NULL;
 }
 
+uint32_t
+sip_raw_line(const struct model *m, const struct sip_msg *s, size_t k)
+{
+	if (s->summary_only || s->file >= m->nfiles)
+		return 0;
+	const struct log_format *fmt = m->files[s->file].fmt;
+	return fmt != NULL && fmt->line != NULL ? fmt->line(m, s, k) : 0;
+}
+
 const char *
 sip_audio_codecs(const struct sip_msg *s)
 {

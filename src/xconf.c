@@ -285,6 +285,20 @@ index_build(struct xconf *x)
 
 /* Returns the last setting with this key (any case, blanks folded), or NULL. */
 const struct xconf_setting *
+xconf_at_line(const struct xconf *x, uint32_t line)
+{
+	size_t lo = 0, hi = x->nsettings; /* settings are in file order */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->settings[mid].line < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->nsettings && x->settings[lo].line == line ? &x->settings[lo] : NULL;
+}
+
+const struct xconf_setting *
 xconf_get(const struct xconf *x, const char *key)
 {
 	if (x == NULL || key == NULL || x->index == NULL)

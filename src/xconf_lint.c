@@ -496,7 +496,7 @@ check_issues(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 			f->severity = is->severity;
 			f->config = dp->name;
 			for (size_t k = 0; k < is->nlines && k < XCONF_LINT_MAXLINES; k++)
-				diag_evidence(m, f, dp->name, is->lines[k]);
+				diag_dump_evidence(m, f, dp, is->lines[k]);
 		}
 	}
 }

@@ -116,4 +116,5 @@ def main():
     print(f"{len(edges)} files, {sum(len(b) for b in edges.values())} uses, {bad} violations")
     return 1 if bad else 0
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

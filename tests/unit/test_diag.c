@@ -1,5 +1,6 @@
 /* test_diag.c - the findings: Q.850 decoding, the signature table, the
  * helpers the checks share, and a few checks on logs built in memory. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -335,6 +336,48 @@ test_tcp_tie(void)
 	tcp_case("SIP/2.0 200 OK", DIAG_WARNING);
 }
 
+/* Returns line no (1-based) of text, without its line end, in buf. */
+static const char *
+nth_line(const char *text, uint32_t no, char *buf, size_t size)
+{
+	for (uint32_t i = 1; i < no && text != NULL; i++)
+		if ((text = strchr(text, '\n')) != NULL)
+			text++;
+	size_t n = text != NULL ? strcspn(text, "\r\n") : 0;
+	snprintf(buf, size, "%.*s", (int)n, text != NULL ? text : "");
+	return buf;
+}
+
+/* Evidence names the exact line and quotes it: the start line of a message,
+ * a header inside it, a header it lacks (back to the start line). */
+static void
+test_evidence_quotes(void)
+{
+	struct sbuf b = {0};
+	struct diag_result r;
+	build_bye(&b, "Q.850;cause=47");
+	struct model *m = diagnose(&b, &r);
+	const struct diag_finding *f = find(&r, "q850-cause");
+	CHECK(f != NULL && f->nev == 1 && f->ev[0].text != NULL);
+	char line[512];
+	if (f != NULL && f->nev == 1) {
+		CHECK(strncmp(f->ev[0].text, "BYE sip:bob@192.168.1.6", 23) == 0);
+		CHECK(strstr(nth_line(b.s, f->ev[0].line, line, sizeof line), f->ev[0].text) != NULL);
+	}
+	struct diag_finding g = {0};
+	uint32_t bye = m->calls[0].arrows[2].msg;
+	diag_msg_line_evidence(m, &g, bye, "reason:");
+	CHECK(g.nev == 1 && strcmp(g.ev[0].text, "Reason: Q.850;cause=47") == 0);
+	if (g.nev == 1)
+		CHECK(strstr(nth_line(b.s, g.ev[0].line, line, sizeof line), "Reason: Q.850") != NULL);
+	diag_msg_line_evidence(m, &g, bye, "Contact:"); /* the BYE has none */
+	CHECK(g.nev == 2 && strncmp(g.ev[1].text, "BYE ", 4) == 0);
+	free(g.ev);
+	diag_result_free(&r);
+	model_free(m);
+	sbuf_free(&b);
+}
+
 T_LIST(T(test_q850_names), T(test_q850_table), T(test_q850_describe), T(test_table),
     T(test_uri_host), T(test_webex_uri), T(test_q850_findings), T(test_tls_connection),
-    T(test_tcp_tie))
+    T(test_tcp_tie), T(test_evidence_quotes))
