@@ -299,6 +299,7 @@ struct model {
 	size_t nevents, eventcap;
 	struct call *calls;
 	size_t ncalls, callcap;
+	int ref_host;              /* the host whose clock corrected times are on, -1: none */
 	int64_t *skew;             /* per host: ms to subtract from its times */
 	uint32_t *skew_pairs;      /* per host: matched pairs behind its skew */
 	model_progress_fn progress;

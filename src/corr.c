@@ -241,15 +241,18 @@ pair_offset(const struct pairs *ps, int a, int b, uint32_t *pairs)
 	return off;
 }
 
-/* Sets every host's skew against host 0 and the corrected times. */
+/* Sets every host's skew against the reference host and the corrected times. */
 static void
 estimate_skew(struct model *m, const struct pairs *ps)
 {
 	m->skew = xcalloc(m->nhosts + 1, sizeof *m->skew);
 	m->skew_pairs = xcalloc(m->nhosts + 1, sizeof *m->skew_pairs);
-	for (size_t h = 1; h < m->nhosts; h++) {
+	m->ref_host = m->nhosts > 0 ? 0 : -1;
+	for (size_t h = 0; h < m->nhosts; h++) {
 		uint32_t pairs = 0;
-		int64_t off = pair_offset(ps, 0, (int)h, &pairs);
+		if ((int)h == m->ref_host)
+			continue;
+		int64_t off = pair_offset(ps, m->ref_host, (int)h, &pairs);
 		if (pairs > 0) {
 			m->skew[h] = off;
 			m->skew_pairs[h] = pairs;

@@ -132,12 +132,12 @@ footer(struct sbuf *b, const struct model *m, const struct call *c, size_t folde
 	if (folded)
 		sbuf_printf(b, "\n%zu same-host hop%s (Expressway B2BUA) folded; --all-hops shows them.\n",
 		    folded, folded == 1 ? "" : "s");
-	for (size_t h = 1; h < m->nhosts && m->skew != NULL; h++)
-		if (model_call_has_host(c, h) && m->skew_pairs[h] > 0) {
+	for (size_t h = 0; h < m->nhosts && m->skew != NULL && m->ref_host >= 0; h++)
+		if ((int)h != m->ref_host && model_call_has_host(c, h) && m->skew_pairs[h] > 0) {
 			sbuf_puts(b, "Clock skew: ");
 			view_ascii(b, m->hosts[h].name);
 			sbuf_printf(b, " %+lld ms against ", (long long)m->skew[h]);
-			view_ascii(b, m->hosts[0].name);
+			view_ascii(b, m->hosts[m->ref_host].name);
 			sbuf_printf(b, " (from %u paired messages); times are corrected.\n",
 			    m->skew_pairs[h]);
 		}

@@ -13,6 +13,7 @@ model_new(void)
 {
 	struct model *m = xcalloc(1, sizeof *m);
 	m->pool = strpool_new();
+	m->ref_host = -1; /* until correlation picks one */
 	return m;
 }
 
