@@ -88,27 +88,25 @@ find_line(const char *raw, size_t n, const char *prefix, size_t *k, size_t *at, 
 	return false;
 }
 
-/* Adds the line of record s that starts with prefix, or its first line
- * (prefix NULL, or no line does), quoted; returns true when found. */
+/* Adds the line of record s that starts with prefix, or its start line
+ * (prefix NULL, or no line does), quoted; returns true when found. The start
+ * line is quoted from the parsed fields: reading the log text back for every
+ * message cited would bring its pages (and their neighbours) into memory. */
 static bool
 record_line(struct model *m, struct diag_finding *f, const struct sip_msg *s,
     const char *prefix)
 {
 	size_t n = 0, k = 0, at = 0, len = 0;
-	char *raw = sip_raw(m, s, &n), buf[DIAG_QUOTE_MAX + 1];
-	bool found = raw != NULL && prefix != NULL && find_line(raw, n, prefix, &k, &at, &len);
+	char *raw = prefix != NULL ? sip_raw(m, s, &n) : NULL, buf[DIAG_QUOTE_MAX + 1];
+	bool found = raw != NULL && find_line(raw, n, prefix, &k, &at, &len);
 	uint32_t line = found ? sip_raw_line(m, s, k) : 0;
-	if (line == 0) { /* the start line, where the record's own line number points */
-		found = false;
-		at = 0;
-		len = raw != NULL ? line_len(raw, n) : 0;
-		line = s->msg_line ? s->msg_line : s->line;
-	}
-	if (raw != NULL) {
+	if (line != 0) {
 		size_t q = len < DIAG_QUOTE_MAX ? len : DIAG_QUOTE_MAX;
 		memcpy(buf, raw + at, q);
 		buf[q] = '\0';
-	} else {
+	} else { /* the start line, where the record's own line number points */
+		found = false;
+		line = s->msg_line ? s->msg_line : s->line;
 		sip_first_line(s, buf, sizeof buf);
 	}
 	diag_evidence(m, f, m->files[s->file].path, line, buf);
