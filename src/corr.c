@@ -241,23 +241,79 @@ pair_offset(const struct pairs *ps, int a, int b, uint32_t *pairs)
 	return off;
 }
 
-/* Sets every host's skew against the reference host and the corrected times. */
+/* Returns true when host a ranks before host b as the reference clock: an
+ * Expressway-E first (the clock of the box that faces Webex), then the more
+ * paired messages (*np), then the smaller name; never the order of loading. */
+static bool
+ref_better(const struct model *m, const uint32_t *np, size_t a, size_t b)
+{
+	bool ea = m->hosts[a].role == ROLE_EXPRESSWAY_E, eb = m->hosts[b].role == ROLE_EXPRESSWAY_E;
+	if (ea != eb)
+		return ea;
+	if (np[a] != np[b])
+		return np[a] > np[b];
+	return strcmp(m->hosts[a].name, m->hosts[b].name) < 0;
+}
+
+/* Returns the host whose clock corrected times are on (see ref_better), or -1. */
+static int
+pick_ref(const struct model *m, const struct pairs *ps)
+{
+	uint32_t *np = xcalloc(m->nhosts + 1, sizeof *np);
+	for (size_t i = 0; i < ps->n; i++) {
+		np[ps->p[i].from_host]++;
+		np[ps->p[i].to_host]++;
+	}
+	int ref = -1;
+	for (size_t h = 0; h < m->nhosts; h++)
+		if (ref < 0 || ref_better(m, np, h, (size_t)ref))
+			ref = (int)h;
+	free(np);
+	return ref;
+}
+
+/* Sets every host's skew against the reference host and the corrected
+ * times. A host paired only with another non-reference host (a cluster
+ * peer's partner) takes its skew through that host: hosts are reached in
+ * rounds from the reference, each from the first host reached that shares
+ * pairs with it, in name order. */
 static void
 estimate_skew(struct model *m, const struct pairs *ps)
 {
 	m->skew = xcalloc(m->nhosts + 1, sizeof *m->skew);
 	m->skew_pairs = xcalloc(m->nhosts + 1, sizeof *m->skew_pairs);
-	m->ref_host = m->nhosts > 0 ? 0 : -1;
-	for (size_t h = 0; h < m->nhosts; h++) {
-		uint32_t pairs = 0;
-		if ((int)h == m->ref_host)
-			continue;
-		int64_t off = pair_offset(ps, m->ref_host, (int)h, &pairs);
-		if (pairs > 0) {
-			m->skew[h] = off;
-			m->skew_pairs[h] = pairs;
+	m->ref_host = pick_ref(m, ps);
+	size_t *queue = xcalloc(m->nhosts + 1, sizeof *queue), nq = 0;
+	bool *seen = xcalloc(m->nhosts + 1, sizeof *seen);
+	if (m->ref_host >= 0) {
+		queue[nq++] = (size_t)m->ref_host;
+		seen[m->ref_host] = true;
+	}
+	for (size_t qi = 0; qi < nq; qi++) {
+		size_t a = queue[qi];
+		for (;;) { /* the unreached hosts paired with a, by name */
+			int best = -1;
+			int64_t off = 0, o;
+			uint32_t pairs = 0, n;
+			for (size_t h = 0; h < m->nhosts; h++) {
+				if (seen[h] || (o = pair_offset(ps, (int)a, (int)h, &n), n == 0))
+					continue;
+				if (best < 0 || strcmp(m->hosts[h].name, m->hosts[best].name) < 0) {
+					best = (int)h;
+					off = o;
+					pairs = n;
+				}
+			}
+			if (best < 0)
+				break;
+			m->skew[best] = m->skew[a] + off;
+			m->skew_pairs[best] = pairs;
+			seen[best] = true;
+			queue[nq++] = (size_t)best;
 		}
 	}
+	free(queue);
+	free(seen);
 	for (size_t i = 0; i < m->nmsgs; i++)
 		m->msgs[i].ctime = m->msgs[i].time - m->skew[m->msgs[i].host];
 	for (size_t i = 0; i < m->nevents; i++)
@@ -302,6 +358,7 @@ corr_twins(struct model *m)
 int
 corr_build(struct model *m, const struct corr_opts *o, char *err, size_t errlen)
 {
+	corr_dedup(m);
 	if (corr_roles(m, o, err, errlen) < 0)
 		return -1;
 	corr_machines(m);
