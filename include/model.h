@@ -195,6 +195,8 @@ struct sip_msg {
 	bool summary_only;         /* built from the INFO line; the body was not logged */
 	bool twin_primary;         /* of a twin pair, the one a ladder draws */
 	bool retrans;              /* same message seen earlier on the same hop */
+	uint8_t fork;              /* a response of a forked request: which early dialog
+	                            * (To-tag) on its hop, 1 first; 0 when not forked */
 };
 
 enum ev_kind {

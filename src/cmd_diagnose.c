@@ -91,6 +91,14 @@ print_text(FILE *fp, const struct model *m, const struct diag_result *r)
 		fputs("  ", fp);
 		text_fputs(fp, f->summary);
 		fputc('\n', fp);
+		if (f->link != NULL) {
+			fputs("  tied by: ", fp);
+			text_fputs(fp, f->link);
+			fputc('\n', fp);
+		}
+		for (size_t c = 0; c < f->ncand; c++)
+			fprintf(fp, "%s%u%s", c ? ", " : "  candidate calls: ", f->cand[c],
+			    c + 1 == f->ncand ? "\n" : "");
 		for (size_t e = 0; e < f->nev; e++) {
 			fputs("  evidence: ", fp);
 			text_fputs(fp, f->ev[e].file);

@@ -117,11 +117,16 @@ same_str(const char *a, const char *b)
 	return a == b || strcmp(a, b) == 0;
 }
 
+/* Returns true when two records are one wire message as far as their fields
+ * tell: a response of another To-tag is another early dialog. */
 static bool
 same_message(const struct sip_msg *a, const struct sip_msg *b)
 {
+	const char *ta = a->sip->to_tag, *tb = b->sip->to_tag;
 	return same_str(a->sip->call_id, b->sip->call_id) && a->sip->cseq == b->sip->cseq &&
-	    a->sip->status == b->sip->status && a->sip->method && b->sip->method && same_str(a->sip->method, b->sip->method);
+	    a->sip->status == b->sip->status && a->sip->method && b->sip->method &&
+	    same_str(a->sip->method, b->sip->method) &&
+	    (ta == tb || ta == NULL || tb == NULL || strcmp(ta, tb) == 0);
 }
 
 /* Sorts the n candidates as cand_cmp does: a radix sort on the key (stable,

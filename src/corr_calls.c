@@ -336,7 +336,17 @@ summarise(struct model *m, struct call *c)
 		}
 }
 
-/* Returns true when an earlier arrow of the call carried the same message. */
+/* Returns true when the strings are equal or both absent. */
+static bool
+same_opt(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Returns true when an earlier arrow of the call carried the same message:
+ * the same transaction (branch, CSeq, method), the same hop, and for a
+ * response the same status and To-tag (another To-tag is another early
+ * dialog of a fork, not a repeat). */
 static bool
 seen_before(struct model *m, const struct call *c, size_t upto, const struct sip_msg *s)
 {
@@ -349,10 +359,83 @@ seen_before(struct model *m, const struct call *c, size_t upto, const struct sip
 		    same_str(p->sip->call_id, s->sip->call_id) && p->sip->method && s->sip->method &&
 		    same_str(p->sip->method, s->sip->method) && p->sip->nvias && s->sip->nvias &&
 		    p->sip->vias[0].branch && s->sip->vias[0].branch &&
-		    same_str(p->sip->vias[0].branch, s->sip->vias[0].branch))
+		    same_str(p->sip->vias[0].branch, s->sip->vias[0].branch) &&
+		    same_opt(p->sip->to_tag, s->sip->to_tag))
 			return true;
 	}
 	return false;
+}
+
+#define FORK_TAGS_MAX 512 /* (transaction, hop, To-tag) triples looked at per call */
+
+/* A To-tag seen in the responses of one transaction on one hop. */
+struct early {
+	const struct sip_fields *f; /* the first response that carried it */
+	int from, to;
+	uint8_t idx, n;          /* its rank among the tags of that transaction and hop, and
+	                          * how many there are */
+};
+
+/* Returns true when response record s belongs to the transaction and hop of e. */
+static bool
+early_txn(const struct early *e, const struct sip_msg *s)
+{
+	return e->from == s->from_mach && e->to == s->to_mach && e->f->cseq == s->sip->cseq &&
+	    same_str(e->f->call_id, s->sip->call_id) && same_str(e->f->method, s->sip->method);
+}
+
+/* Returns true when s can carry an early dialog of its own: a response
+ * with a To-tag, past 100 Trying, with the fields a transaction needs. */
+static bool
+tagged_response(const struct sip_msg *s)
+{
+	return !s->sip->is_request && s->sip->status > 100 && s->sip->to_tag != NULL &&
+	    s->sip->call_id != NULL && s->sip->method != NULL;
+}
+
+/* Marks the responses of forked requests with their early dialog: on one
+ * hop, responses to one request with two or more To-tags. */
+static void
+mark_forks(struct model *m, struct call *c)
+{
+	struct early *v = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < c->narrows && n < FORK_TAGS_MAX; i++) {
+		const struct sip_msg *s = &m->msgs[c->arrows[i].msg];
+		if (!tagged_response(s))
+			continue;
+		size_t k, same = 0;
+		for (k = 0; k < n; k++) {
+			if (!early_txn(&v[k], s))
+				continue;
+			same++;
+			if (same_str(v[k].f->to_tag, s->sip->to_tag))
+				break;
+		}
+		if (k == n && same < UINT8_MAX) {
+			struct early e = {s->sip, s->from_mach, s->to_mach, (uint8_t)(same + 1), 0};
+			VEC_PUSH(v, n, cap, e);
+		}
+	}
+	for (size_t k = 0; k < n; k++)
+		for (size_t j = 0; j < n; j++)
+			if (v[j].from == v[k].from && v[j].to == v[k].to && v[j].f->cseq == v[k].f->cseq &&
+			    same_str(v[j].f->call_id, v[k].f->call_id) &&
+			    same_str(v[j].f->method, v[k].f->method) && v[j].idx > v[k].n)
+				v[k].n = v[j].idx;
+	for (size_t i = 0; i < c->narrows && n > 0; i++) {
+		struct sip_msg *s = &m->msgs[c->arrows[i].msg];
+		if (!tagged_response(s))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (v[k].n > 1 && early_txn(&v[k], s) && same_str(v[k].f->to_tag, s->sip->to_tag)) {
+				s->fork = v[k].idx;
+				if (s->twin >= 0)
+					m->msgs[s->twin].fork = v[k].idx;
+				break;
+			}
+	}
+	free(v);
 }
 
 /* Builds the ladder: one arrow per wire message (twins merged). */
@@ -377,6 +460,7 @@ build_arrows(struct model *m, struct call *c)
 			m->msgs[s->twin].retrans = s->retrans;
 		c->narrows++;
 	}
+	mark_forks(m, c);
 }
 
 /* Returns the legs of every message and event, joined. */

@@ -359,6 +359,14 @@ jsonout_finding_text(struct sbuf *b, const struct diag_finding *f)
 	bool first = false;
 	kstr(b, "summary", f->summary, &first);
 	kstr(b, "fix", f->fix, &first);
+	if (f->link != NULL)
+		kstr(b, "link", f->link, &first);
+	if (f->ncand > 0) {
+		sbuf_puts(b, ",\"candidates\":[");
+		for (size_t i = 0; i < f->ncand; i++)
+			sbuf_printf(b, "%s%u", i ? "," : "", f->cand[i]);
+		sbuf_puts(b, "]");
+	}
 	sbuf_puts(b, ",\"evidence\":[");
 	for (size_t e = 0; e < f->nev; e++) {
 		sbuf_puts(b, e ? ",{\"file\":" : "{\"file\":");

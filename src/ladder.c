@@ -213,6 +213,13 @@ ladder_label(struct sbuf *b, const struct model *m, const struct call_arrow *a)
 		}
 		sbuf_puts(b, ")");
 	}
-	if (s->summary_only)
+	if (s->fork > 0) { /* an early dialog of a fork: which one, by its To-tag */
+		char tag[12];
+		snprintf(tag, sizeof tag, "%.8s", s->sip->to_tag);
+		sbuf_printf(b, " [fork %u tag ", s->fork);
+		view_ascii(b, tag);
+		sbuf_puts(b, "]");
+	}
+	if (s->summary_only && (a->twin < 0 || m->msgs[a->twin].summary_only))
 		sbuf_puts(b, " [no body logged]");
 }

@@ -168,8 +168,15 @@ def entries(data):
 
 
 def variants(d, logs, tmp):
-    """(name, files) of the duplicated-input runs."""
-    files = [os.path.join(d, f) for f in logs]
+    """(name, files) of the duplicated-input runs: every log read twice (the
+    configuration dumps once)."""
+    conf = [os.path.join(d, f) for f in logs if not f.endswith('.log')]
+    files = [os.path.join(d, f) for f in logs if f.endswith('.log')]
+    for name, fs in variants_of(files, tmp):
+        yield name, fs + conf
+
+
+def variants_of(files, tmp):
     yield 'twice', files + files
     gz = []
     for f in files:

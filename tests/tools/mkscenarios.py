@@ -201,6 +201,11 @@ class Site:
         for fname, lg in self.logs:
             lg.write(os.path.join(d, fname))
             names.append(fname)
+        for fname, text in (('xconfig-e.txt', self.cs.xconf_e), ('xconfig-c.txt', self.cs.xconf_c)):
+            if text is not None:
+                with open(os.path.join(d, fname), 'w', newline='\n') as f:
+                    f.write(text)
+                names.append(fname)
         exp = {'name': self.name, 'logs': names, 'calls': self.calls,
                'ncalls': len(self.calls), 'host_findings': sorted(self.host_findings),
                'retrans': self.retrans, 'machines': self.machines, 'notes': self.notes}
@@ -830,7 +835,7 @@ def attr_dns(seed):
     """A call whose SRV lookup used the dialled domain overlaps a healthy one."""
     site = new_site('attr-dns', seed)
     r = site.rnd
-    d = r.randint(60, 4000)
+    d = r.randint(300, 4000)   # the two searches apart: overlapping ones the logs cannot tell
     if r.random() < 0.5:
         a = x_call(site, 'srv', site.t0)
         b = x_call(site, 'out', site.t0 + d)
@@ -901,6 +906,11 @@ def attr_search(seed):
     c = x_call(site, 'route', site.t0 + 30000)
     d = x_call(site, 'in', site.t0 + 30000 + r.randint(-300, 300))
     finish_site(site, max(x['t_end'] for x in (a, b, c, d)))
+    site.topo.apply()
+    # the configuration tells the searches apart when they overlap: the Webex
+    # zone modifies the DNS request, the zone "DNS" does not
+    site.cs.xconf_e, site.cs.xconf_c = X.xconfig_e('shadow'), X.xconfig_c()
+    site.host_findings |= {'webex-srv-wrong-domain'}
     return site
 
 
