@@ -306,24 +306,58 @@ to_cucm(const struct model *m, const struct sip_msg *s)
 	    m->hosts[s->host].role == ROLE_EXPRESSWAY_C);
 }
 
-/* Adds the "TCP Connection Closed" lines of the connections from the host to
- * s's destination between s and t1; returns how many. */
+#define SEND_PORTS 16 /* connections one message was sent on (first send, retransmissions) */
+
+/* Returns how many local ports host s->host sent record s (and its
+ * retransmissions) from, to s's destination, into ports. */
+static size_t
+send_ports(const struct model *m, const struct call *c, const struct sip_msg *s,
+    unsigned *ports)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->nmsgs && n < SEND_PORTS; i++) {
+		const struct sip_msg *t = &m->msgs[c->msgs[i]];
+		if (t->host != s->host || t->action != ACT_SENT || t->remote_ip == NULL ||
+		    strcmp(t->remote_ip, s->remote_ip) != 0 || t->remote_port != s->remote_port ||
+		    t->sip->cseq != s->sip->cseq || t->sip->status != s->sip->status ||
+		    t->sip->is_request != s->sip->is_request || strcmp(t->sip->call_id, s->sip->call_id) != 0)
+			continue;
+		size_t k = 0;
+		while (k < n && ports[k] != t->local_port)
+			k++;
+		if (k == n)
+			ports[n++] = t->local_port;
+	}
+	return n;
+}
+
+/* Adds the "TCP Connection Closed" lines of the connections the host sent s
+ * (or a retransmission of it) on, between s and t1; returns how many. Other
+ * calls' connections to the same destination are not s's story. */
 static size_t
 closed_lines(struct model *m, const struct diag_ctx *ctx, struct diag_finding *f,
-    const struct sip_msg *s, xw_time t1)
+    const struct call *c, const struct sip_msg *s, xw_time t1)
 {
 	size_t n = 0;
 	int h = (int)s->host;
+	unsigned ports[SEND_PORTS];
+	size_t np = s->remote_ip != NULL ? send_ports(m, c, s, ports) : 0;
 	for (size_t k = diag_events_from(m, ctx, h, s->ctime), seen = 0;
-	    k < ctx->nhev[h] && seen < 4096 && f->nev < 16; k++, seen++) {
+	    k < ctx->nhev[h] && seen < 4096 && f->nev < 16 && np > 0; k++, seen++) {
 		const struct log_event *e = &m->events[ctx->hev[h][k]];
-		char dst[64], port[16];
+		char dst[64], port[16], sport[16];
 		if (e->ctime > t1)
 			break;
 		if (e->kind != EV_TCP || !diag_event_has(e, "TCP Connection Closed") ||
 		    !diag_event_kv(e, "Dst-ip", dst, sizeof dst) ||
-		    !diag_event_kv(e, "Dst-port", port, sizeof port) || s->remote_ip == NULL ||
+		    !diag_event_kv(e, "Dst-port", port, sizeof port) ||
+		    !diag_event_kv(e, "Src-port", sport, sizeof sport) ||
 		    strcmp(dst, s->remote_ip) != 0 || strtoul(port, NULL, 10) != s->remote_port)
+			continue;
+		size_t i = 0;
+		while (i < np && ports[i] != strtoul(sport, NULL, 10))
+			i++;
+		if (i == np)
 			continue;
 		diag_event_evidence(m, f, e);
 		n++;
@@ -355,7 +389,7 @@ add_size_finding(const struct diag_sig *sig, struct model *m, struct diag_result
 		    t->sip->status == s->sip->status && strcmp(t->sip->call_id, s->sip->call_id) == 0)
 			diag_msg_evidence(m, f, c->msgs[i]);
 	}
-	size_t closed = closed_lines(m, ctx, f, s, fail >= 0 ? m->msgs[fail].ctime :
+	size_t closed = closed_lines(m, ctx, f, c, s, fail >= 0 ? m->msgs[fail].ctime :
 	    s->ctime + 64000);
 	if (fail >= 0)
 		diag_msg_evidence(m, f, (uint32_t)fail);
@@ -427,10 +461,11 @@ has_provisional(const struct model *m, const struct call *c, const struct sip_ms
 }
 
 /* Returns the "TCP Connecting" line host h logged after t that nothing
- * (established, failed, closed) followed, or NULL: the host was still
- * trying to reach the next hop when its log ends. */
+ * (established, failed, closed) followed and that is call ci's own (as
+ * diag_tie_conn tells), or NULL: the host was still trying to reach the
+ * next hop for it when its log ends. */
 static const struct log_event *
-pending_connect(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t)
+pending_connect(struct model *m, const struct diag_ctx *ctx, int h, xw_time t, int ci)
 {
 	const struct log_event *open = NULL;
 	char src[64] = "", sport[16] = "";
@@ -442,6 +477,13 @@ pending_connect(const struct model *m, const struct diag_ctx *ctx, int h, xw_tim
 		    !diag_event_kv(e, "Src-port", p1, sizeof p1))
 			continue;
 		if (diag_event_has(e, "TCP Connecting")) {
+			struct diag_conn c;
+			struct diag_tie tie;
+			if (!diag_conn_of(m, e, &c))
+				continue;
+			diag_tie_conn(m, ctx, h, &c, e->ctime, e->ctime, &tie);
+			if (tie.call != ci)
+				continue;
 			open = e;
 			snprintf(src, sizeof src, "%s", s1);
 			snprintf(sport, sizeof sport, "%s", p1);
@@ -468,7 +510,7 @@ add_no_final(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 	    "these logs; the last hop it was seen on is %s -> %s%s", s->sip->cseq, from, to,
 	    has_provisional(m, c, s, a->to) ? ", which answered only provisionally" : "");
 	int h = a->to >= 0 && (size_t)a->to < m->nmachines ? m->machines[a->to].host : -1;
-	const struct log_event *open = h >= 0 ? pending_connect(m, ctx, h, a->t) : NULL;
+	const struct log_event *open = h >= 0 ? pending_connect(m, ctx, h, a->t, (int)ci) : NULL;
 	char dst[64] = "", port[16] = "";
 	if (open != NULL && n > 0 && (size_t)n < sizeof sum) {
 		diag_event_kv(open, "Dst-ip", dst, sizeof dst);
