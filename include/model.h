@@ -149,7 +149,9 @@ struct sip_fields {
 	const char **routes;       /* Route entries, top first */
 	const char **rroutes;      /* Record-Route entries */
 	const char *session_local, *session_remote; /* Session-ID UUIDs, lower case */
-	const char *reason;        /* Reason header value */
+	const char *reason;        /* every Reason header value, ", "-joined */
+	const char *reason_text;   /* text= of the Reason element the causes came from
+	                            * (the Q.850 one first), or NULL */
 	const char *user_agent, *server, *warning, *taatag, *content_type;
 	struct sdp_media *media;
 	uint32_t cseq;
@@ -157,6 +159,7 @@ struct sip_fields {
 	uint32_t content_length;   /* declared Content-Length */
 	int status;                /* response code, 0 for requests */
 	int q850;                  /* Q.850 cause from Reason, -1 if none */
+	uint16_t sip_cause;        /* SIP cause from Reason ("SIP;cause=480"), 0 if none */
 	uint16_t nvias;
 	uint16_t nroutes;
 	uint16_t nrroutes;
@@ -166,6 +169,8 @@ struct sip_fields {
 	bool has_sdp;
 	bool cl_repaired;          /* parsed after fixing a wrong Content-Length */
 	bool blank_added;          /* parsed after putting back the blank line before the body */
+	bool body_dropped;         /* libosip2 rejected the body: parsed without it (headers,
+	                            * start line); its SDP is still read from the text */
 	uint8_t cut;               /* what was kept only in part: SIP_CUT_* bits (sip.h) */
 };
 

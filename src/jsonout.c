@@ -244,6 +244,9 @@ sip_fields(struct sbuf *b, const struct sip_msg *s, bool *first)
 	kstr(b, "reason", s->sip->reason, first);
 	key(b, "q850", first);
 	s->sip->q850 >= 0 ? num(b, s->sip->q850) : sbuf_puts(b, "null");
+	key(b, "sip_cause", first);
+	s->sip->sip_cause > 0 ? num(b, s->sip->sip_cause) : sbuf_puts(b, "null");
+	kstr(b, "reason_text", s->sip->reason_text, first);
 	kstr(b, "user_agent", s->sip->user_agent, first);
 	kstr(b, "server", s->sip->server, first);
 	kstr(b, "warning", s->sip->warning, first);

@@ -119,8 +119,10 @@ def check_expect(name, exp, doc, st, out):
             fs = [f for f in doc['findings'] if f['id'] == fid and f.get('call') == c['number']]
             if fs and not any(text in f['summary'] for f in fs):
                 bad.append('call %s: %s summary lacks %r' % (e['call_id'], fid, text))
-        if e.get('label_has') and not any(e['label_has'] in m['label'] for m in c['messages']):
-            bad.append('call %s: no label shows %r' % (e['call_id'], e['label_has']))
+        if e.get('codecs_have') and not any(
+                e['codecs_have'] in (x.get('codecs') or '') for m in c['messages']
+                if m.get('method') == 'INVITE' for x in (m.get('sdp') or [])):
+            bad.append('call %s: no INVITE offers %r' % (e['call_id'], e['codecs_have']))
         if e.get('hosts') and sorted(c['hosts']) != e['hosts']:
             bad.append('call %s: hosts %s, expected %s' % (e['call_id'], c['hosts'], e['hosts']))
         for m in c['messages']:
