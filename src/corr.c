@@ -197,6 +197,12 @@ pair_group(struct model *m, struct cand *c, size_t n, struct pairs *ps)
 		a->twin = (int32_t)c[r].idx;
 		b->twin = (int32_t)c[i].idx;
 		a->twin_primary = true; /* the sender's record draws the arrow */
+		/* a message one box logged only as an INFO summary is the other box's
+		 * full copy: it reads the fields of that copy */
+		if (a->summary_only && !b->summary_only)
+			a->sip = b->sip;
+		else if (b->summary_only && !a->summary_only)
+			b->sip = a->sip;
 		struct twin_pair tp = {a->host, b->host, a->time, b->time};
 		VEC_PUSH(ps->p, ps->n, ps->cap, tp);
 		r++;

@@ -296,15 +296,53 @@ add_host(struct call *c, uint32_t h)
 	c->nhosts++;
 }
 
+/* Returns the message that names a call: its first INVITE; when the INVITE
+ * went by before the log starts, the first response to it (the method from
+ * its CSeq); a call without INVITE, by its first request. */
+static const struct sip_msg *
+call_head(const struct model *m, const struct call *c)
+{
+	const struct sip_msg *req = NULL, *resp = NULL;
+	for (size_t i = 0; i < c->nmsgs; i++) {
+		const struct sip_msg *s = &m->msgs[c->msgs[i]];
+		if (s->sip->is_request && req == NULL)
+			req = s;
+		if (s->sip->method == NULL || strcmp(s->sip->method, "INVITE") != 0)
+			continue;
+		if (s->sip->is_request)
+			return s;
+		if (resp == NULL)
+			resp = s;
+	}
+	return resp ? resp : req ? req : &m->msgs[c->msgs[0]];
+}
+
+/* Returns the record that says who the call is from and to: h, or when h is
+ * an INFO summary (no From URI logged), the same message as another host
+ * logged it in full (the other box's copy, or the next hop's). */
+static const struct sip_msg *
+call_parties(const struct model *m, const struct call *c, const struct sip_msg *h)
+{
+	if (h->sip->from_uri != NULL)
+		return h;
+	for (size_t i = 0; i < c->nmsgs; i++) {
+		const struct sip_msg *s = &m->msgs[c->msgs[i]];
+		if (s->sip->from_uri != NULL && s->sip->is_request == h->sip->is_request &&
+		    s->sip->cseq == h->sip->cseq && s->sip->status == h->sip->status &&
+		    s->sip->method != NULL && h->sip->method != NULL &&
+		    strcmp(s->sip->method, h->sip->method) == 0 &&
+		    same_str(s->sip->call_id, h->sip->call_id))
+			return s;
+	}
+	return h;
+}
+
 /* Fills the summary fields of a call from its sorted messages. */
 static void
 summarise(struct model *m, struct call *c)
 {
-	const struct sip_msg *first = NULL, *ok = NULL, *last_final = NULL;
-	for (size_t i = 0; i < c->nmsgs && first == NULL; i++)
-		if (m->msgs[c->msgs[i]].sip->is_request)
-			first = &m->msgs[c->msgs[i]];
-	const char *meth = first && first->sip->method ? first->sip->method : "INVITE", *zero = NULL;
+	const struct sip_msg *first = call_head(m, c), *ok = NULL, *last_final = NULL;
+	const char *meth = first->sip->method ? first->sip->method : "INVITE", *zero = NULL;
 	c->options_only = true;
 	for (size_t i = 0; i < c->nmsgs; i++) {
 		const struct sip_msg *s = &m->msgs[c->msgs[i]];
@@ -320,12 +358,11 @@ summarise(struct model *m, struct call *c)
 		add_session(c, s->sip->session_local, &zero);
 		add_session(c, s->sip->session_remote, &zero);
 	}
-	if (first == NULL)
-		first = &m->msgs[c->msgs[0]];
+	const struct sip_msg *who = call_parties(m, c, first);
 	c->start = m->msgs[c->msgs[0]].ctime;
 	c->end = m->msgs[c->msgs[c->nmsgs - 1]].ctime;
-	c->from = first->sip->from_uri;
-	c->to = first->sip->to_uri ? first->sip->to_uri : first->sip->ruri;
+	c->from = who->sip->from_uri;
+	c->to = who->sip->to_uri ? who->sip->to_uri : who->sip->ruri;
 	c->method = first->sip->method;
 	c->final_status = ok ? ok->sip->status : last_final ? last_final->sip->status : 0;
 	/* the call's own Call-ID is the one of its first request */

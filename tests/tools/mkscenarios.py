@@ -1197,7 +1197,8 @@ def lone_responses(seed):
     b_entries = [e for e in site.cs.C.entries if b['callid'] in e[2]]
     site.calls[1]['final_status'] = None if not any('|SIP/2.0 200' in e[2] and 'INVITE' in
                                                      e[2] for e in b_entries) else 200
-    site.calls[1]['method'] = 'INVITE' if any('INVITE' in e[2] for e in b_entries) else None
+    site.calls[1]['method'] = 'INVITE' if any('Method=INVITE' in e[2] for e in b_entries) \
+        else None
     if not b_entries:
         site.calls.pop(1)
     # a CSeq line joined with the next one in a pasted copy
