@@ -50,6 +50,10 @@ enum machine_kind {
 	MACH_WEBEX,      /* Webex cloud (L2SIP), all its addresses in one column */
 	MACH_CUCM,       /* a Unified CM node */
 	MACH_ENDPOINT,   /* anything else: phones, MRA clients, other proxies */
+	MACH_EXPRESSWAY_PEER, /* an Expressway or VCS whose log was not read, seen from the
+	                  * other side: traversal peer, neighbour, cluster peer */
+	MACH_CUBE,       /* a Cisco Unified Border Element or IOS gateway */
+	MACH_SKYPE,      /* a Skype for Business / Lync edge or mediation server */
 	MACH_COUNT
 };
 
@@ -111,6 +115,10 @@ struct machine {
 	const char **addrs;
 	size_t naddrs, addrcap;
 	const char *agent;         /* User-Agent/Server it announced, if any */
+	const char *why;           /* for a kind only inferred from traffic, what showed it
+	                            * (pooled); NULL for a loaded host or a plain endpoint */
+	enum host_role role;       /* an Expressway peer's role as its traffic shows it (a
+	                            * traversal client is a C), else ROLE_UNKNOWN */
 };
 
 struct sip_via {

@@ -146,10 +146,13 @@ call_machines(struct sbuf *b, const struct model *m, const struct call *c)
 		kint(b, "id", (long long)k, &first);
 		kstr(b, "name", mc->name, &first);
 		kstr(b, "kind", model_kind_name(mc->kind), &first);
-		kstr(b, "role", mc->host >= 0 ? model_role_name(m->hosts[mc->host].role) : NULL, &first);
+		kstr(b, "role", mc->host >= 0 ? model_role_name(m->hosts[mc->host].role) :
+		    mc->role != ROLE_UNKNOWN ? model_role_name(mc->role) : NULL, &first);
 		key(b, "addresses", &first);
 		strarray(b, mc->addrs, mc->naddrs);
 		kstr(b, "agent", mc->agent, &first);
+		if (mc->why != NULL)
+			kstr(b, "inferred_from", mc->why, &first);
 		sbuf_add(b, "}", 1);
 		any = true;
 	}

@@ -17,8 +17,8 @@ rank(const struct model *m, const struct call *c, int mach)
 		return 0;
 	if (mc->kind == MACH_CUCM)
 		return 5;
-	if (mc->kind == MACH_EXPRESSWAY) {
-		enum host_role r = mc->host >= 0 ? m->hosts[mc->host].role : ROLE_UNKNOWN;
+	if (mc->kind == MACH_EXPRESSWAY || mc->kind == MACH_EXPRESSWAY_PEER) {
+		enum host_role r = mc->host >= 0 ? m->hosts[mc->host].role : mc->role;
 		return r == ROLE_EXPRESSWAY_E ? 2 : r == ROLE_EXPRESSWAY_C ? 4 : 3;
 	}
 	/* an endpoint is outside when it talks to an Expressway-E */

@@ -366,6 +366,11 @@ class Chain:
         """Sends a response to the request whose per-hop copies are given,
         from the far end of the last hop back to the first; returns its
         arrival time at the request's sender."""
+        k, _, _, fwd = copies[-1]
+        far = self.nodes[k + 1] if fwd else self.nodes[k]
+        if far.kind == 'ua' and far.agent and not any(n == 'Server' for n, _ in hdrs):
+            hdrs = list(hdrs) + [('Server', far.agent.split(' MediationServer')[0]
+                                  .replace('RTCC/', 'RTC/'))]
         for idx in range(len(copies) - 1, -1, -1):
             k, req, _, fwd = copies[idx]
             h = list(hdrs)
