@@ -63,11 +63,14 @@ print_head(FILE *fp, const struct model *m, const struct diag_finding *f)
 	} else if (f->config != NULL) {
 		fputs("configuration ", fp);
 		text_fputs(fp, f->config);
-	} else {
+	} else if (f->peer != NULL) {
 		fputs("connection ", fp);
 		text_fputs(fp, f->host >= 0 ? m->hosts[f->host].name : "?");
 		fputc(' ', fp);
-		text_fputs(fp, f->peer ? f->peer : "?");
+		text_fputs(fp, f->peer);
+	} else {
+		fputs("host ", fp);
+		text_fputs(fp, f->host >= 0 ? m->hosts[f->host].name : "?");
 	}
 	fputc('\n', fp);
 }

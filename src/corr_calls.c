@@ -422,12 +422,14 @@ early_txn(const struct early *e, const struct sip_msg *s)
 }
 
 /* Returns true when s can carry an early dialog of its own: a response
- * with a To-tag, past 100 Trying, with the fields a transaction needs. */
+ * with a To-tag, past 100 Trying, with the fields a transaction needs,
+ * between two machines (inside one, an Expressway's B2BUA answers one
+ * segment with its own To-tag and relays the other's: two dialogs, no fork). */
 static bool
 tagged_response(const struct sip_msg *s)
 {
 	return !s->sip->is_request && s->sip->status > 100 && s->sip->to_tag != NULL &&
-	    s->sip->call_id != NULL && s->sip->method != NULL;
+	    s->sip->call_id != NULL && s->sip->method != NULL && s->from_mach != s->to_mach;
 }
 
 /* Marks the responses of forked requests with their early dialog: on one

@@ -236,11 +236,15 @@ struct peer {
 	int host;                    /* the loaded host that saw it first */
 };
 
-/* Returns true when the agent names an Expressway or VCS. */
+/* Returns true when the agent names an Expressway or VCS: "TANDBERG/4352
+ * (X14.3.1)"; an endpoint says "TANDBERG/529 (ce9.2.0) Cisco-DX70". */
 static bool
 expresswayish(const char *s)
 {
-	return has(s, "TANDBERG/") || has(s, "Cisco-Expressway") || has(s, "Cisco-VCS");
+	const char *p = s != NULL ? strcasestr(s, "TANDBERG/") : NULL;
+	const char *x = p != NULL ? strstr(p, "(X") : NULL;
+	return (x != NULL && isdigit((unsigned char)x[2])) || has(s, "Cisco-Expressway") ||
+	    has(s, "Cisco-VCS");
 }
 
 /* Returns true when the agent names a Cisco Unified Border Element or IOS gateway. */

@@ -276,6 +276,8 @@ message(struct sbuf *b, const struct model *m, const struct call_arrow *a,
 	kstr(b, "label", sip_label(s, label, sizeof label), &first);
 	key(b, "retransmission", &first);
 	sbuf_puts(b, s->retrans ? "true" : "false");
+	key(b, "fork", &first);
+	s->fork > 0 ? num(b, s->fork) : sbuf_puts(b, "null");
 	key(b, "same_host", &first);
 	sbuf_puts(b, a->same_host ? "true" : "false");
 	key(b, "body_logged", &first);

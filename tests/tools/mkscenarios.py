@@ -192,7 +192,7 @@ class Site:
         self.calls.append(c)
         return c
 
-    def write(self, outdir):
+    def write(self, outdir, expect=True):
         d = os.path.join(outdir, self.name)
         os.makedirs(d, exist_ok=True)
         for f in os.listdir(d):
@@ -206,6 +206,9 @@ class Site:
                 with open(os.path.join(d, fname), 'w', newline='\n') as f:
                     f.write(text)
                 names.append(fname)
+        self.files = names
+        if not expect:
+            return
         exp = {'name': self.name, 'logs': names, 'calls': self.calls,
                'ncalls': len(self.calls), 'host_findings': sorted(self.host_findings),
                'retrans': self.retrans, 'machines': self.machines, 'notes': self.notes}
@@ -738,16 +741,17 @@ def tcp_fail_then_ok(site, bad_ip):
 
 # What each of mkexamples' flows ends with, and the findings it owns.
 KINDS = {
-    # name: (direction, options, final status, findings, findings tied by connection)
+    # name: (direction, options, final status, findings of its own messages, findings of
+    # connection-level evidence: lookups, connections, which overlapping calls can share)
     'out': ('out', {}, 200, (), ()),
     'in': ('in', {}, 200, (), ()),
-    'srv': ('out', {'fail': 'srv'}, 504, ('webex-srv-wrong-domain',), ('tcp-connect-failed',)),
+    'srv': ('out', {'fail': 'srv'}, 504, (), ('webex-srv-wrong-domain', 'tcp-connect-failed')),
     'tcp': ('out', {'fail': 'tcp'}, 408, (), ('tcp-connect-failed',)),
     'tls': ('out', {'fail': 'tls'}, 503, (), ('tls-remote-disconnect',)),
     'tls_ok': ('out', {}, 200, (), ('tls-remote-disconnect',)),
     'tcp_ok': ('out', {}, 200, (), ('tcp-connect-failed',)),
     'cpl': ('out', {'fail': 'cpl'}, 403, ('cpl-reject',), ()),
-    'shadow': ('out', {'fail': 'shadow'}, 404, ('webex-srv-wrong-domain',), ()),
+    'shadow': ('out', {'fail': 'shadow'}, 404, (), ('webex-srv-wrong-domain',)),
     'route': ('in', {'c_reject': True}, 404, ('preloaded-route-rejected',), ()),
     'codec': ('out', {'audio': 'g729', 'reason': 'Q.850 ;cause=47', 'talk': 95}, 200,
               ('sdp-codec-mismatch', 'q850-cause'), ()),
@@ -826,7 +830,7 @@ def busy(seed):
     for k in kinds:
         # connection-level failures of the same kind may overlap: the logs can
         # then leave the owner open, and a connection finding names the candidates
-        res = x_call(site, k, t, ambiguous=k in ('srv', 'tcp', 'tls', 'tls_ok', 'tcp_ok'))
+        res = x_call(site, k, t, ambiguous=True)
         end = max(end, res['t_end'])
         t += r.randint(900, 4500)
     finish_site(site, end)
@@ -1355,6 +1359,55 @@ def neighbours(seed):
     site.machines = {T.c_ip: 'expressway-peer', vcs_ip: 'expressway-peer', lync_ip: 'skype',
                      cube_ip: 'cube'}
     return site
+
+
+# Scenarios kept as examples (examples/README.md lists them; mkexamples.py
+# writes them through examples()): directory, scenario, seed, what it shows,
+# what diagnose should report.
+EXAMPLES = [
+    ('fork-not-retransmission', 'forks', 7,
+     'Unified CM forks an inbound call to three phones (three 180 Ringing, each with its own '
+     'To-tag), Webex forks an outbound one (two 183 with SDP); one 200 OK really is sent '
+     'twice. Varied names and addresses.',
+     'none (the forked responses are early dialogs marked [fork N tag ...], only the repeated '
+     '200 OK is a retransmission)'),
+    ('two-calls-one-srv-lookup', 'attr-dns', 7,
+     'A call whose SRV lookup used the dialled domain (5061, TCP fails, 504) overlaps a '
+     'healthy outbound call that looked up callservice and an inbound call.',
+     'webex-srv-wrong-domain and tcp-connect-failed on the failing call only, each with the '
+     'link that ties it'),
+    ('tls-cut-first-node', 'attr-tls', 7,
+     'The TLS handshake to the first Webex node is cut, the call goes on through the second; '
+     'another call starts 40 ms later. Then a call whose every handshake is cut.',
+     'tls-remote-disconnect (warning) on the call that opened the cut connection, '
+     'tls-remote-disconnect (error) on the call that failed; none on the others'),
+    ('unloaded-neighbours', 'neighbours', 7,
+     'E log only: its traversal client, a VCS neighbour, a Skype for Business edge and a '
+     'CUBE, each seen only from the E.',
+     'none (the columns name an Expressway-C peer, an Expressway peer, Skype and CUBE)'),
+    ('offer-answer-shapes', 'bodies', 7,
+     'Multipart bodies (one libosip2 rejects), Reason variants (two headers, a comma list '
+     'with quoted text), and audio refused in every offer/answer shape: multipart INVITE, '
+     '200/ACK delayed offer, re-INVITE, UPDATE, 183/PRACK.',
+     'sdp-codec-mismatch and q850-cause on the calls that carry them'),
+]
+
+
+def examples(outdir):
+    """Writes the EXAMPLES into outdir; returns them as the rows mkexamples'
+    README needs (name, note, expect, files, e_only, E)."""
+    rows = []
+    fns = dict(SCENARIOS)
+    for name, scen, seed, note, report in EXAMPLES:
+        restore_topology()
+        site = fns[scen](seed)
+        site.name = name
+        site.write(outdir, expect=False)
+        site.note, site.expect_text = note, report
+        site.e_only, site.E, site.C = site.cs.e_only, site.cs.E, site.cs.C
+        rows.append(site)
+    restore_topology()
+    return rows
 
 
 def write_all(outdir, seed, only=None):
