@@ -168,8 +168,6 @@ struct diag_window {
 	xw_time start, end;
 	int32_t sent;              /* the INVITE it forwarded to another machine, or -1 */
 	xw_time sent_at;           /* when (XW_TIME_NONE when never) */
-	xw_time conn_at;           /* when the connection it went on was opened: its "TCP
-	                            * Connecting" line, else sent_at */
 	xw_time search0, search1;  /* its search on the host (Search Attempted .. Completed
 	                            * of the call), XW_TIME_NONE when not logged */
 };
@@ -320,8 +318,8 @@ struct diag_conn {
 	bool inbound;                /* the peer opened it */
 };
 
-/* Returns nothing; fills the windows' sent, sent_at, conn_at, search0 and
- * search1 (diag_run calls it once the windows are built). */
+/* Returns nothing; fills the windows' sent, sent_at, search0 and search1
+ * (diag_run calls it once the windows are built). */
 void diag_tie_prepare(const struct model *m, struct diag_ctx *ctx);
 /* Returns nothing; frees what diag_tie.c kept in ctx. */
 void diag_tie_free(struct diag_ctx *ctx);

@@ -376,7 +376,7 @@ build_windows(const struct model *m, struct diag_ctx *ctx)
 			    s->from_mach == s->to_mach || (s->sip->to_tag != NULL && *s->sip->to_tag))
 				continue;
 			struct diag_window w = {(int)ci, (int)s->host, c->msgs[i], -1, s->ctime, 0, -1,
-			    XW_TIME_NONE, XW_TIME_NONE, XW_TIME_NONE, XW_TIME_NONE};
+			    XW_TIME_NONE, XW_TIME_NONE, XW_TIME_NONE};
 			w.final = final_sent(m, ctx, c, s);
 			w.end = w.final >= 0 ? m->msgs[w.final].ctime : s->ctime + NO_FINAL_SPAN_MS;
 			VEC_PUSH(ctx->win, ctx->nwin, cap, w);

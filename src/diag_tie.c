@@ -39,6 +39,9 @@ struct diag_ties {
 	struct tuple *tup;   /* every message with ports, by host, ports, time */
 	size_t ntup;
 	bool built;
+	xw_time *conn_at;    /* per window: when the connection its INVITE went out on was
+	                      * opened (its TCP Connecting line, else when the INVITE went);
+	                      * XW_TIME_NONE until looked for (most windows never are) */
 };
 
 /* Orders tuples by host, local port, remote port, then message (log order). */
@@ -77,8 +80,10 @@ ties(const struct model *m, const struct diag_ctx *ctx)
 void
 diag_tie_free(struct diag_ctx *ctx)
 {
-	if (ctx->ties != NULL)
+	if (ctx->ties != NULL) {
 		free(ctx->ties->tup);
+		free(ctx->ties->conn_at);
+	}
 	free(ctx->ties);
 	ctx->ties = NULL;
 }
@@ -231,22 +236,32 @@ void
 diag_tie_prepare(const struct model *m, struct diag_ctx *ctx)
 {
 	ctx->ties = xcalloc(1, sizeof *ctx->ties);
+	ctx->ties->conn_at = xmalloc((ctx->nwin + 1) * sizeof *ctx->ties->conn_at);
 	for (size_t i = 0; i < ctx->nwin; i++) {
 		struct diag_window *w = &ctx->win[i];
 		w->sent = forwarded(m, ctx, w);
-		w->sent_at = w->conn_at = w->sent >= 0 ? m->msgs[w->sent].ctime : XW_TIME_NONE;
-		if (w->sent >= 0) {
-			const struct sip_msg *s = &m->msgs[w->sent];
-			struct diag_conn c = {.lport = s->local_port, .rport = s->remote_port};
-			snprintf(c.lip, sizeof c.lip, "%s", s->local_ip ? s->local_ip : "");
-			snprintf(c.rip, sizeof c.rip, "%s", s->remote_ip ? s->remote_ip : "");
-			const struct log_event *o = diag_conn_opened(m, ctx, w->host, &c, s->ctime,
-			    OPENED_BACK_MS);
-			if (o != NULL)
-				w->conn_at = o->ctime;
-		}
+		w->sent_at = w->sent >= 0 ? m->msgs[w->sent].ctime : XW_TIME_NONE;
+		ctx->ties->conn_at[i] = XW_TIME_NONE;
 		window_search(m, w);
 	}
+}
+
+/* Returns when the connection window w's INVITE went out on was opened: its
+ * TCP Connecting line, else when the INVITE went (a connection opened
+ * before the log, or not logged); looked for once. */
+static xw_time
+conn_at(const struct model *m, const struct diag_ctx *ctx, const struct diag_window *w)
+{
+	xw_time *at = &ctx->ties->conn_at[w - ctx->win];
+	if (*at != XW_TIME_NONE || w->sent < 0)
+		return w->sent < 0 ? XW_TIME_NONE : *at;
+	const struct sip_msg *s = &m->msgs[w->sent];
+	struct diag_conn c = {.lport = s->local_port, .rport = s->remote_port};
+	snprintf(c.lip, sizeof c.lip, "%s", s->local_ip ? s->local_ip : "");
+	snprintf(c.rip, sizeof c.rip, "%s", s->remote_ip ? s->remote_ip : "");
+	const struct log_event *o = diag_conn_opened(m, ctx, w->host, &c, s->ctime, OPENED_BACK_MS);
+	*at = o != NULL ? o->ctime : s->ctime;
+	return *at;
 }
 
 /* Connections. */
@@ -375,7 +390,8 @@ diag_tie_conn(struct model *m, const struct diag_ctx *ctx, int h, const struct d
 		const struct diag_window *w = &ctx->win[--i];
 		if (w->host != h || w->end < tc)
 			continue;
-		if (w->sent >= 0 && (tc > w->sent_at || ended > w->conn_at + SEND_AFTER_END_MS))
+		if (w->sent >= 0 && (tc > w->sent_at ||
+		    ended > conn_at(m, ctx, w) + SEND_AFTER_END_MS))
 			continue; /* it went out another way, which it opened before this one ended */
 		if (dest_fits(m, w, c->rip, c->rport))
 			add_cand(t, w->call, w);
