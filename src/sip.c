@@ -547,8 +547,8 @@ multipart_sdp(struct strpool *pool, struct sip_fields *s, const char *body, size
 		if (hb != NULL) {
 			const char *ct = part;
 			bool sdp = false;
-			for (; ct < hb; ct++)
-				if ((ct == part || ct[-1] == '\n') && (strncasecmp(ct, "content-type:", 13) == 0))
+			for (; ct + 13 <= hb; ct++)
+				if ((ct == part || ct[-1] == '\n') && strncasecmp(ct, "content-type:", 13) == 0)
 					sdp = memmem(ct, (size_t)(hb - ct), "sdp", 3) != NULL ||
 					    memmem(ct, (size_t)(hb - ct), "SDP", 3) != NULL;
 			if (sdp) {
