@@ -15,6 +15,10 @@ struct corr_opts {
 
 /* Returns 0 after correlating the loaded model; -1 with err for a bad option. */
 int corr_build(struct model *m, const struct corr_opts *o, char *err, size_t errlen);
+/* Drops the entries (messages, events) that a file read earlier already
+ * held: the same host, UTC time and content (corr_dedup.c). Each file that
+ * repeated another gets one problem naming it and the count. */
+void corr_dedup(struct model *m);
 /* Works out each host's role from its traffic, then applies overrides. */
 int corr_roles(struct model *m, const struct corr_opts *o, char *err, size_t errlen);
 /* Builds the machines (ladder columns) and each message's from/to machine. */

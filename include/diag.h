@@ -46,6 +46,11 @@ struct diag_finding {
 	size_t nev, evcap;
 	const char *peer;      /* connection findings: the peer "ip:port", pooled; else NULL */
 	const char *config;    /* configuration findings: the dump's name, pooled; else NULL */
+	const char *link;      /* what in the logs ties the evidence to the call (diag_tie.c),
+	                        * pooled; NULL when the call's own messages are the evidence */
+	uint32_t *cand;        /* evidence no single call could be tied to: the numbers of the
+	                        * calls it may belong to, ascending; owned; NULL when none */
+	size_t ncand;
 };
 
 /* The findings indexed once, by call and by arrow, for every view (list,
@@ -153,13 +158,18 @@ struct diag_dump {
 };
 
 /* Where a call's INVITE was inside one Expressway: from its arrival to the
- * final response the host sent back (times corrected). */
+ * final response the host sent back (times corrected); what diag_tie.c
+ * reads to tie connection-level evidence to it. */
 struct diag_window {
 	int call;
 	int host;
 	uint32_t invite;           /* the INVITE record the host received */
 	int32_t final;             /* the final response it sent, or -1 */
 	xw_time start, end;
+	int32_t sent;              /* the INVITE it forwarded to another machine, or -1 */
+	xw_time sent_at;           /* when (XW_TIME_NONE when never) */
+	xw_time search0, search1;  /* its search on the host (Search Attempted .. Completed
+	                            * of the call), XW_TIME_NONE when not logged */
 };
 
 /* Phrases that checks look for in the text of many events, often of the
@@ -209,6 +219,7 @@ struct diag_ctx {
 	uint32_t *ev_found;        /* per event: bit per diag_phrase found */
 	uint8_t anchor[DP_COUNT];  /* per phrase: the byte looked for first (a rare one) */
 	uint8_t *mflags;           /* per message: DM_* bits */
+	struct diag_ties *ties;    /* what diag_tie.c looks up (its own, built on first use) */
 };
 
 /* Returns the first event index of host h at or after time t in ctx->hev[h]
@@ -274,5 +285,64 @@ struct diag_finding *diag_add_conn(struct model *m, struct diag_result *r,
     const struct diag_window *w, int call);
 /* Returns true when ip is an address of a machine of kind k. */
 bool diag_addr_is(const struct model *m, const char *ip, enum machine_kind k);
+
+/*
+ * Tying connection-level evidence to the call that caused it (diag_tie.c):
+ * by what the logs carry, never by nearness in time alone. A DNS lookup and
+ * a search rule line belong to the search the host ran for one call (its
+ * Search Attempted .. Completed, with its Call-serial-number and Tag) and
+ * must fit that call (the name looked up is its request-URI's domain or the
+ * Webex override name; the rule's alias is its destination); a connection
+ * belongs to the call whose SIP messages crossed it (its ports), else to the
+ * one call that was being routed when it was opened and had not gone out
+ * through another connection before it ended; a CPL reject to the call that
+ * came from the line's address and was never forwarded. What fits several
+ * calls stays theirs to share: the tie names the candidates.
+ */
+
+#define DIAG_TIE_CANDIDATES 16 /* candidate calls named at most */
+
+/* What tied a piece of evidence to a call, or the calls it may be of. */
+struct diag_tie {
+	const struct diag_window *w; /* the one call's window on the host, owned by ctx; or NULL */
+	int call;                    /* w->call, or -1 */
+	const char *link;            /* pooled: what tied it; NULL when nothing did */
+	int cand[DIAG_TIE_CANDIDATES]; /* when no single call: the calls it fits (indices) */
+	size_t ncand;
+};
+
+/* One TCP connection as a host logged it. */
+struct diag_conn {
+	char lip[64], rip[64];       /* the host's address and the peer's */
+	unsigned lport, rport;
+	bool inbound;                /* the peer opened it */
+};
+
+/* Returns nothing; fills the windows' sent, sent_at, search0 and search1
+ * (diag_run calls it once the windows are built). */
+void diag_tie_prepare(const struct model *m, struct diag_ctx *ctx);
+/* Returns nothing; frees what diag_tie.c kept in ctx. */
+void diag_tie_free(struct diag_ctx *ctx);
+/* Returns nothing; ties connection c of host h, opened at `opened` (its TCP
+ * Connecting line; XW_TIME_NONE when not logged) and ended at `ended`, to a
+ * call in *t. */
+void diag_tie_conn(struct model *m, const struct diag_ctx *ctx, int h,
+    const struct diag_conn *c, xw_time opened, xw_time ended, struct diag_tie *t);
+/* Returns nothing; ties event ei (a DNS query or answer, a search rule line,
+ * a CPL line) to a call in *t. */
+void diag_tie_event(struct model *m, const struct diag_ctx *ctx, uint32_t ei,
+    struct diag_tie *t);
+/* Returns nothing; gives finding f the link and the candidates of t (the
+ * candidates only when t tied it to no call). */
+void diag_tie_note(struct model *m, struct diag_finding *f, const struct diag_tie *t);
+/* Returns true when call ci is t's call or one of its candidates. */
+bool diag_tie_fits(const struct diag_tie *t, int ci);
+/* Returns the "TCP Connecting" event of host h for connection c logged at or
+ * before t (up to `back` ms before), or NULL. */
+const struct log_event *diag_conn_opened(const struct model *m, const struct diag_ctx *ctx,
+    int h, const struct diag_conn *c, xw_time t, xw_time back);
+/* Returns true after reading the connection of a network.tcp line or an
+ * Event line with Src/Dst fields into c, from host h's side. */
+bool diag_conn_of(const struct model *m, const struct log_event *e, struct diag_conn *c);
 
 #endif

@@ -50,6 +50,10 @@ enum machine_kind {
 	MACH_WEBEX,      /* Webex cloud (L2SIP), all its addresses in one column */
 	MACH_CUCM,       /* a Unified CM node */
 	MACH_ENDPOINT,   /* anything else: phones, MRA clients, other proxies */
+	MACH_EXPRESSWAY_PEER, /* an Expressway or VCS whose log was not read, seen from the
+	                  * other side: traversal peer, neighbour, cluster peer */
+	MACH_CUBE,       /* a Cisco Unified Border Element or IOS gateway */
+	MACH_SKYPE,      /* a Skype for Business / Lync edge or mediation server */
 	MACH_COUNT
 };
 
@@ -111,6 +115,10 @@ struct machine {
 	const char **addrs;
 	size_t naddrs, addrcap;
 	const char *agent;         /* User-Agent/Server it announced, if any */
+	const char *why;           /* for a kind only inferred from traffic, what showed it
+	                            * (pooled); NULL for a loaded host or a plain endpoint */
+	enum host_role role;       /* an Expressway peer's role as its traffic shows it (a
+	                            * traversal client is a C), else ROLE_UNKNOWN */
 };
 
 struct sip_via {
@@ -149,7 +157,9 @@ struct sip_fields {
 	const char **routes;       /* Route entries, top first */
 	const char **rroutes;      /* Record-Route entries */
 	const char *session_local, *session_remote; /* Session-ID UUIDs, lower case */
-	const char *reason;        /* Reason header value */
+	const char *reason;        /* every Reason header value, ", "-joined */
+	const char *reason_text;   /* text= of the Reason element the causes came from
+	                            * (the Q.850 one first), or NULL */
 	const char *user_agent, *server, *warning, *taatag, *content_type;
 	struct sdp_media *media;
 	uint32_t cseq;
@@ -157,6 +167,7 @@ struct sip_fields {
 	uint32_t content_length;   /* declared Content-Length */
 	int status;                /* response code, 0 for requests */
 	int q850;                  /* Q.850 cause from Reason, -1 if none */
+	uint16_t sip_cause;        /* SIP cause from Reason ("SIP;cause=480"), 0 if none */
 	uint16_t nvias;
 	uint16_t nroutes;
 	uint16_t nrroutes;
@@ -166,6 +177,8 @@ struct sip_fields {
 	bool has_sdp;
 	bool cl_repaired;          /* parsed after fixing a wrong Content-Length */
 	bool blank_added;          /* parsed after putting back the blank line before the body */
+	bool body_dropped;         /* libosip2 rejected the body: parsed without it (headers,
+	                            * start line); its SDP is still read from the text */
 	uint8_t cut;               /* what was kept only in part: SIP_CUT_* bits (sip.h) */
 };
 
@@ -195,6 +208,8 @@ struct sip_msg {
 	bool summary_only;         /* built from the INFO line; the body was not logged */
 	bool twin_primary;         /* of a twin pair, the one a ladder draws */
 	bool retrans;              /* same message seen earlier on the same hop */
+	uint8_t fork;              /* a response of a forked request: which early dialog
+	                            * (To-tag) on its hop, 1 first; 0 when not forked */
 };
 
 enum ev_kind {

@@ -2,6 +2,7 @@
  * logs, and reporting what was skipped. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "log.h"
@@ -87,17 +88,36 @@ cmd_error(const char *err)
 	fputc('\n', stderr);
 }
 
-/* Returns 0 after loading, correlating and diagnosing (see cmd.h). */
+/* Orders indices into the paths (arg) by path, then by place. */
+static int
+path_cmp(const void *a, const void *b, void *arg)
+{
+	char **paths = arg;
+	int x = *(const int *)a, y = *(const int *)b, c = strcmp(paths[x], paths[y]);
+	return c != 0 ? c : x - y;
+}
+
+/* Returns 0 after loading, correlating and diagnosing (see cmd.h). The logs
+ * are read in path order, as a directory's are: whatever order they were
+ * named in, the model and every output are the same. */
 int
 cmd_load_steps(struct model *m, char **paths, int npaths, struct cmd_common *o,
     cmd_step_fn step, void *arg, char *err, size_t errlen)
 {
-	for (int i = 0; i < npaths; i++) {
-		if (step != NULL && !step(arg, 0, i))
-			return 1;
-		if (log_load(m, paths[i], err, errlen) < 0)
-			return -1;
+	int *ord = xcalloc((size_t)npaths + 1, sizeof *ord);
+	for (int i = 0; i < npaths; i++)
+		ord[i] = i;
+	qsort_r(ord, (size_t)npaths, sizeof *ord, path_cmp, paths);
+	for (int k = 0; k < npaths; k++) {
+		int i = ord[k];
+		int rc = step != NULL && !step(arg, 0, i) ? 1
+		    : log_load(m, paths[i], err, errlen) < 0 ? -1 : 0;
+		if (rc != 0) {
+			free(ord);
+			return rc;
+		}
 	}
+	free(ord);
 	if (step != NULL && !step(arg, 1, npaths))
 		return 1;
 	struct corr_opts co = {o->roles, o->nroles};

@@ -63,11 +63,14 @@ print_head(FILE *fp, const struct model *m, const struct diag_finding *f)
 	} else if (f->config != NULL) {
 		fputs("configuration ", fp);
 		text_fputs(fp, f->config);
-	} else {
+	} else if (f->peer != NULL) {
 		fputs("connection ", fp);
 		text_fputs(fp, f->host >= 0 ? m->hosts[f->host].name : "?");
 		fputc(' ', fp);
-		text_fputs(fp, f->peer ? f->peer : "?");
+		text_fputs(fp, f->peer);
+	} else {
+		fputs("host ", fp);
+		text_fputs(fp, f->host >= 0 ? m->hosts[f->host].name : "?");
 	}
 	fputc('\n', fp);
 }
@@ -91,6 +94,14 @@ print_text(FILE *fp, const struct model *m, const struct diag_result *r)
 		fputs("  ", fp);
 		text_fputs(fp, f->summary);
 		fputc('\n', fp);
+		if (f->link != NULL) {
+			fputs("  tied by: ", fp);
+			text_fputs(fp, f->link);
+			fputc('\n', fp);
+		}
+		for (size_t c = 0; c < f->ncand; c++)
+			fprintf(fp, "%s%u%s", c ? ", " : "  candidate calls: ", f->cand[c],
+			    c + 1 == f->ncand ? "\n" : "");
 		for (size_t e = 0; e < f->nev; e++) {
 			fputs("  evidence: ", fp);
 			text_fputs(fp, f->ev[e].file);

@@ -117,11 +117,16 @@ same_str(const char *a, const char *b)
 	return a == b || strcmp(a, b) == 0;
 }
 
+/* Returns true when two records are one wire message as far as their fields
+ * tell: a response of another To-tag is another early dialog. */
 static bool
 same_message(const struct sip_msg *a, const struct sip_msg *b)
 {
+	const char *ta = a->sip->to_tag, *tb = b->sip->to_tag;
 	return same_str(a->sip->call_id, b->sip->call_id) && a->sip->cseq == b->sip->cseq &&
-	    a->sip->status == b->sip->status && a->sip->method && b->sip->method && same_str(a->sip->method, b->sip->method);
+	    a->sip->status == b->sip->status && a->sip->method && b->sip->method &&
+	    same_str(a->sip->method, b->sip->method) &&
+	    (ta == tb || ta == NULL || tb == NULL || strcmp(ta, tb) == 0);
 }
 
 /* Sorts the n candidates as cand_cmp does: a radix sort on the key (stable,
@@ -192,6 +197,12 @@ pair_group(struct model *m, struct cand *c, size_t n, struct pairs *ps)
 		a->twin = (int32_t)c[r].idx;
 		b->twin = (int32_t)c[i].idx;
 		a->twin_primary = true; /* the sender's record draws the arrow */
+		/* a message one box logged only as an INFO summary is the other box's
+		 * full copy: it reads the fields of that copy */
+		if (a->summary_only && !b->summary_only)
+			a->sip = b->sip;
+		else if (b->summary_only && !a->summary_only)
+			b->sip = a->sip;
 		struct twin_pair tp = {a->host, b->host, a->time, b->time};
 		VEC_PUSH(ps->p, ps->n, ps->cap, tp);
 		r++;
@@ -241,23 +252,79 @@ pair_offset(const struct pairs *ps, int a, int b, uint32_t *pairs)
 	return off;
 }
 
-/* Sets every host's skew against the reference host and the corrected times. */
+/* Returns true when host a ranks before host b as the reference clock: an
+ * Expressway-E first (the clock of the box that faces Webex), then the more
+ * paired messages (*np), then the smaller name; never the order of loading. */
+static bool
+ref_better(const struct model *m, const uint32_t *np, size_t a, size_t b)
+{
+	bool ea = m->hosts[a].role == ROLE_EXPRESSWAY_E, eb = m->hosts[b].role == ROLE_EXPRESSWAY_E;
+	if (ea != eb)
+		return ea;
+	if (np[a] != np[b])
+		return np[a] > np[b];
+	return strcmp(m->hosts[a].name, m->hosts[b].name) < 0;
+}
+
+/* Returns the host whose clock corrected times are on (see ref_better), or -1. */
+static int
+pick_ref(const struct model *m, const struct pairs *ps)
+{
+	uint32_t *np = xcalloc(m->nhosts + 1, sizeof *np);
+	for (size_t i = 0; i < ps->n; i++) {
+		np[ps->p[i].from_host]++;
+		np[ps->p[i].to_host]++;
+	}
+	int ref = -1;
+	for (size_t h = 0; h < m->nhosts; h++)
+		if (ref < 0 || ref_better(m, np, h, (size_t)ref))
+			ref = (int)h;
+	free(np);
+	return ref;
+}
+
+/* Sets every host's skew against the reference host and the corrected
+ * times. A host paired only with another non-reference host (a cluster
+ * peer's partner) takes its skew through that host: hosts are reached in
+ * rounds from the reference, each from the first host reached that shares
+ * pairs with it, in name order. */
 static void
 estimate_skew(struct model *m, const struct pairs *ps)
 {
 	m->skew = xcalloc(m->nhosts + 1, sizeof *m->skew);
 	m->skew_pairs = xcalloc(m->nhosts + 1, sizeof *m->skew_pairs);
-	m->ref_host = m->nhosts > 0 ? 0 : -1;
-	for (size_t h = 0; h < m->nhosts; h++) {
-		uint32_t pairs = 0;
-		if ((int)h == m->ref_host)
-			continue;
-		int64_t off = pair_offset(ps, m->ref_host, (int)h, &pairs);
-		if (pairs > 0) {
-			m->skew[h] = off;
-			m->skew_pairs[h] = pairs;
+	m->ref_host = pick_ref(m, ps);
+	size_t *queue = xcalloc(m->nhosts + 1, sizeof *queue), nq = 0;
+	bool *seen = xcalloc(m->nhosts + 1, sizeof *seen);
+	if (m->ref_host >= 0) {
+		queue[nq++] = (size_t)m->ref_host;
+		seen[m->ref_host] = true;
+	}
+	for (size_t qi = 0; qi < nq; qi++) {
+		size_t a = queue[qi];
+		for (;;) { /* the unreached hosts paired with a, by name */
+			int best = -1;
+			int64_t off = 0, o;
+			uint32_t pairs = 0, n;
+			for (size_t h = 0; h < m->nhosts; h++) {
+				if (seen[h] || (o = pair_offset(ps, (int)a, (int)h, &n), n == 0))
+					continue;
+				if (best < 0 || strcmp(m->hosts[h].name, m->hosts[best].name) < 0) {
+					best = (int)h;
+					off = o;
+					pairs = n;
+				}
+			}
+			if (best < 0)
+				break;
+			m->skew[best] = m->skew[a] + off;
+			m->skew_pairs[best] = pairs;
+			seen[best] = true;
+			queue[nq++] = (size_t)best;
 		}
 	}
+	free(queue);
+	free(seen);
 	for (size_t i = 0; i < m->nmsgs; i++)
 		m->msgs[i].ctime = m->msgs[i].time - m->skew[m->msgs[i].host];
 	for (size_t i = 0; i < m->nevents; i++)
@@ -302,6 +369,7 @@ corr_twins(struct model *m)
 int
 corr_build(struct model *m, const struct corr_opts *o, char *err, size_t errlen)
 {
+	corr_dedup(m);
 	if (corr_roles(m, o, err, errlen) < 0)
 		return -1;
 	corr_machines(m);

@@ -296,15 +296,53 @@ add_host(struct call *c, uint32_t h)
 	c->nhosts++;
 }
 
+/* Returns the message that names a call: its first INVITE; when the INVITE
+ * went by before the log starts, the first response to it (the method from
+ * its CSeq); a call without INVITE, by its first request. */
+static const struct sip_msg *
+call_head(const struct model *m, const struct call *c)
+{
+	const struct sip_msg *req = NULL, *resp = NULL;
+	for (size_t i = 0; i < c->nmsgs; i++) {
+		const struct sip_msg *s = &m->msgs[c->msgs[i]];
+		if (s->sip->is_request && req == NULL)
+			req = s;
+		if (s->sip->method == NULL || strcmp(s->sip->method, "INVITE") != 0)
+			continue;
+		if (s->sip->is_request)
+			return s;
+		if (resp == NULL)
+			resp = s;
+	}
+	return resp ? resp : req ? req : &m->msgs[c->msgs[0]];
+}
+
+/* Returns the record that says who the call is from and to: h, or when h is
+ * an INFO summary (no From URI logged), the same message as another host
+ * logged it in full (the other box's copy, or the next hop's). */
+static const struct sip_msg *
+call_parties(const struct model *m, const struct call *c, const struct sip_msg *h)
+{
+	if (h->sip->from_uri != NULL)
+		return h;
+	for (size_t i = 0; i < c->nmsgs; i++) {
+		const struct sip_msg *s = &m->msgs[c->msgs[i]];
+		if (s->sip->from_uri != NULL && s->sip->is_request == h->sip->is_request &&
+		    s->sip->cseq == h->sip->cseq && s->sip->status == h->sip->status &&
+		    s->sip->method != NULL && h->sip->method != NULL &&
+		    strcmp(s->sip->method, h->sip->method) == 0 &&
+		    same_str(s->sip->call_id, h->sip->call_id))
+			return s;
+	}
+	return h;
+}
+
 /* Fills the summary fields of a call from its sorted messages. */
 static void
 summarise(struct model *m, struct call *c)
 {
-	const struct sip_msg *first = NULL, *ok = NULL, *last_final = NULL;
-	for (size_t i = 0; i < c->nmsgs && first == NULL; i++)
-		if (m->msgs[c->msgs[i]].sip->is_request)
-			first = &m->msgs[c->msgs[i]];
-	const char *meth = first && first->sip->method ? first->sip->method : "INVITE", *zero = NULL;
+	const struct sip_msg *first = call_head(m, c), *ok = NULL, *last_final = NULL;
+	const char *meth = first->sip->method ? first->sip->method : "INVITE", *zero = NULL;
 	c->options_only = true;
 	for (size_t i = 0; i < c->nmsgs; i++) {
 		const struct sip_msg *s = &m->msgs[c->msgs[i]];
@@ -320,12 +358,11 @@ summarise(struct model *m, struct call *c)
 		add_session(c, s->sip->session_local, &zero);
 		add_session(c, s->sip->session_remote, &zero);
 	}
-	if (first == NULL)
-		first = &m->msgs[c->msgs[0]];
+	const struct sip_msg *who = call_parties(m, c, first);
 	c->start = m->msgs[c->msgs[0]].ctime;
 	c->end = m->msgs[c->msgs[c->nmsgs - 1]].ctime;
-	c->from = first->sip->from_uri;
-	c->to = first->sip->to_uri ? first->sip->to_uri : first->sip->ruri;
+	c->from = who->sip->from_uri;
+	c->to = who->sip->to_uri ? who->sip->to_uri : who->sip->ruri;
 	c->method = first->sip->method;
 	c->final_status = ok ? ok->sip->status : last_final ? last_final->sip->status : 0;
 	/* the call's own Call-ID is the one of its first request */
@@ -336,7 +373,17 @@ summarise(struct model *m, struct call *c)
 		}
 }
 
-/* Returns true when an earlier arrow of the call carried the same message. */
+/* Returns true when the strings are equal or both absent. */
+static bool
+same_opt(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Returns true when an earlier arrow of the call carried the same message:
+ * the same transaction (branch, CSeq, method), the same hop, and for a
+ * response the same status and To-tag (another To-tag is another early
+ * dialog of a fork, not a repeat). */
 static bool
 seen_before(struct model *m, const struct call *c, size_t upto, const struct sip_msg *s)
 {
@@ -349,10 +396,85 @@ seen_before(struct model *m, const struct call *c, size_t upto, const struct sip
 		    same_str(p->sip->call_id, s->sip->call_id) && p->sip->method && s->sip->method &&
 		    same_str(p->sip->method, s->sip->method) && p->sip->nvias && s->sip->nvias &&
 		    p->sip->vias[0].branch && s->sip->vias[0].branch &&
-		    same_str(p->sip->vias[0].branch, s->sip->vias[0].branch))
+		    same_str(p->sip->vias[0].branch, s->sip->vias[0].branch) &&
+		    same_opt(p->sip->to_tag, s->sip->to_tag))
 			return true;
 	}
 	return false;
+}
+
+#define FORK_TAGS_MAX 512 /* (transaction, hop, To-tag) triples looked at per call */
+
+/* A To-tag seen in the responses of one transaction on one hop. */
+struct early {
+	const struct sip_fields *f; /* the first response that carried it */
+	int from, to;
+	uint8_t idx, n;          /* its rank among the tags of that transaction and hop, and
+	                          * how many there are */
+};
+
+/* Returns true when response record s belongs to the transaction and hop of e. */
+static bool
+early_txn(const struct early *e, const struct sip_msg *s)
+{
+	return e->from == s->from_mach && e->to == s->to_mach && e->f->cseq == s->sip->cseq &&
+	    same_str(e->f->call_id, s->sip->call_id) && same_str(e->f->method, s->sip->method);
+}
+
+/* Returns true when s can carry an early dialog of its own: a response
+ * with a To-tag, past 100 Trying, with the fields a transaction needs,
+ * between two machines (inside one, an Expressway's B2BUA answers one
+ * segment with its own To-tag and relays the other's: two dialogs, no fork). */
+static bool
+tagged_response(const struct sip_msg *s)
+{
+	return !s->sip->is_request && s->sip->status > 100 && s->sip->to_tag != NULL &&
+	    s->sip->call_id != NULL && s->sip->method != NULL && s->from_mach != s->to_mach;
+}
+
+/* Marks the responses of forked requests with their early dialog: on one
+ * hop, responses to one request with two or more To-tags. */
+static void
+mark_forks(struct model *m, struct call *c)
+{
+	struct early *v = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < c->narrows && n < FORK_TAGS_MAX; i++) {
+		const struct sip_msg *s = &m->msgs[c->arrows[i].msg];
+		if (!tagged_response(s))
+			continue;
+		size_t k, same = 0;
+		for (k = 0; k < n; k++) {
+			if (!early_txn(&v[k], s))
+				continue;
+			same++;
+			if (same_str(v[k].f->to_tag, s->sip->to_tag))
+				break;
+		}
+		if (k == n && same < UINT8_MAX) {
+			struct early e = {s->sip, s->from_mach, s->to_mach, (uint8_t)(same + 1), 0};
+			VEC_PUSH(v, n, cap, e);
+		}
+	}
+	for (size_t k = 0; k < n; k++)
+		for (size_t j = 0; j < n; j++)
+			if (v[j].from == v[k].from && v[j].to == v[k].to && v[j].f->cseq == v[k].f->cseq &&
+			    same_str(v[j].f->call_id, v[k].f->call_id) &&
+			    same_str(v[j].f->method, v[k].f->method) && v[j].idx > v[k].n)
+				v[k].n = v[j].idx;
+	for (size_t i = 0; i < c->narrows && n > 0; i++) {
+		struct sip_msg *s = &m->msgs[c->arrows[i].msg];
+		if (!tagged_response(s))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (v[k].n > 1 && early_txn(&v[k], s) && same_str(v[k].f->to_tag, s->sip->to_tag)) {
+				s->fork = v[k].idx;
+				if (s->twin >= 0)
+					m->msgs[s->twin].fork = v[k].idx;
+				break;
+			}
+	}
+	free(v);
 }
 
 /* Builds the ladder: one arrow per wire message (twins merged). */
@@ -377,6 +499,7 @@ build_arrows(struct model *m, struct call *c)
 			m->msgs[s->twin].retrans = s->retrans;
 		c->narrows++;
 	}
+	mark_forks(m, c);
 }
 
 /* Returns the legs of every message and event, joined. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "corr.h"
 #include "smap.h"
@@ -50,13 +51,28 @@ small_num(const char **p)
 	return v;
 }
 
-/* Returns true for an RFC 1918, loopback or link-local IPv4 address. */
+/* Returns true for an IPv6 address that is not global: loopback, unique
+ * local (fc00::/7), link-local (fe80::/10), unspecified. */
+static bool
+private_v6(const char *ip)
+{
+	if (strcmp(ip, "::1") == 0 || strcmp(ip, "::") == 0)
+		return true;
+	char a = (char)tolower((unsigned char)ip[0]), b = (char)tolower((unsigned char)ip[1]);
+	char c = (char)tolower((unsigned char)ip[2]);
+	return (a == 'f' && (b == 'c' || b == 'd')) || (a == 'f' && b == 'e' && c >= '8' && c <= 'b');
+}
+
+/* Returns true for an RFC 1918, loopback or link-local IPv4 address, or an
+ * IPv6 address that is not global. */
 static bool
 private_ip(const char *ip)
 {
 	unsigned a, b;
 	const char *p = ip;
 	long x, y = -1;
+	if (ip != NULL && strchr(ip, ':') != NULL)
+		return private_v6(ip);
 	/* the plain "digits.digits" of an address, read without sscanf's cost */
 	if (ip != NULL && (x = small_num(&p)) >= 0 && *p == '.' && (++p, y = small_num(&p)) >= 0) {
 		a = (unsigned)x;
@@ -92,7 +108,7 @@ memo_test(struct memo *mo, const char *s, bool (*fn)(const char *))
 
 /* The memos of one pass over the messages. */
 struct memos {
-	struct memo priv, webex, cucm, edge;
+	struct memo priv, webex, cucm, edge, exp, cube, skype;
 };
 
 bool
@@ -208,38 +224,114 @@ corr_roles(struct model *m, const struct corr_opts *o, char *err, size_t errlen)
 	return apply_overrides(m, o, err, errlen);
 }
 
-/* What the messages from one remote address say about it. */
+/* What the messages from one remote address say about it: a score per
+ * kind of machine, and for the kinds only inferred, the first sign of it. */
 struct peer {
 	const char *ip;
-	int webex, cucm, expressway;
+	int webex, cucm, expressway, cube, skype;
+	int client, server;          /* traversal: it connects to our port (a C); we to its (an E) */
+	unsigned trav_port;          /* the traversal port seen */
 	const char *agent;
+	const char *sign[MACH_COUNT]; /* pooled: what first showed each kind */
+	int host;                    /* the loaded host that saw it first */
 };
+
+/* Returns true when the agent names an Expressway or VCS: "TANDBERG/4352
+ * (X14.3.1)"; an endpoint says "TANDBERG/529 (ce9.2.0) Cisco-DX70". */
+static bool
+expresswayish(const char *s)
+{
+	const char *p = s != NULL ? strcasestr(s, "TANDBERG/") : NULL;
+	const char *x = p != NULL ? strstr(p, "(X") : NULL;
+	return (x != NULL && isdigit((unsigned char)x[2])) || has(s, "Cisco-Expressway") ||
+	    has(s, "Cisco-VCS");
+}
+
+/* Returns true when the agent names a Cisco Unified Border Element or IOS gateway. */
+static bool
+cubeish(const char *s)
+{
+	return has(s, "Cisco-SIPGateway") || has(s, "Cisco-CUBE");
+}
+
+/* Returns true when the agent names a Skype for Business or Lync server. */
+static bool
+skypeish(const char *s)
+{
+	return s != NULL && (strncasecmp(s, "RTC/", 4) == 0 || strncasecmp(s, "RTCC/", 5) == 0 ||
+	    has(s, "Microsoft") || has(s, "Lync") || has(s, "Skype"));
+}
+
+/* Notes, once per kind, what showed it: "Server: RTC/6.0". */
+static void
+sign(struct model *m, struct peer *p, enum machine_kind k, const char *fmt, const char *arg)
+{
+	char buf[256];
+	if (p->sign[k] != NULL)
+		return;
+	snprintf(buf, sizeof buf, fmt, arg);
+	p->sign[k] = strpool_str(m->pool, buf);
+}
+
+/* Adds what the agent of a message from the peer says about it. */
+static void
+agent_evidence(struct model *m, struct peer *p, const struct sip_msg *s, const char *agent,
+    struct memos *mo)
+{
+	const char *hdr = s->sip->is_request ? "User-Agent: %s" : "Server: %s";
+	if (memo_test(&mo->webex, agent, webexish) ||
+	    memo_test(&mo->webex, s->sip->contact_uri, webexish))
+		p->webex += 2;
+	if (memo_test(&mo->cucm, agent, cucmish))
+		p->cucm += 2;
+	if (agent == NULL)
+		return;
+	if (memo_test(&mo->exp, agent, expresswayish)) {
+		p->expressway += 4;
+		sign(m, p, MACH_EXPRESSWAY_PEER, hdr, agent);
+	}
+	if (memo_test(&mo->cube, agent, cubeish)) {
+		p->cube += 4;
+		sign(m, p, MACH_CUBE, hdr, agent);
+	}
+	if (memo_test(&mo->skype, agent, skypeish)) {
+		p->skype += 4;
+		sign(m, p, MACH_SKYPE, hdr, agent);
+	}
+}
 
 /* Adds one message's evidence about its remote address. */
 static void
-peer_evidence(struct peer *p, const struct sip_msg *s, enum host_role role, struct memos *mo)
+peer_evidence(struct model *m, struct peer *p, const struct sip_msg *s, enum host_role role,
+    struct memos *mo)
 {
 	const char *agent = s->sip->is_request ? s->sip->user_agent : s->sip->server;
 	if (s->action == ACT_RECEIVED) {
-		bool proxied = s->sip->is_request && s->sip->nvias > 0 &&
-		    (s->sip->vias[0].proxy_call_id != NULL || s->sip->vias[0].egress_zone != NULL);
-		if (proxied)
+		const struct sip_via *v = s->sip->nvias > 0 ? &s->sip->vias[0] : NULL;
+		bool proxied = s->sip->is_request && v != NULL &&
+		    (v->proxy_call_id != NULL || v->egress_zone != NULL);
+		if (proxied) {
 			p->expressway += 4; /* an Expressway put its own Via on top */
-		if (memo_test(&mo->webex, agent, webexish) ||
-		    memo_test(&mo->webex, s->sip->contact_uri, webexish))
-			p->webex += 2;
-		if (memo_test(&mo->cucm, agent, cucmish))
-			p->cucm += 2;
+			sign(m, p, MACH_EXPRESSWAY_PEER, "its Via carries an Expressway's %s",
+			    v->egress_zone ? "egress-zone" : "proxy-call-id");
+		}
+		agent_evidence(m, p, s, agent, mo);
 		if (agent != NULL && p->agent == NULL && !proxied)
 			p->agent = agent;
 	}
 	if ((s->remote_port == 5062 || s->remote_port == 5061) &&
 	    !memo_test(&mo->priv, s->remote_ip, private_ip) && role == ROLE_EXPRESSWAY_E)
 		p->webex += 1;
-	if (s->action == ACT_SENT && s->remote_port >= 7001 && s->remote_port <= 7099)
+	if (s->action == ACT_SENT && s->remote_port >= 7001 && s->remote_port <= 7099) {
 		p->expressway += 2;
-	if (s->action == ACT_RECEIVED && s->local_port >= 7001 && s->local_port <= 7099)
+		p->server++;
+		p->trav_port = s->remote_port;
+	}
+	if (s->action == ACT_RECEIVED && s->local_port >= 7001 && s->local_port <= 7099) {
 		p->expressway += 2; /* a traversal client connects to our traversal port */
+		p->client++;
+		p->trav_port = s->local_port;
+	}
 }
 
 /* Returns the machine index for name (names: name -> first machine of that
@@ -255,6 +347,7 @@ machine_named(struct model *m, struct smap *names, const char *name, enum machin
 	mc.name = strpool_str(m->pool, name);
 	mc.kind = kind;
 	mc.host = host;
+	mc.role = ROLE_UNKNOWN;
 	VEC_PUSH(m->machines, m->nmachines, m->machinecap, mc);
 	smap_put(names, mc.name, (int)m->nmachines - 1);
 	return (int)m->nmachines - 1;
@@ -269,22 +362,84 @@ machine_addr(struct machine *mc, const char *ip)
 	VEC_PUSH(mc->addrs, mc->naddrs, mc->addrcap, ip);
 }
 
+/* Returns the kind the evidence about a peer points to. */
+static enum machine_kind
+peer_kind(const struct peer *p)
+{
+	if (p->expressway >= 4 && p->expressway >= p->webex && p->expressway >= p->skype &&
+	    p->expressway >= p->cube)
+		return MACH_EXPRESSWAY_PEER;
+	if (p->webex > 0 && p->webex >= p->cucm)
+		return MACH_WEBEX;
+	if (p->cucm > 0)
+		return MACH_CUCM;
+	if (p->skype > 0 && p->skype >= p->cube)
+		return MACH_SKYPE;
+	return p->cube > 0 ? MACH_CUBE : MACH_ENDPOINT;
+}
+
+/* Returns the pooled reason an Expressway peer is one, with its traversal
+ * role and the loaded host of that role whose cluster it may be in. */
+static const char *
+peer_why(struct model *m, const struct peer *p, enum host_role r)
+{
+	char buf[512];
+	int n = 0;
+	const char *seen_by = p->host >= 0 ? m->hosts[p->host].name : "a loaded host";
+	if (r == ROLE_EXPRESSWAY_C)
+		n = snprintf(buf, sizeof buf, "a traversal client: it connects to port %u of %s",
+		    p->trav_port, seen_by);
+	else if (r == ROLE_EXPRESSWAY_E)
+		n = snprintf(buf, sizeof buf, "a traversal server: %s connects to its port %u",
+		    seen_by, p->trav_port);
+	if (p->sign[MACH_EXPRESSWAY_PEER] != NULL && n >= 0 && (size_t)n < sizeof buf)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%s", n ? "; " : "",
+		    p->sign[MACH_EXPRESSWAY_PEER]);
+	for (size_t h = 0; r != ROLE_UNKNOWN && h < m->nhosts && n >= 0 && (size_t)n < sizeof buf; h++)
+		if (m->hosts[h].role == r) {
+			snprintf(buf + n, sizeof buf - (size_t)n, "; an %s like %s, of whose cluster it "
+			    "may be a peer", model_role(r)->label, m->hosts[h].name);
+			break;
+		}
+	return strpool_str(m->pool, buf);
+}
+
 /* Returns the machine of a remote address that no loaded host owns. */
 static int
 peer_machine(struct model *m, struct smap *names, const struct peer *p)
 {
-	char name[128];
+	char name[160];
 	int k;
-	if (p->expressway >= 4 && p->expressway >= p->webex) {
-		snprintf(name, sizeof name, "Expressway %s", p->ip);
-		k = machine_named(m, names, name, MACH_EXPRESSWAY, -1);
-	} else if (p->webex > 0 && p->webex >= p->cucm) {
-		k = machine_named(m, names, "Webex", MACH_WEBEX, -1);
-	} else if (p->cucm > 0) {
+	enum machine_kind kind = peer_kind(p);
+	enum host_role r = ROLE_UNKNOWN;
+	switch (kind) {
+	case MACH_EXPRESSWAY_PEER:
+		r = p->client > p->server ? ROLE_EXPRESSWAY_C : p->server > 0 ? ROLE_EXPRESSWAY_E
+		    : ROLE_UNKNOWN;
+		snprintf(name, sizeof name, "%s %s", r != ROLE_UNKNOWN ? model_role(r)->label
+		    : "Expressway", p->ip);
+		k = machine_named(m, names, name, kind, -1);
+		m->machines[k].role = r;
+		if (m->machines[k].why == NULL)
+			m->machines[k].why = peer_why(m, p, r);
+		break;
+	case MACH_WEBEX:
+		k = machine_named(m, names, "Webex", kind, -1);
+		break;
+	case MACH_CUCM:
 		snprintf(name, sizeof name, "CUCM %s", p->ip);
-		k = machine_named(m, names, name, MACH_CUCM, -1);
-	} else {
+		k = machine_named(m, names, name, kind, -1);
+		break;
+	case MACH_SKYPE:
+	case MACH_CUBE:
+		snprintf(name, sizeof name, "%s %s", kind == MACH_CUBE ? "CUBE" : "Skype", p->ip);
+		k = machine_named(m, names, name, kind, -1);
+		if (m->machines[k].why == NULL)
+			m->machines[k].why = p->sign[kind];
+		break;
+	default:
 		k = machine_named(m, names, p->ip, MACH_ENDPOINT, -1);
+		break;
 	}
 	if (p->agent != NULL && m->machines[k].agent == NULL)
 		m->machines[k].agent = p->agent;
@@ -350,12 +505,12 @@ map_peers(struct model *m, struct smap *names, struct smap *ipmach)
 			continue;
 		int k = smap_get(&idx, s->remote_ip, -1);
 		if (k < 0) {
-			struct peer p = {.ip = s->remote_ip};
+			struct peer p = {.ip = s->remote_ip, .host = (int)s->host};
 			VEC_PUSH(peers, np, pcap, p);
 			k = (int)np - 1;
 			smap_put(&idx, s->remote_ip, k);
 		}
-		peer_evidence(&peers[k], s, m->hosts[s->host].role, &mo->tests);
+		peer_evidence(m, &peers[k], s, m->hosts[s->host].role, &mo->tests);
 	}
 	for (size_t i = 0; i < np; i++)
 		smap_put(ipmach, peers[i].ip, peer_machine(m, names, &peers[i]));

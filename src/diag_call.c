@@ -184,15 +184,129 @@ offer_to_webex(const struct model *m, const struct call_arrow *a, const struct s
 	    m->machines[a->from].kind == MACH_EXPRESSWAY && diag_webex_uri(s->sip->ruri);
 }
 
-/* Returns true when the arrow carries an answer that refuses audio (port 0). */
-static bool
-audio_refused(const struct sip_msg *s)
+/* What an SDP body is in the offer/answer exchange of its hop. */
+enum sdp_role { SDP_NONE, SDP_OFFER, SDP_ANSWER };
+
+#define OA_PENDING 16 /* hops with an offer waiting for its answer, per call */
+
+/* An offer waiting for its answer on one hop (either direction). */
+struct oa_pending {
+	int a, b;          /* the hop's machines, a < b */
+	const char *cid;   /* the dialog's Call-ID */
+	long offer;        /* arrow of the offer */
+	int from;          /* the machine that sent it */
+};
+
+/* Returns the pending offer of the arrow's hop and Call-ID in p (n of them),
+ * adding an empty one (offer -1) when new and there is room; NULL when full. */
+static struct oa_pending *
+oa_slot(struct oa_pending *p, size_t *n, const struct call_arrow *ar, const char *cid)
 {
-	if (!s->sip->has_sdp || s->retrans || (s->sip->is_request && !model_is(s, "ACK")) ||
-	    (!s->sip->is_request && s->sip->status >= 300))
-		return false;
-	const struct sdp_media *a = audio_of(s);
-	return a != NULL && a->port == 0;
+	int a = ar->from < ar->to ? ar->from : ar->to, b = ar->from < ar->to ? ar->to : ar->from;
+	for (size_t i = 0; i < *n; i++)
+		if (p[i].a == a && p[i].b == b && strcmp(p[i].cid, cid) == 0)
+			return &p[i];
+	if (*n == OA_PENDING)
+		return NULL;
+	p[*n] = (struct oa_pending){a, b, cid, -1, -1};
+	return &p[(*n)++];
+}
+
+/* Returns true when the request of response s on its hop (same Call-ID,
+ * CSeq and method, the other way) carried SDP. */
+static bool
+request_had_sdp(const struct model *m, const struct call *c, size_t upto,
+    const struct call_arrow *ar, const struct sip_msg *s)
+{
+	for (size_t i = upto; i-- > 0;) {
+		const struct sip_msg *q = &m->msgs[c->arrows[i].msg];
+		if (c->arrows[i].from == ar->to && c->arrows[i].to == ar->from && q->sip->is_request &&
+		    q->sip->cseq == s->sip->cseq && q->sip->method && s->sip->method &&
+		    strcmp(q->sip->method, s->sip->method) == 0 &&
+		    strcmp(q->sip->call_id, s->sip->call_id) == 0)
+			return q->sip->has_sdp;
+	}
+	return false;
+}
+
+/* Returns the role of the SDP of arrow ai (record s): an INVITE or UPDATE
+ * offers; an ACK answers (the offer of a 2xx: delayed offer); a PRACK or a
+ * response answers the offer pending on its hop from the other side, else
+ * offers (a 200 or 183 to an INVITE without SDP). */
+static enum sdp_role
+sdp_role(const struct model *m, const struct call *c, size_t ai, const struct sip_msg *s,
+    const struct oa_pending *p)
+{
+	const struct call_arrow *ar = &c->arrows[ai];
+	if (!s->sip->has_sdp || s->retrans || s->sip->method == NULL || (!s->sip->is_request && s->sip->status >= 300))
+		return SDP_NONE;
+	if (model_is(s, "INVITE") || model_is(s, "UPDATE"))
+		return SDP_OFFER;
+	if (model_is(s, "ACK"))
+		return SDP_ANSWER;
+	bool waiting = p != NULL && p->offer >= 0 && p->from != ar->from;
+	if (s->sip->is_request) /* PRACK, and anything else that carries SDP */
+		return waiting ? SDP_ANSWER : SDP_OFFER;
+	if (strcmp(s->sip->method, "INVITE") == 0 && !request_had_sdp(m, c, ai, ar, s))
+		return waiting ? SDP_ANSWER : SDP_OFFER;
+	return SDP_ANSWER;
+}
+
+/* Returns true when the call touches Webex: a machine of its ladder is
+ * Webex, or its first request is to a Webex URI. */
+static bool
+call_webex(const struct model *m, const struct call *c)
+{
+	for (size_t i = 0; i < c->narrows; i++)
+		if (reaches_webex(m, &c->arrows[i]) || (c->arrows[i].from >= 0 &&
+		    (size_t)c->arrows[i].from < m->nmachines &&
+		    m->machines[c->arrows[i].from].kind == MACH_WEBEX))
+			return true;
+	return c->to != NULL && diag_webex_uri(c->to);
+}
+
+/* What the offer/answer walk of one call found. */
+struct oa_found {
+	long bad;      /* an audio offer toward Webex without a codec Webex takes, or -1 */
+	long offer;    /* the offer an answer refused, or -1 */
+	long zero;     /* the answer that refused audio (m=audio 0), or -1 */
+};
+
+/* Walks the call's SDP in order through every offer/answer shape: INVITE/200,
+ * 200/ACK (delayed offer), re-INVITE, UPDATE, 183/PRACK. */
+static void
+walk_offers(const struct model *m, const struct diag_ctx *ctx, const struct call *c,
+    struct oa_found *o)
+{
+	struct oa_pending p[OA_PENDING];
+	size_t np = 0;
+	*o = (struct oa_found){-1, -1, -1};
+	bool webex = call_webex(m, c);
+	for (size_t ai = 0; ai < c->narrows && o->zero < 0; ai++) {
+		if (!(ctx->mflags[c->arrows[ai].msg] & DM_SDP))
+			continue; /* neither an offer nor an answer */
+		const struct sip_msg *s = &m->msgs[c->arrows[ai].msg];
+		struct oa_pending *slot = s->sip->call_id ? oa_slot(p, &np, &c->arrows[ai], s->sip->call_id) : NULL;
+		enum sdp_role role = sdp_role(m, c, ai, s, slot);
+		const struct sdp_media *au = audio_of(s);
+		if (role == SDP_OFFER) {
+			if (slot != NULL) {
+				slot->offer = au != NULL && au->port != 0 ? (long)ai : -1;
+				slot->from = c->arrows[ai].from;
+			}
+			if (au != NULL && au->port != 0 && !webex_codec(au->codecs) &&
+			    (o->bad < 0 || reaches_webex(m, &c->arrows[ai])) &&
+			    (reaches_webex(m, &c->arrows[ai]) || offer_to_webex(m, &c->arrows[ai], s)))
+				o->bad = (long)ai; /* the hop into Webex says it best */
+		} else if (role == SDP_ANSWER && slot != NULL && slot->offer >= 0 &&
+		    slot->from != c->arrows[ai].from) {
+			if (webex && au != NULL && au->port == 0) {
+				o->offer = slot->offer;
+				o->zero = (long)ai;
+			}
+			slot->offer = -1;
+		}
+	}
 }
 
 /* Adds a finding per call whose audio offer or answer rules Webex out. */
@@ -202,32 +316,26 @@ check_codecs(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 	const struct diag_ctx *ctx = vctx;
 	for (size_t ci = 0; ci < m->ncalls; ci++) {
 		const struct call *c = &m->calls[ci];
-		long bad = -1, last_offer = -1, zero = -1;
-		for (size_t ai = 0; ai < c->narrows && zero < 0; ai++) {
-			if (!(ctx->mflags[c->arrows[ai].msg] & DM_SDP))
-				continue; /* neither an offer nor an answer */
-			const struct sip_msg *s = &m->msgs[c->arrows[ai].msg];
-			const struct sdp_media *au;
-			if (offer_to_webex(m, &c->arrows[ai], s) && (au = audio_of(s)) != NULL &&
-			    au->port != 0) {
-				last_offer = (long)ai;
-				if (!webex_codec(au->codecs) && (bad < 0 || reaches_webex(m,
-				    &c->arrows[ai])))
-					bad = (long)ai; /* the hop into Webex says it best */
-			} else if (last_offer >= 0 && audio_refused(s)) {
-				zero = (long)ai;
-			}
-		}
-		if (bad < 0 && zero < 0)
+		struct oa_found o;
+		walk_offers(m, ctx, c, &o);
+		if (o.bad < 0 && o.zero < 0)
 			continue;
-		long offer = bad >= 0 ? bad : last_offer;
-		const char *codecs = audio_of(&m->msgs[c->arrows[offer].msg])->codecs;
-		char sum[512];
-		snprintf(sum, sizeof sum, "the audio offer toward Webex lists %s%s%s",
-		    codecs && *codecs ? codecs : "no codec", bad >= 0 ? ": none of G.711 "
-		    "(PCMU/PCMA), G.722 or AAC-LD (MP4A-LATM), the only audio codecs Webex takes" : "",
-		    zero >= 0 ? "; the answer refused audio (m=audio 0)" : "");
-		long at = zero >= 0 ? zero : offer;
+		long offer = o.bad >= 0 ? o.bad : o.offer;
+		const struct sip_msg *os = &m->msgs[c->arrows[offer].msg];
+		const char *codecs = audio_of(os)->codecs;
+		char sum[640], what[64] = "", who[96] = "";
+		sip_label(os, what, sizeof what);
+		model_machine_label(m, c->arrows[offer].from, who, sizeof who);
+		if (o.bad >= 0)
+			snprintf(sum, sizeof sum, "the audio offer toward Webex lists %s: none of G.711 "
+			    "(PCMU/PCMA), G.722 or AAC-LD (MP4A-LATM), the only audio codecs Webex "
+			    "takes%s", codecs && *codecs ? codecs : "no codec",
+			    o.zero >= 0 ? "; the answer refused audio (m=audio 0)" : "");
+		else
+			snprintf(sum, sizeof sum, "the answer to the audio offer (%s, in the %s from %s) "
+			    "refused audio (m=audio 0): the two sides have no audio codec in common",
+			    codecs && *codecs ? codecs : "no codec", what, who);
+		long at = o.zero >= 0 ? o.zero : offer;
 		struct diag_finding *f = diag_add(m, r, sig, (int)ci, (int)at,
 		    (int)m->msgs[c->arrows[at].msg].host, sum, "Make Unified CM offer G.711, "
 		    "G.722 or AAC-LD on calls to Webex: the region relationship between the device "
@@ -235,7 +343,7 @@ check_codecs(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 		    "Expressway-C SIP trunk decides the codecs (System > Region Information > "
 		    "Region); allow one of those codecs there, or move the trunk to a device pool "
 		    "whose region does.");
-		for (size_t ai = 0; ai < c->narrows && f->nev < 12; ai++) {
+		for (size_t ai = 0; ai < c->narrows && f->nev < 12 && o.bad >= 0; ai++) {
 			const struct sip_msg *s = &m->msgs[c->arrows[ai].msg];
 			const struct sdp_media *au = audio_of(s);
 			if (offer_to_webex(m, &c->arrows[ai], s) && au != NULL && au->port != 0 &&
@@ -243,8 +351,8 @@ check_codecs(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 				diag_msg_evidence(m, f, c->arrows[ai].msg);
 		}
 		diag_msg_evidence(m, f, c->arrows[offer].msg);
-		if (zero >= 0)
-			diag_msg_evidence(m, f, c->arrows[zero].msg);
+		if (o.zero >= 0)
+			diag_msg_evidence(m, f, c->arrows[o.zero].msg);
 	}
 }
 
@@ -306,24 +414,58 @@ to_cucm(const struct model *m, const struct sip_msg *s)
 	    m->hosts[s->host].role == ROLE_EXPRESSWAY_C);
 }
 
-/* Adds the "TCP Connection Closed" lines of the connections from the host to
- * s's destination between s and t1; returns how many. */
+#define SEND_PORTS 16 /* connections one message was sent on (first send, retransmissions) */
+
+/* Returns how many local ports host s->host sent record s (and its
+ * retransmissions) from, to s's destination, into ports. */
+static size_t
+send_ports(const struct model *m, const struct call *c, const struct sip_msg *s,
+    unsigned *ports)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->nmsgs && n < SEND_PORTS; i++) {
+		const struct sip_msg *t = &m->msgs[c->msgs[i]];
+		if (t->host != s->host || t->action != ACT_SENT || t->remote_ip == NULL ||
+		    strcmp(t->remote_ip, s->remote_ip) != 0 || t->remote_port != s->remote_port ||
+		    t->sip->cseq != s->sip->cseq || t->sip->status != s->sip->status ||
+		    t->sip->is_request != s->sip->is_request || strcmp(t->sip->call_id, s->sip->call_id) != 0)
+			continue;
+		size_t k = 0;
+		while (k < n && ports[k] != t->local_port)
+			k++;
+		if (k == n)
+			ports[n++] = t->local_port;
+	}
+	return n;
+}
+
+/* Adds the "TCP Connection Closed" lines of the connections the host sent s
+ * (or a retransmission of it) on, between s and t1; returns how many. Other
+ * calls' connections to the same destination are not s's story. */
 static size_t
 closed_lines(struct model *m, const struct diag_ctx *ctx, struct diag_finding *f,
-    const struct sip_msg *s, xw_time t1)
+    const struct call *c, const struct sip_msg *s, xw_time t1)
 {
 	size_t n = 0;
 	int h = (int)s->host;
+	unsigned ports[SEND_PORTS];
+	size_t np = s->remote_ip != NULL ? send_ports(m, c, s, ports) : 0;
 	for (size_t k = diag_events_from(m, ctx, h, s->ctime), seen = 0;
-	    k < ctx->nhev[h] && seen < 4096 && f->nev < 16; k++, seen++) {
+	    k < ctx->nhev[h] && seen < 4096 && f->nev < 16 && np > 0; k++, seen++) {
 		const struct log_event *e = &m->events[ctx->hev[h][k]];
-		char dst[64], port[16];
+		char dst[64], port[16], sport[16];
 		if (e->ctime > t1)
 			break;
 		if (e->kind != EV_TCP || !diag_event_has(e, "TCP Connection Closed") ||
 		    !diag_event_kv(e, "Dst-ip", dst, sizeof dst) ||
-		    !diag_event_kv(e, "Dst-port", port, sizeof port) || s->remote_ip == NULL ||
+		    !diag_event_kv(e, "Dst-port", port, sizeof port) ||
+		    !diag_event_kv(e, "Src-port", sport, sizeof sport) ||
 		    strcmp(dst, s->remote_ip) != 0 || strtoul(port, NULL, 10) != s->remote_port)
+			continue;
+		size_t i = 0;
+		while (i < np && ports[i] != strtoul(sport, NULL, 10))
+			i++;
+		if (i == np)
 			continue;
 		diag_event_evidence(m, f, e);
 		n++;
@@ -355,7 +497,7 @@ add_size_finding(const struct diag_sig *sig, struct model *m, struct diag_result
 		    t->sip->status == s->sip->status && strcmp(t->sip->call_id, s->sip->call_id) == 0)
 			diag_msg_evidence(m, f, c->msgs[i]);
 	}
-	size_t closed = closed_lines(m, ctx, f, s, fail >= 0 ? m->msgs[fail].ctime :
+	size_t closed = closed_lines(m, ctx, f, c, s, fail >= 0 ? m->msgs[fail].ctime :
 	    s->ctime + 64000);
 	if (fail >= 0)
 		diag_msg_evidence(m, f, (uint32_t)fail);
@@ -427,10 +569,11 @@ has_provisional(const struct model *m, const struct call *c, const struct sip_ms
 }
 
 /* Returns the "TCP Connecting" line host h logged after t that nothing
- * (established, failed, closed) followed, or NULL: the host was still
- * trying to reach the next hop when its log ends. */
+ * (established, failed, closed) followed and that is call ci's own (as
+ * diag_tie_conn tells), or NULL: the host was still trying to reach the
+ * next hop for it when its log ends. */
 static const struct log_event *
-pending_connect(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t)
+pending_connect(struct model *m, const struct diag_ctx *ctx, int h, xw_time t, int ci)
 {
 	const struct log_event *open = NULL;
 	char src[64] = "", sport[16] = "";
@@ -442,6 +585,13 @@ pending_connect(const struct model *m, const struct diag_ctx *ctx, int h, xw_tim
 		    !diag_event_kv(e, "Src-port", p1, sizeof p1))
 			continue;
 		if (diag_event_has(e, "TCP Connecting")) {
+			struct diag_conn c;
+			struct diag_tie tie;
+			if (!diag_conn_of(m, e, &c))
+				continue;
+			diag_tie_conn(m, ctx, h, &c, e->ctime, e->ctime, &tie);
+			if (tie.call != ci)
+				continue;
 			open = e;
 			snprintf(src, sizeof src, "%s", s1);
 			snprintf(sport, sizeof sport, "%s", p1);
@@ -468,7 +618,7 @@ add_no_final(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 	    "these logs; the last hop it was seen on is %s -> %s%s", s->sip->cseq, from, to,
 	    has_provisional(m, c, s, a->to) ? ", which answered only provisionally" : "");
 	int h = a->to >= 0 && (size_t)a->to < m->nmachines ? m->machines[a->to].host : -1;
-	const struct log_event *open = h >= 0 ? pending_connect(m, ctx, h, a->t) : NULL;
+	const struct log_event *open = h >= 0 ? pending_connect(m, ctx, h, a->t, (int)ci) : NULL;
 	char dst[64] = "", port[16] = "";
 	if (open != NULL && n > 0 && (size_t)n < sizeof sum) {
 		diag_event_kv(open, "Dst-ip", dst, sizeof dst);

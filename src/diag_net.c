@@ -1,8 +1,9 @@
 /* diag_net.c - signatures read from what an Expressway logs around a call:
  * call policy (network.cpl), DNS lookups (network.dns, network.search) and
- * TCP connections (network.tcp). These lines carry no Call-ID; they are tied
- * to a call by host, by time (between the INVITE reaching the host and the
- * host's final response) and, where they carry them, by addresses. */
+ * TCP connections (network.tcp). These lines carry no Call-ID; diag_tie.c
+ * ties each to the call that caused it by what they do carry (the search
+ * they are in, the name looked up, the address, the connection's ports);
+ * what fits several calls stays a host or connection finding naming them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,15 +54,21 @@ cpl_from(const struct log_event *e, const char *ip, unsigned port)
 	    event_port(e, "Remote-port") == port;
 }
 
-/* Returns the CPL rule line that matched before the reject at position k, or NULL. */
+/* Returns the CPL rule line that matched before the reject at position k,
+ * of the same call (call < 0: of any), or NULL. */
 static const struct log_event *
-cpl_rule(const struct model *m, const struct diag_ctx *ctx, int h, size_t k, const char *ip,
-    unsigned port)
+cpl_rule(struct model *m, const struct diag_ctx *ctx, int h, size_t k, const char *ip,
+    unsigned port, int call)
 {
 	for (size_t n = 0; n < RULE_BACK && k > 0; n++) {
-		const struct log_event *e = &m->events[ctx->hev[h][--k]];
-		if (e->kind == EV_CPL && cpl_from(e, ip, port) && diag_event_has(e, "<rule ") &&
-		    diag_event_has(e, "> matched"))
+		uint32_t ei = ctx->hev[h][--k];
+		const struct log_event *e = &m->events[ei];
+		if (e->kind != EV_CPL || !cpl_from(e, ip, port) || !diag_event_has(e, "<rule ") ||
+		    !diag_event_has(e, "> matched"))
+			continue;
+		struct diag_tie t;
+		diag_tie_event(m, ctx, ei, &t);
+		if (call < 0 || diag_tie_fits(&t, call))
 			return e;
 	}
 	return NULL;
@@ -89,7 +96,7 @@ forbidden_events(struct model *m, const struct diag_ctx *ctx, struct diag_findin
 		const struct log_event *e = &m->events[ctx->hev[w->host][k]];
 		if (e->ctime > w->end)
 			break;
-		if (e->kind == EV_EVENT && (e->call < 0 || e->call == w->call) && e->name &&
+		if (e->kind == EV_EVENT && e->call == w->call && e->name &&
 		    (strcmp(e->name, "Search Completed") == 0 ||
 		    strcmp(e->name, "Call Rejected") == 0) && diag_event_has(e, "Forbidden"))
 			diag_event_evidence(m, f, e);
@@ -122,17 +129,20 @@ cpl_text(const struct model *m, int h, const struct log_event *rule, const char 
 		    "destination look swapped.");
 }
 
-/* Adds a cpl-reject finding for the reject line ei (window w, may be NULL). */
+/* Adds a cpl-reject finding for the reject line ei, tied by t (to its
+ * window t->w, or to no call). */
 static void
 add_cpl(const struct diag_sig *sig, struct model *m, struct diag_result *r,
-    const struct diag_ctx *ctx, uint32_t ei, const struct diag_window *w)
+    const struct diag_ctx *ctx, uint32_t ei, const struct diag_tie *t)
 {
 	const struct log_event *e = &m->events[ei];
+	const struct diag_window *w = t->w;
 	int h = (int)e->host;
 	char ip[64] = "", who[128], sum[1024];
 	diag_event_kv(e, "Remote-ip", ip, sizeof ip);
 	unsigned port = event_port(e, "Remote-port");
-	const struct log_event *rule = cpl_rule(m, ctx, h, event_pos(m, ctx, h, ei), ip, port);
+	const struct log_event *rule = cpl_rule(m, ctx, h, event_pos(m, ctx, h, ei), ip, port,
+	    w ? w->call : -1);
 	diag_addr_label(m, ip, who, sizeof who);
 	struct sbuf fix = {0};
 	cpl_text(m, h, rule, who, sum, sizeof sum, &fix);
@@ -142,6 +152,7 @@ add_cpl(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 		    w->invite);
 	struct diag_finding *f = diag_add(m, r, sig, w ? w->call : -1, arrow, h, sum, fix.s);
 	sbuf_free(&fix);
+	diag_tie_note(m, f, t);
 	if (w == NULL) {
 		char peer[96];
 		snprintf(peer, sizeof peer, "%s:%u", ip, port);
@@ -186,8 +197,9 @@ check_cpl(const struct diag_sig *sig, struct model *m, struct diag_result *r, vo
 		if (e->kind != EV_CPL || !diag_event_has(e, "<reject") ||
 		    !diag_event_kv(e, "Remote-ip", ip, sizeof ip))
 			continue;
-		const struct diag_window *w = diag_window_from(m, ctx, (int)e->host, e->ctime, ip,
-		    event_port(e, "Remote-port"));
+		struct diag_tie t;
+		diag_tie_event(m, (const struct diag_ctx *)ctx, (uint32_t)i, &t);
+		const struct diag_window *w = t.w;
 		if (w != NULL && (done[w - ctx->win] ||
 		    (w->final >= 0 && m->msgs[w->final].sip->status != 403)))
 			continue; /* told already, or the call went on past the reject */
@@ -195,11 +207,12 @@ check_cpl(const struct diag_sig *sig, struct model *m, struct diag_result *r, vo
 		if (f != NULL) {
 			if (f->nev < 24)
 				diag_event_evidence(m, f, e);
+			diag_tie_note(m, f, &t);
 			continue;
 		}
 		if (w != NULL)
 			done[w - ctx->win] = true;
-		add_cpl(sig, m, r, ctx, (uint32_t)i, w);
+		add_cpl(sig, m, r, ctx, (uint32_t)i, &t);
 	}
 	free(done);
 }
@@ -228,36 +241,58 @@ srv_query_for(const struct model *m, const struct diag_ctx *ctx, uint32_t ei, co
 /* What the host did about one Webex-bound call's lookup. */
 struct srv_look {
 	const struct log_event *query, *rule, *resolved;
+	struct diag_tie tie;     /* what ties the query to the call (or its candidates) */
 	char name[256];
 };
 
+/* Returns the first event of kind k holding phrase p between positions from
+ * and to of host h's events (backward when back) whose tie fits call ci
+ * (exactly when exact), or NULL. */
+static const struct log_event *
+tied_line(struct model *m, const struct diag_ctx *ctx, int h, size_t from, size_t to,
+    bool back, enum ev_kind k, enum diag_phrase p, int ci, bool exact)
+{
+	for (size_t n = 0; from != to && n < SCAN_MAX; n++) {
+		size_t i = back ? --from : from++;
+		if (ctx->hevk[h][i] != k || !diag_event_phrase(m, ctx, ctx->hev[h][i], p))
+			continue;
+		struct diag_tie t;
+		diag_tie_event(m, ctx, ctx->hev[h][i], &t);
+		if (exact ? t.call == ci : diag_tie_fits(&t, ci))
+			return &m->events[ctx->hev[h][i]];
+	}
+	return NULL;
+}
+
 /* Fills l from the events of window w; returns true when the host looked up
- * the SRV records of dom. The rule is the last "Considering search rule"
- * line before the query: looked for back from the query once found, as most
- * windows have no query and their many search lines need no reading. */
+ * the SRV records of dom in the call's own search (l->tie.call is the call),
+ * or in a search no line could tell from other calls' (l->tie names them).
+ * The rule is the last "Considering search rule" line of the same search
+ * before the query, the answer the first "Resolved" line of it after. */
 static bool
-srv_lookup(const struct model *m, const struct diag_ctx *ctx, const struct diag_window *w,
+srv_lookup(struct model *m, const struct diag_ctx *ctx, const struct diag_window *w,
     const char *dom, struct srv_look *l)
 {
 	memset(l, 0, sizeof *l);
 	int h = w->host;
 	size_t k0 = diag_events_from(m, ctx, h, w->start), k = k0, n = 0;
-	for (; k < ctx->nhev[h] && n < SCAN_MAX && ctx->hevt[h][k] <= w->end; k++, n++)
-		if (ctx->hevk[h][k] == EV_DNS &&
-		    srv_query_for(m, ctx, ctx->hev[h][k], dom, l->name, sizeof l->name))
+	for (; k < ctx->nhev[h] && n < SCAN_MAX && ctx->hevt[h][k] <= w->end; k++, n++) {
+		if (ctx->hevk[h][k] != EV_DNS ||
+		    !srv_query_for(m, ctx, ctx->hev[h][k], dom, l->name, sizeof l->name))
+			continue;
+		diag_tie_event(m, ctx, ctx->hev[h][k], &l->tie);
+		if (diag_tie_fits(&l->tie, w->call))
 			break;
+	}
 	if (k >= ctx->nhev[h] || n >= SCAN_MAX || ctx->hevt[h][k] > w->end)
 		return false;
 	l->query = &m->events[ctx->hev[h][k]];
-	for (size_t b = k; b-- > k0;)
-		if (ctx->hevk[h][b] == EV_SEARCH && diag_event_phrase(m, ctx, ctx->hev[h][b],
-		    DP_SEARCH_RULE)) {
-			l->rule = &m->events[ctx->hev[h][b]];
-			break;
-		}
-	for (k++, n++; k < ctx->nhev[h] && n < SCAN_MAX && ctx->hevt[h][k] <= w->end; k++, n++)
-		if (ctx->hevk[h][k] == EV_DNS && diag_event_phrase(m, ctx, ctx->hev[h][k], DP_RESOLVED))
-			return (l->resolved = &m->events[ctx->hev[h][k]]), true;
+	bool exact = l->tie.call == w->call;
+	l->rule = tied_line(m, ctx, h, k, k0, true, EV_SEARCH, DP_SEARCH_RULE, w->call, exact);
+	size_t end = diag_events_from(m, ctx, h, w->end + 1);
+	if (exact && k < end)
+		l->resolved = tied_line(m, ctx, h, k + 1, end, false, EV_DNS, DP_RESOLVED, w->call,
+		    true);
 	return true;
 }
 
@@ -297,9 +332,10 @@ add_srv(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 	}
 	if (l->resolved != NULL)
 		copy_after(l->resolved->text, "Port:'", '\'', port, sizeof port);
+	bool tied = l->tie.call == w->call;
 	int n = snprintf(sum, sizeof sum, "%s looked up %s, the request-URI's domain, for a call "
-	    "to Webex instead of _sips._tcp.callservice.ciscospark.com", m->hosts[w->host].name,
-	    l->name);
+	    "to Webex instead of _sips._tcp.callservice.ciscospark.com%s", m->hosts[w->host].name,
+	    l->name, tied ? "" : " (the logs do not tell which of the calls it searched for then)");
 	if (rule[0] && n > 0 && (size_t)n < sizeof sum)
 		n += snprintf(sum + n, sizeof sum - (size_t)n, "; search rule \"%s\" (priority %s) "
 		    "had sent the call to zone \"%s\"", rule, prio, target);
@@ -314,9 +350,11 @@ add_srv(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 	    "to another DNS zone first: give the Webex rule a lower priority number than that "
 	    "rule (Configuration > Dial plan > Search rules).");
 	const struct call *c = &m->calls[w->call];
-	struct diag_finding *f = diag_add(m, r, sig, w->call, diag_arrow_of(c, w->invite),
-	    w->host, sum, "");
-	diag_msg_evidence(m, f, w->invite);
+	struct diag_finding *f = diag_add(m, r, sig, tied ? w->call : -1,
+	    tied ? diag_arrow_of(c, w->invite) : -1, w->host, sum, "");
+	diag_tie_note(m, f, &l->tie);
+	if (tied)
+		diag_msg_evidence(m, f, w->invite);
 	if (l->rule != NULL)
 		diag_event_evidence(m, f, l->rule);
 	diag_event_evidence(m, f, l->query);
@@ -325,6 +363,16 @@ add_srv(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 	srv_dump_note(m, f, diag_dump_for(m, ctx, w->host, true), target, &fix);
 	f->fix = strpool_str(m->pool, fix.s);
 	sbuf_free(&fix);
+}
+
+/* Returns true when finding f cites line of file. */
+static bool
+cites(const struct diag_finding *f, const char *file, uint32_t line)
+{
+	for (size_t i = 0; i < f->nev; i++)
+		if (!f->ev[i].packet && f->ev[i].line == line && strcmp(f->ev[i].file, file) == 0)
+			return true;
+	return false;
 }
 
 /* Adds a finding per Webex call whose SRV lookup used the dialled domain. */
@@ -350,6 +398,15 @@ check_srv_domain(const struct diag_sig *sig, struct model *m, struct diag_result
 		struct srv_look l;
 		if (dup || !srv_lookup(m, ctx, w, dom, &l))
 			continue;
+		if (l.tie.call != w->call) { /* shared: one host finding per lookup */
+			bool shown = false;
+			for (size_t k = first; k < r->n && !shown; k++)
+				shown = r->f[k].call < 0 && cites(&r->f[k], m->files[l.query->file].path,
+				    l.query->line);
+			if (!shown)
+				add_srv(sig, m, r, ctx, w, &l);
+			continue;
+		}
 		add_srv(sig, m, r, ctx, w, &l);
 		if (w->host < 32)
 			told[w->call] |= 1u << w->host;
@@ -483,13 +540,19 @@ check_tcp(const struct diag_sig *sig, struct model *m, struct diag_result *r, vo
 			continue;
 		int h = (int)e->host;
 		const struct log_event *c = NULL;
-		if (budget > 0) { /* past it, a flood of failures is tied by its own time */
+		if (budget > 0) { /* past it, a flood of failures is tied without its opening */
 			budget--;
 			c = tcp_connecting(m, ctx, h, event_pos(m, ctx, h, (uint32_t)i), &t);
 		}
-		const struct diag_window *w = diag_window_at(m, ctx, h, c ? c->ctime : e->ctime);
+		struct diag_conn dc = {.lport = t.sport, .rport = t.dport, .inbound = false};
+		snprintf(dc.lip, sizeof dc.lip, "%s", t.src);
+		snprintf(dc.rip, sizeof dc.rip, "%s", t.dst);
+		struct diag_tie tie;
+		diag_tie_conn(m, ctx, h, &dc, c ? c->ctime : XW_TIME_NONE, e->ctime, &tie);
+		const struct diag_window *w = tie.w;
 		struct tcp_group *g = tcp_group(sig, m, r, &gs, &ng, &cap, h, w, &t);
 		struct diag_finding *f = &r->f[g->f];
+		diag_tie_note(m, f, &tie);
 		if (group_dst(g, t.dst)) {
 			char sum[768];
 			const char *fix;

@@ -32,8 +32,10 @@ index_free(struct diag_index *ix)
 void
 diag_result_free(struct diag_result *r)
 {
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
 		free(r->f[i].ev);
+		free(r->f[i].cand);
+	}
 	free(r->f);
 	index_free(&r->ix);
 	memset(r, 0, sizeof *r);
@@ -373,7 +375,8 @@ build_windows(const struct model *m, struct diag_ctx *ctx)
 			if (!model_is(s, "INVITE") || s->action != ACT_RECEIVED || s->retrans ||
 			    s->from_mach == s->to_mach || (s->sip->to_tag != NULL && *s->sip->to_tag))
 				continue;
-			struct diag_window w = {(int)ci, (int)s->host, c->msgs[i], -1, s->ctime, 0};
+			struct diag_window w = {(int)ci, (int)s->host, c->msgs[i], -1, s->ctime, 0, -1,
+			    XW_TIME_NONE, XW_TIME_NONE, XW_TIME_NONE};
 			w.final = final_sent(m, ctx, c, s);
 			w.end = w.final >= 0 ? m->msgs[w.final].ctime : s->ctime + NO_FINAL_SPAN_MS;
 			VEC_PUSH(ctx->win, ctx->nwin, cap, w);
@@ -408,6 +411,7 @@ ctx_free(const struct model *m, struct diag_ctx *ctx)
 	free(ctx->ev_asked);
 	free(ctx->ev_found);
 	free(ctx->mflags);
+	diag_tie_free(ctx);
 }
 
 /* Returns 0 after loading dumps, running every check, and sorting evidence. */
@@ -424,6 +428,7 @@ diag_run(struct model *m, const char **xconfigs, size_t nxconfigs, struct diag_r
 	flag_messages(m, &ctx);
 	index_events(m, &ctx);
 	build_windows(m, &ctx);
+	diag_tie_prepare(m, &ctx);
 	const struct diag_sig *sig;
 	for (size_t i = 0; (sig = diag_table(i)) != NULL; i++)
 		sig->check(sig, m, r, &ctx);

@@ -71,6 +71,17 @@ zone_name(const struct diag_dump *d, const char *via_zone)
 	return z != NULL && z->name.s != NULL ? z->name.s : via_zone;
 }
 
+/* Writes how a fix names a zone: zone "NAME", or the words without a name
+ * (none: a fix never shows a placeholder). */
+static void
+zone_words(char *buf, size_t size, const char *zone, const char *none)
+{
+	if (zone != NULL)
+		snprintf(buf, size, "zone \"%s\"", zone);
+	else
+		snprintf(buf, size, "%s", none);
+}
+
 /* Appends what the host's dump says about a zone setting, and cites its line. */
 static void
 zone_setting_note(struct model *m, struct diag_finding *f, const struct diag_dump *d,
@@ -108,10 +119,12 @@ add_stripped(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 	    "app shows a second call notification", who, to, zone ? " through zone \"" : "",
 	    zone ? zone : "", zone ? "\"" : "");
 	struct sbuf fix = {0};
-	sbuf_printf(&fix, "Set SIP parameter preservation On for zone \"%s\" on %s "
+	char zq[160];
+	zone_words(zq, sizeof zq, zone, "the zone the INVITE left by");
+	sbuf_printf(&fix, "Set SIP parameter preservation On for %s on %s "
 	    "(Configuration > Zones > Zones), and check it on every zone the Hybrid call "
 	    "crosses: the traversal zones of both Expressways and the Unified CM neighbor zone "
-	    "of the Expressway-C.", zone ? zone : "(the egress zone)", m->hosts[h].name);
+	    "of the Expressway-C.", zq, m->hosts[h].name);
 	struct diag_finding *f = diag_add(m, r, sig, (int)ci, diag_arrow_of(&m->calls[ci], out),
 	    (int)h, sum, "");
 	diag_msg_evidence(m, f, in);
@@ -172,17 +185,22 @@ route_target(const struct model *m, const struct sip_msg *s, char *buf, size_t s
 	return false;
 }
 
-/* Returns true when host h logged a search for name between t0 and t1. */
+/* Returns true when host h logged a search for name between t0 and t1 that
+ * may be call ci's: a search line another call's search holds is not. */
 static bool
-searched(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t0, xw_time t1,
-    const char *name)
+searched(struct model *m, const struct diag_ctx *ctx, int h, xw_time t0, xw_time t1,
+    const char *name, int ci)
 {
 	for (size_t k = diag_events_from(m, ctx, h, t0), n = 0; k < ctx->nhev[h] && n < 4096;
 	    k++, n++) {
 		const struct log_event *e = &m->events[ctx->hev[h][k]];
 		if (e->ctime > t1)
 			break;
-		if (e->kind == EV_SEARCH && diag_event_has(e, name))
+		if (e->kind != EV_SEARCH || !diag_event_has(e, name))
+			continue;
+		struct diag_tie t;
+		diag_tie_event(m, ctx, ctx->hev[h][k], &t);
+		if (t.call < 0 || t.call == ci)
 			return true;
 	}
 	return false;
@@ -226,11 +244,13 @@ add_route_finding(const struct diag_sig *sig, struct model *m, struct diag_resul
 	    "not accept preloaded SIP routes", who, target, target,
 	    zone ? "; it arrived on zone \"" : "", zone ? zone : "", zone ? "\"" : "");
 	struct sbuf fix = {0};
+	char zq[160];
+	zone_words(zq, sizeof zq, zone, "the zone the INVITE arrived on");
 	sbuf_printf(&fix, "Turn Preloaded SIP routes support On (SIP PreloadedSipRoutes Accept) "
-	    "for zone \"%s\" on %s (Configuration > Zones > Zones). Webex routes inbound calls by "
-	    "the Route header naming the Unified CM cluster, so every traversal and neighbor "
-	    "zone the call crosses, on the Expressway-E and the Expressway-C, needs it On.",
-	    zone ? zone : "(the zone the INVITE arrived on)", m->hosts[q->host].name);
+	    "for %s on %s (Configuration > Zones > Zones). Webex routes inbound calls by the "
+	    "Route header naming the Unified CM cluster, so every traversal and neighbor zone the "
+	    "call crosses, on the Expressway-E and the Expressway-C, needs it On.", zq,
+	    m->hosts[q->host].name);
 	const struct call *c = &m->calls[ci];
 	struct diag_finding *f = diag_add(m, r, sig, (int)ci, diag_arrow_of(c, resp),
 	    (int)q->host, sum, "");
@@ -261,7 +281,8 @@ check_preloaded_route(const struct diag_sig *sig, struct model *m, struct diag_r
 				continue;
 			tried++;
 			int64_t p = policy_404(m, ctx, c, q);
-			if (p < 0 || searched(m, ctx, (int)q->host, q->ctime, m->msgs[p].ctime, target))
+			if (p < 0 || searched(m, ctx, (int)q->host, q->ctime, m->msgs[p].ctime, target,
+			    (int)ci))
 				continue;
 			add_route_finding(sig, m, r, ctx, ci, c->msgs[i], (uint32_t)p, target);
 			break;

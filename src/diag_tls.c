@@ -33,8 +33,8 @@ struct tls_arg {
 
 /* One side of a connection and which way it was opened. */
 struct tls_conn {
-	char peer[64];
-	unsigned peer_port, service_port;
+	char peer[64], local[64];
+	unsigned peer_port, service_port, local_port;
 	bool inbound;
 };
 
@@ -78,7 +78,9 @@ conn_of_kv(const struct model *m, const struct log_event *e, struct tls_conn *c)
 	else
 		c->inbound = corr_host_has(m, (int)e->host, dst) || dport < sport;
 	snprintf(c->peer, sizeof c->peer, "%s", c->inbound ? src : dst);
+	snprintf(c->local, sizeof c->local, "%s", c->inbound ? dst : src);
 	c->peer_port = c->inbound ? sport : dport;
+	c->local_port = c->inbound ? dport : sport;
 	c->service_port = dport;
 	return true;
 }
@@ -92,14 +94,12 @@ conn_of(const struct model *m, const struct log_event *e, struct tls_conn *c)
 		return conn_of_kv(m, e, c);
 	if (e->kind != EV_SSL)
 		return false;
-	char lip[64];
-	unsigned lport = 0;
 	if (!ssl_addr(e, "ssl.remote", c->peer, sizeof c->peer, &c->peer_port) ||
-	    !ssl_addr(e, "ssl.local", lip, sizeof lip, &lport))
+	    !ssl_addr(e, "ssl.local", c->local, sizeof c->local, &c->local_port))
 		return false;
 	size_t n;
 	c->inbound = model_event_value(e, "ssl.server", &n) != NULL;
-	c->service_port = c->inbound ? lport : c->peer_port;
+	c->service_port = c->inbound ? c->local_port : c->peer_port;
 	return true;
 }
 
@@ -199,6 +199,23 @@ group_peer(struct tls_group *g, const char *label)
 		snprintf(g->peers + len, sizeof g->peers - len, "%s%s", len ? ", " : "", label);
 }
 
+/* Returns nothing; ties the connection of failure line e (c) to a call in
+ * *t: a connection the host opened, by diag_tie_conn from its TCP
+ * Connecting line; one the peer opened (Webex proving who it is) to none. */
+static void
+tie_tls(struct model *m, const struct diag_ctx *ctx, const struct log_event *e,
+    const struct tls_conn *c, struct diag_tie *t)
+{
+	struct diag_conn dc = {.lport = c->local_port, .rport = c->peer_port,
+		.inbound = c->inbound};
+	snprintf(dc.lip, sizeof dc.lip, "%s", c->local);
+	snprintf(dc.rip, sizeof dc.rip, "%s", c->peer);
+	int h = (int)e->host;
+	const struct log_event *o = c->inbound ? NULL : diag_conn_opened(m, ctx, h, &dc, e->ctime,
+	    TLS_BACK_MS);
+	diag_tie_conn(m, ctx, h, &dc, o ? o->ctime : XW_TIME_NONE, e->ctime, t);
+}
+
 /* Adds a new finding for the failure line e of connection c (call window w
  * or NULL); returns its index in r->f. */
 static size_t
@@ -265,7 +282,9 @@ check_tls(const struct diag_sig *sig, struct model *m, struct diag_result *r, vo
 		    !conn_of(m, e, &c))
 			continue;
 		int h = (int)e->host;
-		const struct diag_window *w = c.inbound ? NULL : diag_window_at(m, ctx, h, e->ctime);
+		struct diag_tie t;
+		tie_tls(m, ctx, e, &c, &t);
+		const struct diag_window *w = t.w;
 		char key[64];
 		snprintf(key, sizeof key, "%u|%d|%d", c.service_port, c.inbound, w ? w->call : -1);
 		const char *pk = strpool_str(m->pool, key);
@@ -278,6 +297,7 @@ check_tls(const struct diag_sig *sig, struct model *m, struct diag_result *r, vo
 			VEC_PUSH(gs, ng, gcap, ng1);
 		}
 		grow_group(sig, m, r, ctx, &gs[g], e, &c);
+		diag_tie_note(m, &r->f[gs[g].f], &t);
 	}
 	free(gs);
 }

@@ -146,10 +146,13 @@ call_machines(struct sbuf *b, const struct model *m, const struct call *c)
 		kint(b, "id", (long long)k, &first);
 		kstr(b, "name", mc->name, &first);
 		kstr(b, "kind", model_kind_name(mc->kind), &first);
-		kstr(b, "role", mc->host >= 0 ? model_role_name(m->hosts[mc->host].role) : NULL, &first);
+		kstr(b, "role", mc->host >= 0 ? model_role_name(m->hosts[mc->host].role) :
+		    mc->role != ROLE_UNKNOWN ? model_role_name(mc->role) : NULL, &first);
 		key(b, "addresses", &first);
 		strarray(b, mc->addrs, mc->naddrs);
 		kstr(b, "agent", mc->agent, &first);
+		if (mc->why != NULL)
+			kstr(b, "inferred_from", mc->why, &first);
 		sbuf_add(b, "}", 1);
 		any = true;
 	}
@@ -244,6 +247,9 @@ sip_fields(struct sbuf *b, const struct sip_msg *s, bool *first)
 	kstr(b, "reason", s->sip->reason, first);
 	key(b, "q850", first);
 	s->sip->q850 >= 0 ? num(b, s->sip->q850) : sbuf_puts(b, "null");
+	key(b, "sip_cause", first);
+	s->sip->sip_cause > 0 ? num(b, s->sip->sip_cause) : sbuf_puts(b, "null");
+	kstr(b, "reason_text", s->sip->reason_text, first);
 	kstr(b, "user_agent", s->sip->user_agent, first);
 	kstr(b, "server", s->sip->server, first);
 	kstr(b, "warning", s->sip->warning, first);
@@ -270,6 +276,8 @@ message(struct sbuf *b, const struct model *m, const struct call_arrow *a,
 	kstr(b, "label", sip_label(s, label, sizeof label), &first);
 	key(b, "retransmission", &first);
 	sbuf_puts(b, s->retrans ? "true" : "false");
+	key(b, "fork", &first);
+	s->fork > 0 ? num(b, s->fork) : sbuf_puts(b, "null");
 	key(b, "same_host", &first);
 	sbuf_puts(b, a->same_host ? "true" : "false");
 	key(b, "body_logged", &first);
@@ -359,6 +367,14 @@ jsonout_finding_text(struct sbuf *b, const struct diag_finding *f)
 	bool first = false;
 	kstr(b, "summary", f->summary, &first);
 	kstr(b, "fix", f->fix, &first);
+	if (f->link != NULL)
+		kstr(b, "link", f->link, &first);
+	if (f->ncand > 0) {
+		sbuf_puts(b, ",\"candidates\":[");
+		for (size_t i = 0; i < f->ncand; i++)
+			sbuf_printf(b, "%s%u", i ? "," : "", f->cand[i]);
+		sbuf_puts(b, "]");
+	}
 	sbuf_puts(b, ",\"evidence\":[");
 	for (size_t e = 0; e < f->nev; e++) {
 		sbuf_puts(b, e ? ",{\"file\":" : "{\"file\":");

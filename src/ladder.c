@@ -17,8 +17,8 @@ rank(const struct model *m, const struct call *c, int mach)
 		return 0;
 	if (mc->kind == MACH_CUCM)
 		return 5;
-	if (mc->kind == MACH_EXPRESSWAY) {
-		enum host_role r = mc->host >= 0 ? m->hosts[mc->host].role : ROLE_UNKNOWN;
+	if (mc->kind == MACH_EXPRESSWAY || mc->kind == MACH_EXPRESSWAY_PEER) {
+		enum host_role r = mc->host >= 0 ? m->hosts[mc->host].role : mc->role;
 		return r == ROLE_EXPRESSWAY_E ? 2 : r == ROLE_EXPRESSWAY_C ? 4 : 3;
 	}
 	/* an endpoint is outside when it talks to an Expressway-E */
@@ -213,6 +213,13 @@ ladder_label(struct sbuf *b, const struct model *m, const struct call_arrow *a)
 		}
 		sbuf_puts(b, ")");
 	}
-	if (s->summary_only)
+	if (s->fork > 0) { /* an early dialog of a fork: which one, by its To-tag */
+		char tag[12];
+		snprintf(tag, sizeof tag, "%.8s", s->sip->to_tag);
+		sbuf_printf(b, " [fork %u tag ", s->fork);
+		view_ascii(b, tag);
+		sbuf_puts(b, "]");
+	}
+	if (s->summary_only && (a->twin < 0 || m->msgs[a->twin].summary_only))
 		sbuf_puts(b, " [no body logged]");
 }

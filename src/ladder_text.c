@@ -71,6 +71,8 @@ header(struct sbuf *b, const struct lad *l)
 		view_ascii(&nm, l->lay.cols[i].name);
 		const char *role = l->lay.cols[i].role;
 		int w = l->width - 2;
+		if ((int)nm.len > w && w > 1)
+			nm.s[w - 1] = '~'; /* a cut name says so */
 		int n1 = (int)nm.len < w ? (int)nm.len : w, n2 = (int)strlen(role);
 		put(l, names, center(l, (int)i) - n1 / 2, nm.s, w);
 		put(l, roles, center(l, (int)i) - n2 / 2, role, w);

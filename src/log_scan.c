@@ -200,6 +200,10 @@ commit_blocks(struct log_scan *sc, struct log_job *j)
 		if (p->s.sip->blank_added)
 			model_problem(sc->m, sfile(sc), line, true,
 			    "no blank line between the headers and the body; parsed with one");
+		if (p->s.sip->body_dropped)
+			model_problem(sc->m, sfile(sc), line, true, "libosip2 could not parse the "
+			    "body (%s): kept the start line and headers",
+			    p->s.sip->content_type ? p->s.sip->content_type : "no Content-Type");
 		if (p->s.sip->cl_repaired)
 			model_problem(sc->m, sfile(sc), line, true,
 			    "Content-Length %u did not match the body; parsed with the real length",

@@ -156,6 +156,9 @@ static const struct model_kind model_kinds[MACH_COUNT] = {
 	[MACH_WEBEX] = {"webex", "Webex"},
 	[MACH_CUCM] = {"cucm", "Unified CM"},
 	[MACH_ENDPOINT] = {"endpoint", "endpoint"},
+	[MACH_EXPRESSWAY_PEER] = {"expressway-peer", "Expressway (log not read)"},
+	[MACH_CUBE] = {"cube", "Cisco Unified Border Element"},
+	[MACH_SKYPE] = {"skype", "Skype for Business / Lync"},
 };
 
 const struct model_role *

@@ -201,17 +201,125 @@ fill_session(struct strpool *pool, struct sip_fields *s, const char *v)
 		s->session_remote = uuid_at(pool, r + 7, strlen(r + 7), &s->cut);
 }
 
-/* Returns the Q.850 cause of a Reason value ("Q.850 ;cause=47"), or -1. */
-static int
-q850_cause(const char *v)
+#define SIP_MAX_REASONS 8 /* Reason headers read per message: bounds hostile ones */
+
+/* Returns true with the next element of a comma-separated list at *p in
+ * [*el, *el + *n) and *p past it; commas inside quotes do not separate. */
+static bool
+list_next(const char **p, const char **el, size_t *n)
 {
-	if (v == NULL || strncasecmp(v, "Q.850", 5) != 0)
-		return -1;
-	const char *c = strcasestr(v, "cause=");
-	if (c == NULL || !isdigit((unsigned char)c[6]))
-		return -1;
-	long n = strtol(c + 6, NULL, 10);
-	return n >= 0 && n < 1000 ? (int)n : -1;
+	const char *s = *p;
+	while (*s == ' ' || *s == '\t' || *s == ',')
+		s++;
+	if (*s == '\0')
+		return false;
+	const char *e = s;
+	for (bool q = false; *e && (q || *e != ','); e++)
+		if (*e == '"')
+			q = !q;
+		else if (*e == '\\' && q && e[1])
+			e++;
+	*el = s;
+	*n = (size_t)(e - s);
+	*p = e;
+	return true;
+}
+
+/* Returns the value of parameter name ("cause", "text") of a Reason element
+ * (n bytes at el) in [*v, *v + *vn), quotes taken off; false when absent. */
+static bool
+reason_param(const char *el, size_t n, const char *name, const char **v, size_t *vn)
+{
+	size_t kl = strlen(name);
+	for (size_t i = 0; i + kl + 1 < n; i++) {
+		if (el[i] != ';' || strncasecmp(el + i + 1, name, kl) != 0)
+			continue;
+		size_t j = i + 1 + kl;
+		while (j < n && el[j] == ' ')
+			j++;
+		if (j >= n || el[j] != '=')
+			continue;
+		for (j++; j < n && el[j] == ' '; j++)
+			;
+		bool q = j < n && el[j] == '"';
+		size_t k = j + q;
+		while (k < n && (q ? el[k] != '"' : el[k] != ';' && el[k] != ' '))
+			k += q && el[k] == '\\' && k + 1 < n ? 2 : 1;
+		*v = el + j + q;
+		*vn = k - j - q;
+		return true;
+	}
+	return false;
+}
+
+/* Reads one Reason element ("Q.850;cause=102;text=\"...\"", "SIP;cause=480")
+ * into the fields: the first Q.850 cause and the first SIP cause, apart, and
+ * the text of the Q.850 element (else of the SIP one). */
+static void
+reason_element(struct strpool *pool, struct sip_fields *s, const char *el, size_t n)
+{
+	size_t pn = 0;
+	while (pn < n && el[pn] != ';' && el[pn] != ' ')
+		pn++;
+	const char *v, *t = NULL;
+	size_t vn, tn = 0;
+	long cause = -1;
+	if (reason_param(el, n, "cause", &v, &vn) && vn > 0 && vn < 4 && isdigit((unsigned char)*v))
+		cause = strtol(v, NULL, 10);
+	if (reason_param(el, n, "text", &v, &vn) && vn > 0) {
+		t = v;
+		tn = vn;
+	}
+	bool q850 = pn == 5 && strncasecmp(el, "Q.850", 5) == 0;
+	bool sip = pn == 3 && strncasecmp(el, "SIP", 3) == 0;
+	if (q850 && s->q850 < 0 && cause >= 0) {
+		s->q850 = (int)cause;
+		if (t != NULL)
+			s->reason_text = strpool_intern(pool, t, tn);
+	} else if (sip && s->sip_cause == 0 && cause >= 100) {
+		s->sip_cause = (uint16_t)cause;
+		if (t != NULL && s->reason_text == NULL)
+			s->reason_text = strpool_intern(pool, t, tn);
+	}
+}
+
+/* Fills reason, reason_text, q850 and sip_cause from every Reason header and
+ * every element of each. */
+static void
+fill_reasons(struct strpool *pool, struct sip_fields *s, osip_message_t *sip)
+{
+	struct sbuf all = {0};
+	osip_header_t *h = NULL;
+	for (int at = 0, k = 0; k < SIP_MAX_REASONS &&
+	    (at = osip_message_header_get_byname(sip, "reason", at, &h)) >= 0; at++, k++) {
+		if (h == NULL || h->hvalue == NULL)
+			continue;
+		if (all.len)
+			sbuf_puts(&all, ", ");
+		sbuf_puts(&all, h->hvalue);
+		const char *p = h->hvalue, *el;
+		size_t n;
+		while (list_next(&p, &el, &n))
+			reason_element(pool, s, el, n);
+	}
+	if (all.len)
+		s->reason = strpool_intern(pool, all.s, all.len);
+	sbuf_free(&all);
+}
+
+/* Returns the pooled method token at the start of a CSeq method, NULL when
+ * none: a CSeq line joined with the next one in a pasted copy
+ * ("INVITE From : ...") still names INVITE. */
+static const char *
+cseq_method(struct strpool *pool, const char *m)
+{
+	if (m == NULL)
+		return NULL;
+	while (*m == ' ' || *m == '\t')
+		m++;
+	size_t n = strspn(m, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	    "-.!%*_+`'~");
+	return n ? strpool_intern(pool, m, n) : NULL;
 }
 
 static void
@@ -236,7 +344,7 @@ fill_headers(struct strpool *pool, struct sip_fields *s, osip_message_t *sip)
 	if (sip->cseq != NULL) {
 		s->cseq = sip->cseq->number ? (uint32_t)strtoul(sip->cseq->number, NULL, 10) : 0;
 		if (!s->is_request)
-			s->method = strpool_str(pool, sip->cseq->method);
+			s->method = cseq_method(pool, sip->cseq->method);
 	}
 	fill_party(pool, sip->from, &s->from_uri, &s->from_tag, &s->from_name);
 	fill_party(pool, sip->to, &s->to_uri, &s->to_tag, &s->to_name);
@@ -245,8 +353,7 @@ fill_headers(struct strpool *pool, struct sip_fields *s, osip_message_t *sip)
 	s->routes = route_list(pool, &sip->routes, &s->nroutes, &s->cut, SIP_CUT_ROUTES);
 	s->rroutes = route_list(pool, &sip->record_routes, &s->nrroutes, &s->cut, SIP_CUT_RROUTES);
 	fill_session(pool, s, header_raw(sip, "session-id"));
-	s->reason = header(pool, sip, "reason");
-	s->q850 = q850_cause(s->reason);
+	fill_reasons(pool, s, sip);
 	s->user_agent = header(pool, sip, "user-agent");
 	s->server = header(pool, sip, "server");
 	s->warning = header(pool, sip, "warning");
@@ -367,6 +474,92 @@ parse_repair(struct sip_fields *s, const char *text, size_t n, const char *body,
 	return rc;
 }
 
+/* Returns 0 with the message parsed (parse_repair); when libosip2 rejects
+ * the body (a multipart without its boundary), with the message parsed
+ * without it: its start line and headers are worth keeping. */
+static int
+parse_keep(struct sip_fields *s, const char *text, size_t n, const char *body, size_t blen,
+    osip_message_t **sip, uint32_t *declared)
+{
+	if (parse_repair(s, text, n, body, blen, sip, declared) == 0)
+		return 0;
+	if (body == NULL || blen == 0)
+		return -1;
+	size_t hn = (size_t)(body - text), fn = 0;
+	uint32_t was = 0;
+	char *fixed = fix_content_length(text, hn, &fn, &was);
+	int rc = osip_parse(fixed ? fixed : text, fixed ? fn : hn, sip);
+	free(fixed);
+	if (rc == 0) {
+		s->body_dropped = true;
+		*declared = was;
+	}
+	return rc;
+}
+
+/* Returns the boundary of a multipart body: the Content-Type's boundary
+ * parameter, else the first "--" line of the body; its length in *bn. */
+static const char *
+boundary_of(const char *ct, const char *body, size_t blen, size_t *bn)
+{
+	const char *b = strcasestr(ct, "boundary=");
+	if (b != NULL) {
+		b += 9;
+		bool q = *b == '"';
+		b += q;
+		*bn = q ? strcspn(b, "\"") : strcspn(b, "; \t");
+		return *bn ? b : NULL;
+	}
+	size_t i = 0;
+	while (i < blen && (body[i] == '\r' || body[i] == '\n'))
+		i++;
+	if (blen - i < 3 || body[i] != '-' || body[i + 1] != '-')
+		return NULL;
+	const char *e = memchr(body + i, '\n', blen - i);
+	*bn = (size_t)((e ? e : body + blen) - (body + i + 2));
+	while (*bn > 0 && (body[i + 2 + *bn - 1] == '\r' || body[i + 2 + *bn - 1] == ' '))
+		(*bn)--;
+	return *bn ? body + i + 2 : NULL;
+}
+
+/* Reads the SDP of the first application/sdp part of a multipart body, as
+ * any SDP body is read. */
+static void
+multipart_sdp(struct strpool *pool, struct sip_fields *s, const char *body, size_t blen)
+{
+	size_t bn = 0;
+	const char *b = boundary_of(s->content_type, body, blen, &bn);
+	char delim[80];
+	if (b == NULL || bn + 3 > sizeof delim)
+		return;
+	delim[0] = '-';
+	delim[1] = '-';
+	memcpy(delim + 2, b, bn);
+	const char *e = body + blen, *p = memmem(body, blen, delim, bn + 2);
+	while (p != NULL) {
+		const char *part = memchr(p, '\n', (size_t)(e - p));
+		if (part == NULL)
+			return;
+		part++;
+		const char *next = memmem(part, (size_t)(e - part), delim, bn + 2);
+		const char *end = next ? next : e;
+		const char *hb = memmem(part, (size_t)(end - part), "\r\n\r\n", 4);
+		if (hb != NULL) {
+			const char *ct = part;
+			bool sdp = false;
+			for (; ct + 13 <= hb; ct++)
+				if ((ct == part || ct[-1] == '\n') && strncasecmp(ct, "content-type:", 13) == 0)
+					sdp = memmem(ct, (size_t)(hb - ct), "sdp", 3) != NULL ||
+					    memmem(ct, (size_t)(hb - ct), "SDP", 3) != NULL;
+			if (sdp) {
+				sdp_summarise(pool, s, hb + 4, (size_t)(end - hb - 4));
+				return;
+			}
+		}
+		p = next;
+	}
+}
+
 /* Returns 0 after sip_parse's work on the text as repaired so far. */
 static int
 parse_text(struct strpool *pool, struct sip_arena *arena, struct sip_fields *s, const char *text,
@@ -375,7 +568,7 @@ parse_text(struct strpool *pool, struct sip_arena *arena, struct sip_fields *s, 
 	osip_message_t *sip = NULL;
 	uint32_t declared = 0;
 	sip_arena_enter(arena);
-	if (n < 12 || parse_repair(s, text, n, body, blen, &sip, &declared) != 0) {
+	if (n < 12 || parse_keep(s, text, n, body, blen, &sip, &declared) != 0) {
 		sip_arena_leave(arena);
 		char first[80];
 		size_t k = 0;
@@ -397,14 +590,18 @@ parse_text(struct strpool *pool, struct sip_arena *arena, struct sip_fields *s, 
 		s->reason_phrase = strpool_str(pool, sip->reason_phrase);
 	}
 	fill_headers(pool, s, sip);
-	if (s->cl_repaired) /* the parsed header is the repaired one */
+	if (s->cl_repaired || s->body_dropped) /* the parsed header is the repaired one */
 		s->content_length = declared;
 	osip_message_free(sip);
 	sip_arena_leave(arena);
 	s->size = (uint32_t)n;
-	if (body != NULL && blen > 0 && s->content_type != NULL &&
-	    strcasestr(s->content_type, "sdp") != NULL)
-		sdp_summarise(pool, s, body, blen);
+	/* the SDP comes from the text, whatever libosip2 made of the body */
+	if (body != NULL && blen > 0 && s->content_type != NULL) {
+		if (strcasestr(s->content_type, "sdp") != NULL)
+			sdp_summarise(pool, s, body, blen);
+		else if (strncasecmp(s->content_type, "multipart/", 10) == 0)
+			multipart_sdp(pool, s, body, blen);
+	}
 	if (s->call_id == NULL || s->method == NULL) {
 		snprintf(why, whylen, "no %s header", s->call_id == NULL ? "Call-ID" : "CSeq");
 		return -1;

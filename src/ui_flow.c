@@ -147,6 +147,8 @@ draw_columns(const struct ui *u, const struct flow_st *st, const struct geo *g)
 			while (cut < nm.len && ui_width(u, nm.s + cut, nm.len - cut) > maxw)
 				cut++;
 			memmove(nm.s, nm.s + cut, nm.len - cut + 1), nm.len -= cut;
+			if (nm.len > 1 && (unsigned char)nm.s[0] < 0x80)
+				nm.s[0] = '~'; /* a cut name says so */
 			nw = ui_width(u, nm.s, nm.len);
 		}
 		vput(u, g, st->hscroll, 1, cx - nw / 2, nm.s, u->attr[UA_MACHINE]);

@@ -216,7 +216,7 @@ invite() {
 	hdr 48.900 Received Src
 	invite lied-1 $'Content-Type: text/plain\nContent-Length: 900\n\nhello there\n' | frame
 } > "$T/probs.log"
-EVIL="evil$E[2Jname.log"
+EVIL="zevil$E[2Jname.log"
 { hdr 49.100 Received Src; printf 'not sip either\n' | frame; } > "$T/$EVIL"
 # a bundle cut short inside a member with a hostile name: the reason itself
 # holds the name's raw escape bytes
@@ -225,11 +225,12 @@ cutlog() { for i in $(seq 10 "$1"); do hdr 50.$((i + 100)) Received Src; invite 
 cutlog 40 > "$T/cut/b$E[2Jcut.log"
 tar -cf "$T/full.tar" -C "$T/cut" "b$E[2Jcut.log"
 # cut where the 10th entry ends (the member's data starts after its 512-byte header)
-head -c $((512 + $(cutlog 19 | wc -c))) "$T/full.tar" > "$T/cut.tar"
+# (named after probs.log: logs are read in path order)
+head -c $((512 + $(cutlog 19 | wc -c))) "$T/full.tar" > "$T/zcut.tar"
 L_BAD=$(grep -an 'wiped' "$T/probs.log" | cut -d: -f1)
 L_PG=$(grep -an '|junk block 34$' "$T/probs.log" | cut -d: -f1) # row 26: one page below row 1
 L_REP=$(grep -an '|INVITE sip:bob@example.com' "$T/probs.log" | tail -1 | cut -d: -f1)
-start 100 30 "LC_ALL=$UTF8" probs.log "$EVIL" cut.tar
+start 100 30 "LC_ALL=$UTF8" probs.log "$EVIL" zcut.tar
 wait_for problems-list ' Calls .* calls'
 wait_for problems-status-hint '43 skipped, 1 repaired — press i *$'
 keys i
@@ -247,8 +248,8 @@ keys NPage
 wait_for problems-pgdn "^ probs\.log:$L_PG "
 keys -l $'\eOF' # End as an xterm sends it (tmux's own End is not in xterm's terminfo)
 wait_for problems-end-repaired-row "^ probs\.log +$L_REP +repaired +Content-Length 900 did not match"
-wait_for problems-end-hostile-name '^ evil\^\[\[2Jname\.log +3 +skipped +SIP message skipped'
-wait_for problems-end-cut-reason '^ cut\.tar:b\^\[\[2Jcut\.log +[0-9]+ +skipped +cut\.tar:b\^\[\[2Jcut\.log is cut short'
+wait_for problems-end-hostile-name '^ zevil\^\[\[2Jname\.log +3 +skipped +SIP message skipped'
+wait_for problems-end-cut-reason '^ zcut\.tar:b\^\[\[2Jcut\.log +[0-9]+ +skipped +zcut\.tar:b\^\[\[2Jcut\.log is cut short'
 lacks_now problems-end-scrolled "^ probs\.log +$L_BAD "
 screen -e | grep -qF "$E[2J" && fail problems-name-no-raw-escape || ok problems-name-no-raw-escape
 keys Up Up Enter

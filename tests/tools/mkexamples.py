@@ -2268,6 +2268,11 @@ def readme(built):
            '| case | files | what it shows | `xwtrace diagnose` should report |',
            '|---|---|---|---|']
     for cs in built:
+        if hasattr(cs, 'files'):    # mkscenarios.py's examples: varied names and addresses
+            files = [f.rsplit('.', 1)[0].replace('expressway-', '').upper() for f in cs.files]
+            out.append('| `%s` | %s | %s | %s |' % (cs.name, ', '.join(files), cs.note,
+                                                   cs.expect_text))
+            continue
         files = ['E'] + ([] if cs.e_only else ['C'])
         files += ['xconfig-e'] if cs.xconf_e else []
         files += ['xconfig-c'] if cs.xconf_c else []
@@ -2293,7 +2298,12 @@ def readme(built):
             '- The B2B zones and rule 5 ("Spark outbound (old)", disabled) in the xConfiguration '
             'dumps are not on the Webex path; their Off settings are not faults.',
             '- cucm-message-too-large contains a retransmission of the INVITE to CUCM on a new '
-            'TCP connection.', '']
+            'TCP connection.',
+            '- The cases after mkexamples.py\'s own come from tests/tools/mkscenarios.py '
+            '(fixed seeds): each site has its own names and addresses, its Expressways are '
+            'proxies without a B2BUA where the case does not need one, and the Webex zone '
+            'settings are those of the flows. `make check` runs that generator on more seeds '
+            '(tests/sh/scenarios.sh).', '']
     return '\n'.join(out)
 
 
@@ -2310,6 +2320,11 @@ def build(outdir):
                 os.unlink(os.path.join(d, f))
         cs.write(outdir)
         built.append(cs)
+    # the busy-site cases of mkscenarios.py (a module of its own: it patches the
+    # topology of its copy of this one)
+    sys.path.insert(0, HERE)
+    import mkscenarios
+    built += mkscenarios.examples(outdir)
     with open(os.path.join(outdir, 'README.md'), 'w', newline='\n') as f:
         f.write(readme(built))
     return built
