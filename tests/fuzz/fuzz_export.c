@@ -681,7 +681,7 @@ render_list(const struct model *m, const struct diag_result *d)
 		if (fp == NULL)
 			abort();
 		if (k < 4)
-			cmd_list_write(fp, m, d, k & 1, k >= 2);
+			cmd_list_write(fp, m, d, k & 1, k >= 2, k & 1 ? 0 : 80, false);
 		else
 			cmd_report_problems(m, fp);
 		if (fclose(fp) != 0)
