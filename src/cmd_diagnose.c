@@ -16,17 +16,19 @@ print_head(struct sbuf *b, const struct model *m, const struct diag_finding *f, 
 {
 	struct sbuf about = {0};
 	view_finding_about(&about, m, f);
+	struct sbuf h = {0};
+	sbuf_printf(&h, "%s  %s", f->id, about.s);
 	view_sgr(b, color, (int)f->severity);
 	sbuf_puts(b, diag_severity_name(f->severity));
 	view_sgr(b, color, -1);
-	sbuf_printf(b, " %s  ", f->id);
-	size_t at = strlen(diag_severity_name(f->severity)) + strlen(f->id) + 3;
+	sbuf_puts(b, " ");
 	if (width > 0) {
-		text_wrap(b, about.s, at, (size_t)width, 2);
+		text_wrap(b, h.s, strlen(diag_severity_name(f->severity)) + 1, (size_t)width, 2);
 	} else {
-		text_safe(b, about.s, about.len);
+		text_safe(b, h.s, h.len);
 		sbuf_puts(b, "\n");
 	}
+	sbuf_free(&h);
 	sbuf_free(&about);
 }
 

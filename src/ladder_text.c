@@ -309,10 +309,13 @@ findings(struct sbuf *b, const struct lad *l, const struct call *c)
 		view_sgr(b, l->o->color, (int)f->severity);
 		sbuf_puts(b, diag_severity_name(f->severity));
 		view_sgr(b, l->o->color, -1);
-		sbuf_printf(b, " %s", f->id);
+		struct sbuf h = {0};
+		sbuf_puts(&h, f->id);
 		if (f->arrow >= 0 && (size_t)f->arrow < c->narrows)
-			sbuf_printf(b, "  at %s", model_time_short(c->arrows[f->arrow].t, t, sizeof t));
-		sbuf_puts(b, "\n");
+			sbuf_printf(&h, "  at %s", model_time_short(c->arrows[f->arrow].t, t, sizeof t));
+		sbuf_puts(b, " ");
+		text_wrap(b, h.s, 5 + strlen(diag_severity_name(f->severity)), (size_t)l->wrap, 4);
+		sbuf_free(&h);
 		view_finding_text(b, l->m, f, 4, l->wrap);
 	}
 	size_t no = d != NULL && l->o->others ? diag_call_findings(d, -1, &idx) : 0;
