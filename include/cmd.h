@@ -25,7 +25,12 @@ enum {
 	CMD_XCONFIG = 1 << 3,   /* --xconfig FILE, repeatable */
 	CMD_NO_COLOR = 1 << 4,  /* --no-color */
 	CMD_QUIET = 1 << 5,     /* --quiet, -q */
+	CMD_WIDTH = 1 << 6,     /* --width N, --wide */
+	CMD_COLOR = 1 << 7,     /* --color=auto|always|never */
 };
+
+/* What --color asks for. */
+enum cmd_color { CMD_COLOR_AUTO, CMD_COLOR_ALWAYS, CMD_COLOR_NEVER };
 
 /* The value getopt_long returns for an option of a command's own rows must
  * be a letter or at least CMD_OPT_OWN (the common rows use the values
@@ -67,6 +72,10 @@ struct cmd_common {
 	size_t nxconfigs, xconfigcap;
 	bool json, all, no_color;
 	bool quiet;           /* no problem report on stderr */
+	int width;            /* --width N, 0 when not given */
+	bool wide;            /* --wide: the full layout, whatever the width */
+	enum cmd_color color; /* --color */
+	bool bad_value;       /* an option's value was refused (cmd_parse said why) */
 	struct diag_result diag; /* findings, filled by cmd_load */
 };
 
@@ -90,9 +99,19 @@ struct model *cmd_load(char **paths, int npaths, struct cmd_common *o);
 typedef bool (*cmd_step_fn)(void *arg, int phase, int file);
 /* Returns 0 after reading, correlating and diagnosing paths into the model m
  * made by the caller (findings in o->diag), calling step (may be NULL) before
- * each step; -1 with err naming the file; 1 when step cancelled. */
+ * each step; -1 with err naming the file; 1 when step cancelled. The paths
+ * are sorted in place first (by their bytes): the order they were given in
+ * changes nothing. */
 int cmd_load_steps(struct model *m, char **paths, int npaths, struct cmd_common *o,
     cmd_step_fn step, void *arg, char *err, size_t errlen);
+/* Returns the columns the output of a command fits: 0 (no limit) with
+ * --wide, else --width, else the terminal's width when stdout is one, else
+ * $COLUMNS, else 80. */
+int cmd_width(const struct cmd_common *co);
+/* Returns true when the output gets colour: --color=always; never with
+ * --color=never or --no-color; else (auto) when stdout is a terminal, TERM is
+ * not dumb and NO_COLOR is unset or empty. */
+bool cmd_color(const struct cmd_common *co);
 /* Prints "xwtrace: " and err on stderr, one line, made terminal-safe (it can
  * name files, bundle members or Call-IDs, all untrusted). */
 void cmd_error(const char *err);
@@ -104,9 +123,10 @@ void cmd_common_free(struct cmd_common *o);
 /* cmd_list.c: what `xwtrace list` prints. */
 
 /* Writes what `xwtrace list` prints for the loaded model m and its findings
- * d (may be NULL) to fp: the table, or with json one JSON object; all adds
- * the OPTIONS-only calls. */
+ * d (may be NULL) to fp: the table fitted to width (0: the full table),
+ * coloured when color, or with json one JSON object; all adds the
+ * OPTIONS-only calls. */
 void cmd_list_write(FILE *fp, const struct model *m, const struct diag_result *d, bool all,
-    bool json);
+    bool json, int width, bool color);
 
 #endif

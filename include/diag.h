@@ -75,7 +75,9 @@ struct diag_result {
 struct diag_sig {
 	const char *id;        /* stable, e.g. "cpl-reject" */
 	enum diag_severity severity; /* of its findings, unless the check says otherwise */
-	char marker;           /* one character for compact views (list, ladder, help) */
+	char marker;           /* one character for compact views (list, ladder, help), unique
+	                        * in the table: a configuration cause is the lower case of the
+	                        * symptom's letter when it has one (s for S) */
 	/* Adds this signature's findings for the model to r; ctx is the
 	 * struct diag_ctx diag_run set up. */
 	void (*check)(const struct diag_sig *sig, struct model *m, struct diag_result *r,

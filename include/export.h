@@ -25,6 +25,8 @@ struct export_format {
 	const char *name;      /* "html": --format, --help, the man page, the browser */
 	const char *suffix;    /* ".html": the file name the browser proposes */
 	bool binary;           /* not text: written to a file (-o) or a pipe, never a terminal */
+	bool findings_alone;   /* writes the findings of a load with no call (its writer
+	                        * takes n == 0) */
 	export_write_fn *write;
 };
 

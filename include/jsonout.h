@@ -10,13 +10,18 @@
 
 /* Appends the "files" array (path, host, role, counts, skipped blocks). */
 void jsonout_files(struct sbuf *b, const struct model *m);
+/* Appends ,"clock":{"host":H,"text":"times on H, others corrected by the
+ * estimated skew"}: the host whose clock the times are on (null when none)
+ * and what view_clock says of the whole load. */
+void jsonout_clock(struct sbuf *b, const struct model *m);
 /* Appends one call object, with the ids of its findings in d (may be NULL);
  * with_messages adds "machines" and "messages", with_raw adds each
  * message's raw text. */
 void jsonout_call(struct sbuf *b, const struct model *m, const struct diag_result *d,
     const struct call *c, bool with_messages, bool with_raw);
 
-/* Appends ,"summary":..,"fix":..,"evidence":[{"file","line"}] of a finding. */
+/* Appends ,"summary":..,"fix":..,"evidence":[{"file","line","text"}] of a
+ * finding: text is the line quoted (cut to DIAG_QUOTE_MAX bytes), or null. */
 void jsonout_finding_text(struct sbuf *b, const struct diag_finding *f);
 
 #endif

@@ -8,6 +8,7 @@
 #define XW_LADDER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "model.h"
@@ -34,7 +35,8 @@ struct ladder_step {
 	xw_time dt;          /* since the arrow shown before (0 for the first) */
 };
 
-/* The layout of one call. Owns cols, steps and labels (ladder_layout_free). */
+/* The layout of one call. Owns cols, steps, labels, telling and legs
+ * (ladder_layout_free). */
 struct ladder_layout {
 	const struct call *c;          /* borrowed */
 	struct ladder_col *cols;       /* outside to inside: Webex, E, C, Unified CM */
@@ -43,7 +45,23 @@ struct ladder_layout {
 	size_t nsteps;
 	size_t folded;                 /* same-host hops not shown */
 	char **labels;                 /* per arrow of the call, shown or not (ladder_label) */
+	bool *telling;                 /* per arrow: its label says more than the kind of
+	                                * message (ladder_label's result) */
+	uint8_t *legs;                 /* per arrow: its leg, the index of its Call-ID among the
+	                                * call's (0: the call's own) */
+	size_t nlegs;                  /* the call's Call-IDs; legs are told apart when > 1 */
 	size_t longest;                /* the longest label, in columns (= bytes: ASCII) */
+	size_t merged;                 /* machines put in the last column by ladder_squeeze */
+	char merged_name[32];          /* that column's name: "3 others" */
+};
+
+/* How a label fits the room of its arrow (ladder_fit_label). */
+enum ladder_fitting {
+	LF_WHOLE,       /* all of it */
+	LF_CUT,         /* shortened, with a visible mark */
+	LF_CUT_TELL,    /* shortened, and what was cut matters: tell it in full under the
+	                 * arrow (the label says more than the message kind, or a finding
+	                 * concerns the arrow) */
 };
 
 /* Fills l with the layout of call c, hops shown as asked (d, the findings,
@@ -56,21 +74,45 @@ void ladder_layout_free(struct ladder_layout *l);
 /* Returns the column width that fits the labels and an arrow head: the
  * longest label plus 5, within [min, max]. */
 int ladder_fit(const struct ladder_layout *l, int min, int max);
-/* Appends the arrow label: "INVITE (SDP: G722,PCMU)", with retransmission and
- * missing-body marks; printable ASCII only. */
-void ladder_label(struct sbuf *b, const struct model *m, const struct call_arrow *a);
+/* Returns the width of a column when avail columns hold them all: what
+ * ladder_fit(l, min, max) gives when they fit, else narrower, down to min;
+ * when even min is too wide, the innermost columns are merged into the last
+ * one that fits ("N others", its arrows drawn as hops inside it) and l->merged
+ * counts the machines in it. */
+int ladder_squeeze(struct ladder_layout *l, int avail, int min, int max);
+/* Appends the label of arrow ai of l cut to room cells (mark ends a cut
+ * label: "~" in ASCII), its codecs without "SDP: " first; flagged says a
+ * finding concerns the arrow. Returns how it fitted. */
+enum ladder_fitting ladder_fit_label(struct sbuf *b, const struct ladder_layout *l, size_t ai,
+    int room, const char *mark, bool flagged);
+/* Appends the arrow label: "INVITE (SDP: G722,PCMU)", "BYE (Q.850 47 Resource
+ * unavailable)", "404 Policy Response" (a reason phrase, or else a Warning's
+ * text, other than the status's default phrase), "200 OK (audio refused)",
+ * with retransmission and missing-body marks; printable ASCII only. Returns
+ * true when it says more than the kind of message: a Q.850 cause other than
+ * normal clearing, a phrase other than the default, audio refused. */
+bool ladder_label(struct sbuf *b, const struct model *m, const struct call_arrow *a);
+/* Returns the letter of leg k in views: 'A' for the call's own Call-ID, 'B'
+ * for the next, ..., '*' past 'Z'. */
+char ladder_leg_letter(size_t k);
+/* Returns how leg k joined call c (static or pooled): "the call's own" for
+ * the first, else the rule of its link ("session-id", ...). */
+const char *ladder_leg_rule(const struct call *c, size_t k);
 
-/* ladder_text.c: the plain-text ladder. */
+/* ladder_text.c: the plain-text ladder (show, the text export). */
 
 struct ladder_opts {
 	bool all_hops;        /* draw same-host (B2BUA) hops instead of folding them */
-	/* Appends note lines (each ending in '\n') to write under arrow i. */
-	void (*notes)(void *arg, const struct model *m, const struct call *c, size_t i,
-	    struct sbuf *out);
-	void *arg;
+	int width;            /* columns to fit (a narrow layout when the full one does not
+	                       * fit); 0: the full layout, notes wrapped to its width */
+	bool color;           /* ANSI colours: severities and flagged arrows */
+	const struct diag_result *d; /* findings: markers on arrows, notes under them, the
+	                       * call's findings after the ladder; may be NULL */
+	bool others;          /* after the call's findings, a line naming those of no call */
 };
 
-/* Appends the ladder of call c to b; o may be NULL. */
+/* Appends the ladder of call c to b, annotated with its findings; o may be
+ * NULL (the full layout, no findings). */
 void ladder_text(struct sbuf *b, const struct model *m, const struct call *c,
     const struct ladder_opts *o);
 

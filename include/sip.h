@@ -65,6 +65,9 @@ uint32_t sip_raw_line(const struct model *m, const struct sip_msg *s, size_t k);
 char *sip_first_line(const struct sip_msg *s, char *buf, size_t size);
 /* Returns a short label for ladders: "INVITE", "200 OK", "183 Session Progress". */
 char *sip_label(const struct sip_msg *s, char *buf, size_t size);
+/* Returns the reason phrase RFC 3261 (and the RFCs after it) gives status,
+ * "Not Found" for 404 (static), or NULL for a status it names not. */
+const char *sip_default_phrase(int status);
 /* Returns the audio codecs of the SDP ("G722,PCMU") or NULL when no audio. */
 const char *sip_audio_codecs(const struct sip_msg *s);
 /* Returns true when two records are the same kind of message (method, and

@@ -27,6 +27,20 @@ void text_json_str(struct sbuf *b, const char *s);
 void text_html(struct sbuf *b, const char *s, size_t n);
 /* Returns the number of terminal columns s occupies when shown with text_safe. */
 size_t text_width(const char *s);
+/* Returns the terminal cells the n bytes at s take once made safe: a control
+ * byte two (^X), an invalid byte four (\xNN), a wide (East Asian, emoji)
+ * character two, a combining mark none, any other character one. */
+size_t text_cells(const char *s, size_t n);
+/* Appends the n bytes at s made terminal-safe, cut to at most w cells: when
+ * they do not fit, what fits in w minus mark's cells, then mark (a visible
+ * cut: "~", "..."). Returns the cells appended. */
+size_t text_cut(struct sbuf *b, const char *s, size_t n, size_t w, const char *mark);
+/* Appends s (may be NULL) made terminal-safe and word-wrapped to lines of at
+ * most w cells: the first line goes on after at cells already written, each
+ * next one starts with indent spaces, a word longer than a line is cut where
+ * the line ends; ends with a newline. Lines never pass w (taken as at least
+ * indent + 8; but for a single character wider than what is left). */
+void text_wrap(struct sbuf *b, const char *s, size_t at, size_t w, size_t indent);
 /* Returns the length of the valid UTF-8 sequence at s (max n bytes), 0 if invalid. */
 size_t text_utf8_len(const unsigned char *s, size_t n);
 

@@ -43,6 +43,7 @@ enum ui_attr {
 	UA_ST_NONE, UA_ST_1XX, UA_ST_2XX, UA_ST_3XX, UA_ST_4XX, UA_ST_5XX,
 	UA_START, UA_HNAME, UA_PARAM, UA_KEYPARAM, UA_ROUTE, UA_SDP, UA_CODEC, UA_REASON,
 	UA_MISSING, UA_ADDED, UA_REMOVED, UA_CHANGED, UA_MATCH, UA_MARK, UA_LINE, UA_MACHINE,
+	UA_LEG1, UA_LEG2, UA_LEG3,  /* the legs of a call after its own (B, C, D, E...) */
 	UA_N
 };
 
@@ -56,7 +57,8 @@ struct ui;
 
 /* A screen: its functions, shared by every instance. */
 struct ui_screen_ops {
-	const char *name;     /* "list", "flow", "message", "compare", "help", "problems" */
+	const char *name;     /* "list", "flow", "message", "compare", "help", "problems",
+	                       * "findings", "proof" */
 	/* Paints the screen (curses; only called with a terminal). */
 	void (*draw)(struct ui *u, void *st);
 	/* Returns true when the screen used the event (state only, no curses). */
@@ -126,7 +128,8 @@ struct ui {
 /* ui.c: the loop and the shared state. */
 
 /* Returns a new browser over model m and findings d (both borrowed), sized
- * rows x cols, with the call list as its first screen. */
+ * rows x cols, with the call list as its first screen, and the findings
+ * screen over it when the load has findings but no call to list. */
 struct ui *ui_new(struct model *m, const struct diag_result *d, const struct ui_opts *o,
     int rows, int cols);
 /* Frees the browser and every screen (not the model). */
@@ -293,8 +296,26 @@ long ui_sip_prev_hop(const struct ui *u, size_t ci, size_t ai);
 void ui_list_open(struct ui *u, const struct ui_opts *o);
 /* ui_flow.c: pushes the ladder of call ci. */
 void ui_flow_open(struct ui *u, size_t ci);
+/* ui_flow.c: pushes the ladder of call ci with arrow ai selected (unfolding
+ * the hops when it is one); ai < 0: as ui_flow_open. */
+void ui_flow_arrow_open(struct ui *u, size_t ci, int ai);
 /* ui_msg.c: pushes the message view of arrow ai of call ci (twin: the other copy). */
 void ui_msg_open(struct ui *u, size_t ci, int ai, bool twin);
+/* ui_msg.c: pushes the message view of arrow ai of call ci on the copy that
+ * file logged, scrolled to and marking its line `line` of that file (the
+ * line of a finding's evidence); the first copy from the top when neither
+ * copy holds it. */
+void ui_msg_line_open(struct ui *u, size_t ci, int ai, const char *file, uint32_t line);
+/* ui_findings.c: pushes the findings of the load (of calls, connections and
+ * configuration), worst first; Enter opens the proof of one. */
+void ui_findings_open(struct ui *u);
+/* ui_findings.c: fills doc with what finding f says, wrapped to w: id and
+ * severity, summary, fix, each piece of evidence with its line quoted. */
+void ui_finding_doc(const struct ui *u, const struct diag_finding *f, int w, struct ui_doc *doc);
+/* ui_proof.c: pushes the proof of finding fi (an index in u->d->f): each
+ * piece of its evidence as the lines around it in its file or dump, the
+ * quoted line marked. */
+void ui_proof_open(struct ui *u, size_t fi);
 /* ui_compare.c: pushes C-vs-E compare of call ci, starting at arrow ai (or -1). */
 void ui_compare_open(struct ui *u, size_t ci, int ai);
 /* ui_compare.c: pushes the comparison of two records (m->msgs indices). */

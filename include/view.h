@@ -41,4 +41,30 @@ const char *view_brief_uri(const char *uri, const char *none);
  * written as '?'; b holds a string afterwards even when s is empty. */
 void view_ascii(struct sbuf *b, const char *s);
 
+/* Appends the clock the times of call c (NULL: of the whole load) are shown
+ * on: "times on H, others corrected by the estimated skew" (H: m->ref_host),
+ * "times as logged by H" when one host logged them all; no newline. */
+void view_clock(struct sbuf *b, const struct model *m, const struct call *c);
+
+/* view_finding.c: findings as terminal text (diagnose, show, the text export). */
+
+/* Appends the escape that starts the colour of severity sev (an enum
+ * diag_severity), or ends every colour (sev < 0), when color is true;
+ * nothing when it is false. */
+void view_sgr(struct sbuf *b, bool color, int sev);
+/* Returns a new array (the caller frees it) of the indices of r's findings
+ * in the order views list them: errors first, then warnings, then info;
+ * among equals call findings, then connections, then configuration, by call
+ * number, then as made. */
+size_t *view_finding_order(const struct diag_result *r);
+/* Appends what finding f concerns, untrusted (make it safe to show it):
+ * "call 1 (CALL-ID)", "connection HOST PEER" or "configuration DUMP". */
+void view_finding_about(struct sbuf *b, const struct model *m, const struct diag_finding *f);
+/* Appends what finding f says, each line starting with indent spaces and,
+ * when width > 0, fitting width cells: its host, its summary word-wrapped,
+ * each piece of evidence (file:line, then the line quoted, terminal-safe,
+ * cut to the width with a "~"), its fix word-wrapped. */
+void view_finding_text(struct sbuf *b, const struct model *m, const struct diag_finding *f,
+    int indent, int width);
+
 #endif

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "log.h"
@@ -11,7 +13,7 @@
 #define MAX_REPORTED 10 /* problems printed per file before a summary */
 
 /* getopt_long's values of the common options that have no letter. */
-enum { OPT_ROLE = 256, OPT_XCONFIG, OPT_NO_COLOR };
+enum { OPT_ROLE = 256, OPT_XCONFIG, OPT_NO_COLOR, OPT_WIDTH, OPT_WIDE, OPT_COLOR };
 
 /* The common options: each command takes those its entry's .common names. */
 static const struct {
@@ -24,6 +26,9 @@ static const struct {
 	{CMD_XCONFIG, {"xconfig", required_argument, NULL, OPT_XCONFIG}},
 	{CMD_NO_COLOR, {"no-color", no_argument, NULL, OPT_NO_COLOR}},
 	{CMD_QUIET, {"quiet", no_argument, NULL, 'q'}},
+	{CMD_WIDTH, {"width", required_argument, NULL, OPT_WIDTH}},
+	{CMD_WIDTH, {"wide", no_argument, NULL, OPT_WIDE}},
+	{CMD_COLOR, {"color", required_argument, NULL, OPT_COLOR}},
 };
 
 #define NCOMMON (sizeof common_opts / sizeof common_opts[0])
@@ -45,6 +50,40 @@ options_of(const struct cmd_entry *e)
 	return v;
 }
 
+/* Returns true after storing --width N; a bad N sets co->bad_value. */
+static bool
+set_width(struct cmd_common *co, const char *arg)
+{
+	char *end;
+	long w = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || w < 20 || w > 100000) {
+		fprintf(stderr, "xwtrace: --width wants a number of columns from 20 up, not '");
+		text_fputs(stderr, arg);
+		fputs("'\n", stderr);
+		co->bad_value = true;
+	}
+	co->width = (int)w;
+	return true;
+}
+
+/* Returns true after storing --color WHEN; a bad WHEN sets co->bad_value. */
+static bool
+set_color(struct cmd_common *co, const char *arg)
+{
+	static const char *const when[] = {[CMD_COLOR_AUTO] = "auto",
+	    [CMD_COLOR_ALWAYS] = "always", [CMD_COLOR_NEVER] = "never"};
+	for (size_t i = 0; i < sizeof when / sizeof when[0]; i++)
+		if (strcmp(arg, when[i]) == 0) {
+			co->color = (enum cmd_color)i;
+			return true;
+		}
+	fprintf(stderr, "xwtrace: --color wants auto, always or never, not '");
+	text_fputs(stderr, arg);
+	fputs("'\n", stderr);
+	co->bad_value = true;
+	return true;
+}
+
 /* Returns true after storing common option c (a getopt_long value) in co;
  * false when c is none of them. */
 static bool
@@ -57,6 +96,9 @@ common_set(struct cmd_common *co, int c, char *arg)
 	case OPT_ROLE: VEC_PUSH(co->roles, co->nroles, co->rolecap, arg); return true;
 	case OPT_XCONFIG: VEC_PUSH(co->xconfigs, co->nxconfigs, co->xconfigcap, arg); return true;
 	case OPT_NO_COLOR: co->no_color = true; return true;
+	case OPT_WIDTH: return set_width(co, arg);
+	case OPT_WIDE: co->wide = true; return true;
+	case OPT_COLOR: return set_color(co, arg);
 	default: return false;
 	}
 }
@@ -74,9 +116,40 @@ cmd_parse(const struct cmd_entry *e, int argc, char **argv, struct cmd_common *c
 			rc = 2; /* getopt_long said why */
 		else if (!common_set(co, c, optarg))
 			rc = own != NULL ? own(arg, c, optarg) : 2;
+		if (co->bad_value)
+			rc = 2;
 	}
 	free(opts);
 	return rc;
+}
+
+/* Returns the width the output fits (see cmd.h). */
+int
+cmd_width(const struct cmd_common *co)
+{
+	struct winsize ws;
+	if (co->wide)
+		return 0;
+	if (co->width > 0)
+		return co->width;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col < 20 ? 20 : ws.ws_col;
+	const char *c = getenv("COLUMNS");
+	long n = c != NULL ? strtol(c, NULL, 10) : 0;
+	return n >= 20 && n <= 100000 ? (int)n : 80;
+}
+
+/* Returns true when the output gets colour (see cmd.h). */
+bool
+cmd_color(const struct cmd_common *co)
+{
+	if (co->color == CMD_COLOR_ALWAYS)
+		return true;
+	if (co->color == CMD_COLOR_NEVER || co->no_color)
+		return false;
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	return isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0') &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
 }
 
 /* Prints err on stderr, terminal-safe. */

@@ -1,116 +1,53 @@
 /* cmd_diagnose.c - `xwtrace diagnose`: every finding with its evidence and fix. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "jsonout.h"
 #include "text.h"
 #include "view.h"
 
-/* Returns 0 for call findings, 1 for connections, 2 for configuration. */
-static int
-kind_rank(const struct diag_finding *f)
-{
-	return f->call >= 0 ? 0 : f->config == NULL ? 1 : 2;
-}
-
-/* The findings in the order shown: errors first, then by call number. */
-struct order {
-	const struct diag_result *r;
-};
-
-/* Orders finding indices: severity, kind, call, then table order. */
-static int
-finding_cmp(const void *a, const void *b, void *arg)
-{
-	const struct order *o = arg;
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	const struct diag_finding *x = &o->r->f[i], *y = &o->r->f[j];
-	if (x->severity != y->severity)
-		return x->severity > y->severity ? -1 : 1;
-	if (kind_rank(x) != kind_rank(y))
-		return kind_rank(x) - kind_rank(y);
-	if (x->call != y->call)
-		return x->call < y->call ? -1 : 1;
-	return i < j ? -1 : i > j;
-}
-
-/* Returns a new array of the indices of r's findings in display order. */
-static size_t *
-display_order(const struct diag_result *r)
-{
-	size_t *v = xcalloc(r->n + 1, sizeof *v);
-	for (size_t i = 0; i < r->n; i++)
-		v[i] = i;
-	struct order o = {r};
-	qsort_r(v, r->n, sizeof *v, finding_cmp, &o);
-	return v;
-}
-
-/* Prints the head line of a finding: severity, id, and what it concerns. */
+/* Appends the head line of a finding: severity, id, and what it concerns,
+ * wrapped to width (0: one line). */
 static void
-print_head(FILE *fp, const struct model *m, const struct diag_finding *f)
+print_head(struct sbuf *b, const struct model *m, const struct diag_finding *f, int width,
+    bool color)
 {
-	fprintf(fp, "%s %s  ", diag_severity_name(f->severity), f->id);
-	if (f->call >= 0 && (size_t)f->call < m->ncalls) {
-		const struct call *c = &m->calls[f->call];
-		struct sbuf ref = {0};
-		view_call_title(&ref, m, c, VT_REF);
-		fprintf(fp, "%s (", ref.s);
-		text_fputs(fp, c->ncall_ids ? c->call_ids[0] : "?");
-		fputc(')', fp);
-		sbuf_free(&ref);
-	} else if (f->config != NULL) {
-		fputs("configuration ", fp);
-		text_fputs(fp, f->config);
-	} else if (f->peer != NULL) {
-		fputs("connection ", fp);
-		text_fputs(fp, f->host >= 0 ? m->hosts[f->host].name : "?");
-		fputc(' ', fp);
-		text_fputs(fp, f->peer);
+	struct sbuf about = {0};
+	view_finding_about(&about, m, f);
+	struct sbuf h = {0};
+	sbuf_printf(&h, "%s  %s", f->id, about.s);
+	view_sgr(b, color, (int)f->severity);
+	sbuf_puts(b, diag_severity_name(f->severity));
+	view_sgr(b, color, -1);
+	sbuf_puts(b, " ");
+	if (width > 0) {
+		text_wrap(b, h.s, strlen(diag_severity_name(f->severity)) + 1, (size_t)width, 2);
 	} else {
-		fputs("host ", fp);
-		text_fputs(fp, f->host >= 0 ? m->hosts[f->host].name : "?");
+		text_safe(b, h.s, h.len);
+		sbuf_puts(b, "\n");
 	}
-	fputc('\n', fp);
+	sbuf_free(&h);
+	sbuf_free(&about);
 }
 
 /* Prints one block per finding and the total line. */
 static void
-print_text(FILE *fp, const struct model *m, const struct diag_result *r)
+print_text(FILE *fp, const struct model *m, const struct diag_result *r, int width, bool color)
 {
-	size_t *ord = display_order(r), count[3] = {0, 0, 0};
+	size_t *ord = view_finding_order(r), count[3] = {0, 0, 0};
+	struct sbuf b = {0};
 	for (size_t k = 0; k < r->n; k++) {
 		const struct diag_finding *f = &r->f[ord[k]];
 		count[f->severity]++;
-		print_head(fp, m, f);
-		if (f->host >= 0 && (size_t)f->host < m->nhosts) {
-			char who[128];
-			model_machine_label(m, m->hosts[f->host].machine, who, sizeof who);
-			fputs("  host: ", fp);
-			text_fputs(fp, who);
-			fputc('\n', fp);
-		}
-		fputs("  ", fp);
-		text_fputs(fp, f->summary);
-		fputc('\n', fp);
-		if (f->link != NULL) {
-			fputs("  tied by: ", fp);
-			text_fputs(fp, f->link);
-			fputc('\n', fp);
-		}
-		for (size_t c = 0; c < f->ncand; c++)
-			fprintf(fp, "%s%u%s", c ? ", " : "  candidate calls: ", f->cand[c],
-			    c + 1 == f->ncand ? "\n" : "");
-		for (size_t e = 0; e < f->nev; e++) {
-			fputs("  evidence: ", fp);
-			text_fputs(fp, f->ev[e].file);
-			fprintf(fp, ":%u\n", f->ev[e].line);
-		}
-		fputs("  fix: ", fp);
-		text_fputs(fp, f->fix);
-		fputs("\n\n", fp);
+		print_head(&b, m, f, width, color);
+		view_finding_text(&b, m, f, 2, width);
+		sbuf_puts(&b, "\n");
+		fwrite(b.s, 1, b.len, fp);
+		b.len = 0;
 	}
+	sbuf_free(&b);
 	fprintf(fp, "%zu finding%s: %zu error%s, %zu warning%s, %zu info\n", r->n,
 	    r->n == 1 ? "" : "s", count[DIAG_ERROR], count[DIAG_ERROR] == 1 ? "" : "s",
 	    count[DIAG_WARNING], count[DIAG_WARNING] == 1 ? "" : "s", count[DIAG_INFO]);
@@ -144,7 +81,7 @@ json_finding(struct sbuf *b, const struct model *m, const struct diag_finding *f
 static void
 print_json(FILE *fp, const struct model *m, const struct diag_result *r)
 {
-	size_t *ord = display_order(r);
+	size_t *ord = view_finding_order(r);
 	struct sbuf b = {0};
 	sbuf_puts(&b, "{\"findings\":[");
 	for (size_t k = 0; k < r->n; k++) {
@@ -186,7 +123,7 @@ diagnose_exec(const struct cmd_entry *self, int argc, char **argv)
 	if (co.json)
 		print_json(stdout, m, &co.diag);
 	else
-		print_text(stdout, m, &co.diag);
+		print_text(stdout, m, &co.diag, cmd_width(&co), cmd_color(&co));
 	int rc = exit_status(&co.diag);
 	model_free(m);
 	cmd_common_free(&co);
@@ -197,6 +134,6 @@ const struct cmd_entry cmd_diagnose_entry = {
 	.name = "diagnose",
 	.usage = "diagnose [--json] [--xconfig FILE]... LOG...        findings and fixes",
 	.shortopts = "jq",
-	.common = CMD_JSON | CMD_ROLE | CMD_XCONFIG | CMD_QUIET,
+	.common = CMD_JSON | CMD_ROLE | CMD_XCONFIG | CMD_QUIET | CMD_WIDTH | CMD_COLOR,
 	.exec = diagnose_exec,
 };

@@ -152,9 +152,10 @@ export_exec(const struct cmd_entry *self, int argc, char **argv)
 	size_t n = 0, *calls = m != NULL ? pick_calls(m, &a, &n) : NULL;
 	if (rc == 0)
 		rc = calls == NULL ? 2 : 0;
-	if (rc == 0 && n == 0) {
-		fprintf(stderr, "xwtrace: no call to export%s\n",
-		    a.co.all ? "" : " (calls with only OPTIONS need --all)");
+	if (rc == 0 && n == 0 && (a.co.diag.n == 0 || !a.format->findings_alone)) {
+		fprintf(stderr, "xwtrace: no call to export%s%s\n",
+		    a.co.all ? "" : " (calls with only OPTIONS need --all)", a.co.diag.n == 0 ? ""
+		    : "; the findings of these logs export as text, html or json");
 		rc = 1;
 	}
 	if (rc == 0) {

@@ -67,6 +67,10 @@ show_exec(const struct cmd_entry *self, int argc, char **argv)
 		jsonout_call(&b, m, &co.diag, call, true, a.raw);
 		sbuf_add(&b, "\n", 1);
 	} else {
+		a.lo.width = cmd_width(&co);
+		a.lo.color = cmd_color(&co);
+		a.lo.d = &co.diag;
+		a.lo.others = true;
 		ladder_text(&b, m, call, &a.lo);
 	}
 	fwrite(b.s, 1, b.len, stdout);
@@ -78,9 +82,9 @@ show_exec(const struct cmd_entry *self, int argc, char **argv)
 
 const struct cmd_entry cmd_show_entry = {
 	.name = "show",
-	.usage = "show [--json] [--all-hops] CALL LOG...              one call as a ladder",
+	.usage = "show [--json] [--all-hops] [--width N|--wide] CALL LOG...  one call as a ladder",
 	.shortopts = "jrq",
-	.common = CMD_JSON | CMD_ROLE | CMD_XCONFIG | CMD_QUIET,
+	.common = CMD_JSON | CMD_ROLE | CMD_XCONFIG | CMD_QUIET | CMD_WIDTH | CMD_COLOR,
 	.options = show_opts,
 	.exec = show_exec,
 };

@@ -130,7 +130,7 @@ check_q850(const struct diag_sig *sig, struct model *m, struct diag_result *r, v
 				add_cause(sig, m, r, ci, ai);
 				fidx[nc++] = r->n - 1;
 			}
-			diag_msg_evidence(m, &r->f[fidx[k]], c->arrows[ai].msg);
+			diag_msg_line_evidence(m, &r->f[fidx[k]], c->arrows[ai].msg, "Reason:");
 		}
 	}
 }
@@ -348,11 +348,11 @@ check_codecs(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 			const struct sdp_media *au = audio_of(s);
 			if (offer_to_webex(m, &c->arrows[ai], s) && au != NULL && au->port != 0 &&
 			    !webex_codec(au->codecs))
-				diag_msg_evidence(m, f, c->arrows[ai].msg);
+				diag_msg_line_evidence(m, f, c->arrows[ai].msg, "m=audio");
 		}
-		diag_msg_evidence(m, f, c->arrows[offer].msg);
+		diag_msg_line_evidence(m, f, c->arrows[offer].msg, "m=audio");
 		if (o.zero >= 0)
-			diag_msg_evidence(m, f, c->arrows[o.zero].msg);
+			diag_msg_line_evidence(m, f, c->arrows[o.zero].msg, "m=audio");
 	}
 }
 

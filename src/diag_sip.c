@@ -127,8 +127,8 @@ add_stripped(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 	    "of the Expressway-C.", zq, m->hosts[h].name);
 	struct diag_finding *f = diag_add(m, r, sig, (int)ci, diag_arrow_of(&m->calls[ci], out),
 	    (int)h, sum, "");
-	diag_msg_evidence(m, f, in);
-	diag_msg_evidence(m, f, out);
+	diag_msg_line_evidence(m, f, in, "Contact:"); /* with call-type=squared */
+	diag_msg_line_evidence(m, f, out, "Contact:"); /* without */
 	zone_setting_note(m, f, d, via_zone, offsetof(struct xconf_zone, parameter_preservation),
 	    "SIP parameter preservation", &fix);
 	f->fix = strpool_str(m->pool, fix.s);
@@ -254,8 +254,8 @@ add_route_finding(const struct diag_sig *sig, struct model *m, struct diag_resul
 	const struct call *c = &m->calls[ci];
 	struct diag_finding *f = diag_add(m, r, sig, (int)ci, diag_arrow_of(c, resp),
 	    (int)q->host, sum, "");
-	diag_msg_evidence(m, f, in);
-	diag_msg_evidence(m, f, resp);
+	diag_msg_line_evidence(m, f, in, "Route:");
+	diag_msg_line_evidence(m, f, resp, "Warning:"); /* 399 ... "Policy Response" */
 	reject_events(m, ctx, f, (int)q->host, q->ctime, p->ctime);
 	zone_setting_note(m, f, d, via_zone, offsetof(struct xconf_zone, preloaded_routes),
 	    "Preloaded SIP routes support", &fix);

@@ -307,7 +307,7 @@ static const struct diag_sig rows[] = {
 	{
 		.id = "tls-untrusted-ca",
 		.severity = DIAG_ERROR,
-		.marker = 'L',
+		.marker = 'A',
 		.check = check_tls,
 		.explain = "TLS error \"self signed certificate in certificate chain\": the "
 		    "Expressway does not trust the CA that signed the peer's (Webex's) certificate.",
@@ -325,7 +325,7 @@ static const struct diag_sig rows[] = {
 	{
 		.id = "tls-identity-unacceptable",
 		.severity = DIAG_ERROR,
-		.marker = 'L',
+		.marker = 'I',
 		.check = check_tls,
 		.explain = "TLS error \"Peer's TLS certificate identity was unacceptable\": wrong "
 		    "TLS verify subject name, or TLS verify inbound mapping Off, on the Webex zone.",
@@ -346,7 +346,7 @@ static const struct diag_sig rows[] = {
 	{
 		.id = "tls-cert-unknown",
 		.severity = DIAG_ERROR,
-		.marker = 'L',
+		.marker = 'K',
 		.check = check_tls,
 		.explain = "TLS alert \"certificate unknown\": the peer (Webex) rejected this "
 		    "Expressway's certificate (untrusted CA, missing chain, or an older certificate "
@@ -369,7 +369,7 @@ static const struct diag_sig rows[] = {
 	{
 		.id = "tls-remote-disconnect",
 		.severity = DIAG_ERROR,
-		.marker = 'L',
+		.marker = 'F',
 		.check = check_tls,
 		.explain = "The TLS handshake was torn down without a TLS alert, usually by a "
 		    "firewall inspecting the traffic.",

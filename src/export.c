@@ -14,12 +14,12 @@ export_write_fn export_text, export_html, export_plantuml, export_mermaid, expor
 
 /* Every format: a new export is a file with its writer and a row here. */
 static const struct export_format formats[] = {
-	{"text", ".txt", false, export_text},
-	{"html", ".html", false, export_html},
-	{"plantuml", ".puml", false, export_plantuml},
-	{"mermaid", ".mmd", false, export_mermaid},
-	{"json", ".json", false, export_json},
-	{"pcap", ".pcap", true, export_pcap},
+	{"text", ".txt", false, true, export_text},
+	{"html", ".html", false, true, export_html},
+	{"plantuml", ".puml", false, false, export_plantuml},
+	{"mermaid", ".mmd", false, false, export_mermaid},
+	{"json", ".json", false, true, export_json},
+	{"pcap", ".pcap", true, false, export_pcap},
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])

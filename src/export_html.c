@@ -65,7 +65,22 @@ static const char css[] =
     ".sev{font-weight:bold;text-transform:uppercase;font-size:11px}"
     ".sev-error .sev{color:var(--err)}.sev-warning .sev{color:var(--warn)}"
     ".sev-info .sev{color:var(--info)}ol.findings li,ul.mf li{margin:6px 0}"
-    ".fix,.ev{margin-left:1.2em}.ev{color:var(--dim)}"
+    ".fix,.ev{margin-left:1.2em}.ev{color:var(--dim)}ul.evl{margin:2px 0;padding-left:1.2em}"
+    "pre.quote{margin:1px 0 4px;white-space:pre-wrap;overflow-wrap:anywhere;color:var(--ink);"
+    "background:#fafafa;border-left:3px solid #e0c060;padding:2px 6px}"
+    ".mk{display:inline-block;min-width:1.3em;text-align:center;font-weight:bold;"
+    "border-radius:3px;color:#fff;background:var(--dim);font-size:11px}"
+    ".sev-error .mk{background:var(--err)}.sev-warning .mk{background:var(--warn)}"
+    ".sev-info .mk{background:var(--info)}.leg{font-weight:bold}"
+    "svg .legt{font-size:11px;font-weight:bold}"
+    ".leg-0{color:#1b1b1b}.leg-1{color:#7a3fb0}.leg-2{color:#00808a}.leg-3{color:#8a5a00}"
+    "svg .leg-1 .shaft{stroke:#7a3fb0}svg .leg-1 .head,svg .leg-1 .legt{fill:#7a3fb0}"
+    "svg .leg-2 .shaft{stroke:#00808a}svg .leg-2 .head,svg .leg-2 .legt{fill:#00808a}"
+    "svg .leg-3 .shaft{stroke:#8a5a00}svg .leg-3 .head,svg .leg-3 .legt{fill:#8a5a00}"
+    "svg .arrow.sev-error .shaft{stroke:var(--err)}svg .arrow.sev-error .head{fill:var(--err)}"
+    "svg .arrow.sev-warning .shaft{stroke:var(--warn)}svg .arrow.sev-warning .head"
+    "{fill:var(--warn)}svg .arrow.sev-info .shaft{stroke:var(--info)}"
+    "svg .arrow.sev-info .head{fill:var(--info)}"
     "@media print{body{padding:0;max-width:none;font-size:10pt}.hint{display:none}"
     ".ladderbox{overflow:visible;border:none}svg.ladder{max-width:100%;height:auto}"
     "section.call+section.call{break-before:page}.msg{break-inside:avoid}"
@@ -314,10 +329,15 @@ svg_arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, si
 	char t[24];
 	struct sbuf label = {0};
 	esc(&label, g->l->labels[i]);
-	sbuf_printf(b, "<g class=\"arrow %s%s%s %s\" id=\"c%u-a%zu\" data-i=\"%zu\">"
+	char leg[16] = "";
+	if (g->l->nlegs > 1 && g->l->legs[i] > 0)
+		snprintf(leg, sizeof leg, " leg-%d", (g->l->legs[i] - 1) % 3 + 1);
+	sbuf_printf(b, "<g class=\"arrow %s%s%s %s%s\" id=\"c%u-a%zu\" data-i=\"%zu\">"
 	    "<a href=\"#c%u-m%zu\"><title>#%zu %s", s->sip->is_request ? "req" : "resp",
-	    s->retrans ? " retrans" : "", a->same_host ? " hop" : "", sev_class(sev), c->number,
-	    i, i, c->number, i, i, label.s);
+	    s->retrans ? " retrans" : "", a->same_host ? " hop" : "", sev_class(sev), leg,
+	    c->number, i, i, c->number, i, i, label.s);
+	if (g->l->nlegs > 1)
+		sbuf_printf(b, "\nleg %c", ladder_leg_letter(g->l->legs[i]));
 	for (size_t k = 0; k < nf; k++) {
 		const struct diag_finding *f = &d->f[idx[k]];
 		if (f->arrow == (int)i) {
@@ -331,6 +351,9 @@ svg_arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, si
 	    "<text class=\"time\" x=\"8\" y=\"%d\">%s</text>", y - ROW + 10, g->width, ROW, y + 4,
 	    model_time_short(g->l->steps[i].t, t, sizeof t));
 	svg_shaft(b, g, &g->l->steps[i], y, label.s);
+	if (g->l->nlegs > 1)
+		sbuf_printf(b, "<text class=\"legt\" x=\"%d\" y=\"%d\">%c</text>", LEFT - 38, y + 4,
+		    ladder_leg_letter(g->l->legs[i]));
 	if (w != NULL)
 		sbuf_printf(b, "<circle class=\"mark\" cx=\"%d\" cy=\"%d\" r=\"8\"/>"
 		    "<text class=\"markt\" x=\"%d\" y=\"%d\">%c</text>", LEFT - 16, y, LEFT - 16,
@@ -521,6 +544,27 @@ raw_view(struct sbuf *b, const struct model *m, const struct call *c, size_t ai,
 	sbuf_puts(b, "</pre>\n");
 }
 
+/* Appends the evidence of a finding: each file:line with the line quoted. */
+static void
+evidence(struct sbuf *b, const struct diag_finding *f)
+{
+	if (f->nev == 0)
+		return;
+	sbuf_puts(b, "<div class=\"ev\">Evidence:<ul class=\"evl\">");
+	for (size_t e = 0; e < f->nev; e++) {
+		sbuf_puts(b, "<li><span class=\"mono\">");
+		esc(b, f->ev[e].file);
+		sbuf_printf(b, ":%s%u</span>", f->ev[e].packet ? "packet " : "", f->ev[e].line);
+		if (f->ev[e].text != NULL && f->ev[e].text[0] != '\0') {
+			sbuf_puts(b, "<pre class=\"quote\">");
+			esc(b, f->ev[e].text);
+			sbuf_puts(b, "</pre>");
+		}
+		sbuf_puts(b, "</li>");
+	}
+	sbuf_puts(b, "</ul></div>");
+}
+
 /* Appends a list item per finding of call ci on arrow ai (-1: the call). */
 static void
 finding_items(struct sbuf *b, const struct model *m, const struct diag_result *d, int ci,
@@ -532,25 +576,28 @@ finding_items(struct sbuf *b, const struct model *m, const struct diag_result *d
 		const struct diag_finding *f = &d->f[idx[k]];
 		if (!full && f->arrow != ai)
 			continue;
-		sbuf_printf(b, "<li class=\"%s\"><span class=\"sev\">%s</span> <code>",
-		    sev_class((int)f->severity), diag_severity_name(f->severity));
+		sbuf_printf(b, "<li class=\"%s\"><span class=\"mk\">%c</span> "
+		    "<span class=\"sev\">%s</span> <code>", sev_class((int)f->severity),
+		    diag_marker(f->id), diag_severity_name(f->severity));
 		esc(b, f->id);
 		sbuf_puts(b, "</code> ");
 		if (full && ci >= 0 && f->arrow >= 0)
 			sbuf_printf(b, "<a href=\"#c%u-a%d\">message #%d</a>: ",
 			    m->calls[ci].number, f->arrow, f->arrow);
+		if (ci < 0) {
+			struct sbuf about = {0};
+			view_finding_about(&about, m, f);
+			sbuf_puts(b, "<span class=\"about mono\">");
+			esc(b, about.s);
+			sbuf_puts(b, "</span>: ");
+			sbuf_free(&about);
+		}
 		esc(b, f->summary);
 		if (full) {
 			sbuf_puts(b, "<div class=\"fix\">Fix: ");
 			esc(b, f->fix);
 			sbuf_puts(b, "</div>");
-			for (size_t e = 0; e < f->nev; e++) {
-				sbuf_puts(b, e ? ", "
-				    : "<div class=\"ev\">Evidence: <span class=\"mono\">");
-				esc(b, f->ev[e].file);
-				sbuf_printf(b, ":%u", f->ev[e].line);
-			}
-			sbuf_puts(b, f->nev ? "</span></div>" : "");
+			evidence(b, f);
 		}
 		sbuf_puts(b, "</li>\n");
 	}
@@ -616,15 +663,25 @@ call_summary(struct sbuf *b, const struct model *m, const struct call *c)
 	    model_time_iso(c->start, t, sizeof t));
 	sbuf_printf(b, "<tr><td>End</td><td>%s</td></tr><tr><td>Messages</td><td>%zu</td></tr>",
 	    model_time_iso(c->end, t, sizeof t), c->narrows);
-	sbuf_puts(b, "<tr><td>Call-ID</td><td class=\"mono\">");
-	esc(b, c->ncall_ids ? c->call_ids[0] : "?");
-	for (size_t i = 0; i < c->nlinks; i++) {
-		sbuf_puts(b, "<br>");
-		esc(b, c->links[i].call_id);
-		sbuf_puts(b, " (linked by ");
-		esc(b, c->links[i].by);
-		sbuf_puts(b, ")");
+	sbuf_printf(b, "<tr><td>Call-ID%s</td><td class=\"mono\">", c->ncall_ids > 1 ? "s (legs)"
+	    : "");
+	for (size_t k = 0; k < c->ncall_ids || k == 0; k++) {
+		sbuf_puts(b, k ? "<br>" : "");
+		if (c->ncall_ids > 1)
+			sbuf_printf(b, "<span class=\"leg leg-%d\">%c</span> ", k ? (int)(k - 1) % 3 + 1
+			    : 0, ladder_leg_letter(k));
+		esc(b, c->ncall_ids ? c->call_ids[k] : "?");
+		if (k > 0) {
+			sbuf_puts(b, " (linked by ");
+			esc(b, ladder_leg_rule(c, k));
+			sbuf_puts(b, ")");
+		}
 	}
+	sbuf_puts(b, "</td></tr><tr><td>Clock</td><td>");
+	struct sbuf clk = {0};
+	view_clock(&clk, m, c);
+	esc(b, clk.s);
+	sbuf_free(&clk);
 	sbuf_puts(b, "</td></tr>");
 	if (c->nsession_ids) {
 		sbuf_puts(b, "<tr><td>Session-ID</td><td class=\"mono\">");
@@ -716,12 +773,19 @@ export_html(struct sbuf *out, const struct model *m, const struct diag_result *d
 	struct sbuf t = {0};
 	if (n == 1)
 		view_call_title(&t, m, &m->calls[calls[0]], VT_EXPORT);
+	else if (n == 0)
+		sbuf_puts(&t, "Findings (no call in these logs)");
 	else
 		sbuf_printf(&t, "%zu calls", n);
 	head(out, t.s);
-	sbuf_puts(out, "<p class=\"hint\">Rebuilt from Expressway diagnostic logs by xwtrace. "
-	    "Click an arrow to see its message below the ladder; n and p step through the "
-	    "messages.</p>\n");
+	if (n > 0)
+		sbuf_puts(out, "<p class=\"hint\">Rebuilt from Expressway diagnostic logs by xwtrace. "
+		    "Click an arrow to see its message below the ladder; n and p step through the "
+		    "messages.</p>\n");
+	else
+		sbuf_puts(out, "<h1>No call in these logs</h1>\n<p class=\"hint\">Read from "
+		    "Expressway diagnostic logs by xwtrace: the findings of the connections and the "
+		    "configuration, with the lines that prove them.</p>\n");
 	for (size_t i = 0; n > 1 && i < n; i++) {
 		struct sbuf ct = {0};
 		view_call_title(&ct, m, &m->calls[calls[i]], VT_EXPORT);

@@ -87,6 +87,7 @@ export_json(struct sbuf *out, const struct model *m, const struct diag_result *d
 	jsonout_files(out, m);
 	sbuf_add(out, ",\n", 2);
 	hosts(out, m);
+	jsonout_clock(out, m);
 	sbuf_puts(out, ",\n\"calls\":[");
 	for (size_t i = 0; i < n; i++) {
 		sbuf_puts(out, i ? ",\n" : "\n");

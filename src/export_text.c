@@ -1,73 +1,55 @@
-/* export_text.c - the text export: the ladder of `show`, each finding
- * under the arrow it concerns, then the call's findings in full. */
+/* export_text.c - the text export: the ladder of `show` in its full layout,
+ * each finding under the arrow it concerns and the call's findings after
+ * it; then the findings of no call (connections, configuration) in full, so
+ * that a load with no call still exports its findings. */
 #include <string.h>
 
-#include "export.h"
+#include "export_util.h"
 #include "ladder.h"
 #include "text.h"
+#include "view.h"
 
-/* The findings of one call, for the text notes. */
-struct text_ctx {
-	const struct diag_result *d;
-	size_t call;
-};
+#define WRAP 80 /* the findings of no call wrap here, as the ladders' notes at least do */
 
-/* Appends a note line per finding of the call on arrow i (ladder_opts.notes). */
+/* Appends every finding of no call: what it concerns, then what it says. */
 static void
-text_notes(void *arg, const struct model *m, const struct call *c, size_t i, struct sbuf *out)
-{
-	const struct text_ctx *t = arg;
-	const size_t *idx;
-	size_t n = diag_call_findings(t->d, (long)t->call, &idx);
-	for (size_t k = 0; k < n; k++) {
-		const struct diag_finding *f = &t->d->f[idx[k]];
-		if (f->arrow != (int)i)
-			continue;
-		sbuf_printf(out, "%22s  ^^ %s %s: ", "", diag_severity_name(f->severity), f->id);
-		text_safe(out, f->summary, strlen(f->summary));
-		sbuf_puts(out, "\n");
-	}
-}
-
-/* Appends the findings list of a call: summary, evidence, fix. */
-static void
-text_findings(struct sbuf *b, const struct diag_result *d, size_t call)
+text_unattached(struct sbuf *b, const struct model *m, const struct diag_result *d)
 {
 	const size_t *idx;
-	size_t n = diag_call_findings(d, (long)call, &idx);
+	size_t n = d != NULL ? diag_call_findings(d, -1, &idx) : 0;
 	for (size_t k = 0; k < n; k++) {
 		const struct diag_finding *f = &d->f[idx[k]];
-		if (k == 0)
-			sbuf_puts(b, "\nFindings:\n");
-		sbuf_printf(b, "  [%s] %s: ", diag_severity_name(f->severity), f->id);
-		text_safe(b, f->summary, strlen(f->summary));
-		sbuf_puts(b, "\n");
-		for (size_t e = 0; e < f->nev; e++) {
-			sbuf_puts(b, "    evidence: ");
-			text_safe(b, f->ev[e].file, strlen(f->ev[e].file));
-			sbuf_printf(b, ":%u\n", f->ev[e].line);
-		}
-		sbuf_puts(b, "    fix: ");
-		text_safe(b, f->fix, strlen(f->fix));
-		sbuf_puts(b, "\n");
+		struct sbuf about = {0};
+		view_finding_about(&about, m, f);
+		sbuf_printf(b, "%s  %c %s %s  ", k == 0 ? "Findings not tied to a call:\n" : "\n",
+		    diag_marker(f->id), diag_severity_name(f->severity), f->id);
+		text_wrap(b, about.s, 6 + strlen(diag_severity_name(f->severity)) + strlen(f->id),
+		    WRAP, 4);
+		view_finding_text(b, m, f, 4, WRAP);
+		sbuf_free(&about);
 	}
 }
 
 export_write_fn export_text; /* the type of the table's writers (export.c) */
 
-/* Returns 0 after appending the text export of the calls. */
+/* Returns 0 after appending the text export of the calls (of none: the
+ * findings alone). */
 int
 export_text(struct sbuf *out, const struct model *m, const struct diag_result *d,
     const size_t *calls, size_t n)
 {
+	struct ladder_opts lo = {.d = d};
 	for (size_t i = 0; i < n; i++) {
-		struct text_ctx t = {d, calls[i]};
-		struct ladder_opts lo = {.notes = text_notes, .arg = &t};
 		if (i)
 			sbuf_puts(out, "\n\n");
 		ladder_text(out, m, &m->calls[calls[i]], &lo);
-		text_findings(out, d, calls[i]);
+	}
+	if (n == 0)
+		sbuf_puts(out, "No call in these logs.\n");
+	const size_t *idx;
+	if (d != NULL && diag_call_findings(d, -1, &idx) > 0) {
+		sbuf_puts(out, n > 0 ? "\n\n" : "\n");
+		text_unattached(out, m, d);
 	}
 	return 0;
 }
-

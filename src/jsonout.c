@@ -113,6 +113,21 @@ jsonout_files(struct sbuf *b, const struct model *m)
 	sbuf_add(b, "]", 1);
 }
 
+/* Appends ,"clock":{"host":..,"text":..} (see jsonout.h). */
+void
+jsonout_clock(struct sbuf *b, const struct model *m)
+{
+	struct sbuf t = {0};
+	view_clock(&t, m, NULL);
+	sbuf_puts(b, ",\"clock\":{\"host\":");
+	jstr(b, m->ref_host >= 0 && (size_t)m->ref_host < m->nhosts ? m->hosts[m->ref_host].name
+	    : NULL);
+	sbuf_puts(b, ",\"text\":");
+	jstr(b, t.s);
+	sbuf_add(b, "}", 1);
+	sbuf_free(&t);
+}
+
 /* Appends the host names that logged the call. */
 static void
 call_hosts(struct sbuf *b, const struct model *m, const struct call *c)
@@ -379,7 +394,9 @@ jsonout_finding_text(struct sbuf *b, const struct diag_finding *f)
 	for (size_t e = 0; e < f->nev; e++) {
 		sbuf_puts(b, e ? ",{\"file\":" : "{\"file\":");
 		jstr(b, f->ev[e].file);
-		sbuf_printf(b, ",\"line\":%u}", f->ev[e].line);
+		sbuf_printf(b, ",\"line\":%u,\"text\":", f->ev[e].line);
+		jstr(b, f->ev[e].text);
+		sbuf_add(b, "}", 1);
 	}
 	sbuf_puts(b, "]");
 }

@@ -3,9 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ladder.h"
+#include "q850.h"
 #include "sip.h"
+#include "text.h"
 #include "view.h"
 
 /* Returns the rank of a machine from outside (0) to inside (6). */
@@ -93,17 +96,33 @@ column_of(const struct ladder_layout *l, int mach)
 	return -1;
 }
 
-/* Fills l->labels with every arrow's label and l->longest. */
+/* Returns the index of the arrow's Call-ID among the call's (its leg), 0
+ * when it is none of them. */
+static uint8_t
+leg_of(const struct model *m, const struct call *c, const struct call_arrow *a)
+{
+	const char *id = m->msgs[a->msg].sip->call_id;
+	for (size_t k = 0; id != NULL && k < c->ncall_ids && k < UINT8_MAX; k++)
+		if (c->call_ids[k] == id || strcmp(c->call_ids[k], id) == 0)
+			return (uint8_t)k;
+	return 0;
+}
+
+/* Fills l->labels, l->telling and l->legs for every arrow, and l->longest. */
 static void
 labels(struct ladder_layout *l, const struct model *m)
 {
 	const struct call *c = l->c;
 	l->labels = xcalloc(c->narrows + 1, sizeof *l->labels);
+	l->telling = xcalloc(c->narrows + 1, sizeof *l->telling);
+	l->legs = xcalloc(c->narrows + 1, sizeof *l->legs);
+	l->nlegs = c->ncall_ids ? c->ncall_ids : 1;
 	for (size_t i = 0; i < c->narrows; i++) {
 		struct sbuf b = {0};
-		ladder_label(&b, m, &c->arrows[i]);
+		l->telling[i] = ladder_label(&b, m, &c->arrows[i]);
 		l->longest = b.len > l->longest ? b.len : l->longest;
 		l->labels[i] = sbuf_take(&b);
+		l->legs[i] = l->nlegs > 1 ? leg_of(m, c, &c->arrows[i]) : 0;
 	}
 }
 
@@ -142,6 +161,8 @@ ladder_layout_free(struct ladder_layout *l)
 	for (size_t i = 0; l->labels != NULL && i < l->c->narrows; i++)
 		free(l->labels[i]);
 	free(l->labels);
+	free(l->telling);
+	free(l->legs);
 	free(l->cols);
 	free(l->steps);
 	memset(l, 0, sizeof *l);
@@ -154,6 +175,78 @@ ladder_fit(const struct ladder_layout *l, int min, int max)
 {
 	int w = (int)l->longest + 5;
 	return w < min ? min : w > max ? max : w;
+}
+
+/* Returns the column width for avail columns, merging the innermost
+ * columns into the last that fits when even min is too wide. */
+int
+ladder_squeeze(struct ladder_layout *l, int avail, int min, int max)
+{
+	int fit = ladder_fit(l, min, max);
+	if (l->ncols == 0 || fit * (int)l->ncols <= avail)
+		return fit;
+	int w = avail / (int)l->ncols;
+	if (w >= min)
+		return w;
+	size_t keep = avail / min > 1 ? (size_t)(avail / min) : 1;
+	if (keep >= l->ncols)
+		return min;
+	l->merged = l->ncols - keep + 1;
+	snprintf(l->merged_name, sizeof l->merged_name, "%zu others", l->merged);
+	l->cols[keep - 1] = (struct ladder_col){l->cols[keep - 1].mach, l->merged_name, "merged"};
+	for (size_t i = 0; i < l->nsteps; i++) {
+		if (l->steps[i].from >= (int)keep)
+			l->steps[i].from = (int)keep - 1;
+		if (l->steps[i].to >= (int)keep)
+			l->steps[i].to = (int)keep - 1;
+	}
+	l->ncols = keep;
+	return min;
+}
+
+/* Appends label ai fitted to room cells; returns how it fitted. */
+enum ladder_fitting
+ladder_fit_label(struct sbuf *b, const struct ladder_layout *l, size_t ai, int room,
+    const char *mark, bool flagged)
+{
+	const char *lab = l->labels[ai], *sdp = strstr(lab, "(SDP: ");
+	size_t n = strlen(lab);
+	sbuf_add(b, "", 0);
+	if ((int)n <= room) {
+		sbuf_add(b, lab, n);
+		return LF_WHOLE;
+	}
+	struct sbuf t = {0};
+	if (sdp != NULL) { /* short of room, the codecs say more than "SDP: " */
+		sbuf_add(&t, lab, (size_t)(sdp - lab) + 1);
+		sbuf_puts(&t, sdp + 6);
+		lab = t.s, n = t.len;
+	}
+	if ((int)n <= room)
+		sbuf_add(b, lab, n);
+	else if (room > 0)
+		text_cut(b, lab, n, (size_t)room, mark);
+	sbuf_free(&t);
+	return l->telling[ai] || flagged ? LF_CUT_TELL : LF_CUT;
+}
+
+/* Returns the letter of leg k. */
+char
+ladder_leg_letter(size_t k)
+{
+	return k < 26 ? (char)('A' + k) : '*';
+}
+
+/* Returns the rule that joined leg k to call c. */
+const char *
+ladder_leg_rule(const struct call *c, size_t k)
+{
+	if (k == 0 || k >= c->ncall_ids)
+		return "the call's own";
+	for (size_t i = 0; i < c->nlinks; i++)
+		if (strcmp(c->links[i].call_id, c->call_ids[k]) == 0)
+			return c->links[i].by;
+	return "linked";
 }
 
 /* Appends the distinct media codecs of a list, at most three, without DTMF,
@@ -189,30 +282,85 @@ brief_codecs(struct sbuf *b, const char *list)
 		sbuf_puts(b, ",...");
 }
 
+/* Returns true after appending the text of the reason phrase or the
+ * warning of response s, when it is not the default phrase of its status:
+ * " Policy Response" (a 404 Not Found with Warning: 399 h "Policy Response"). */
+static bool
+phrase(struct sbuf *b, const struct sip_msg *s)
+{
+	const char *def = sip_default_phrase(s->sip->status), *rp = s->sip->reason_phrase;
+	const char *w = s->sip->warning, *q = w != NULL ? strchr(w, '"') : NULL;
+	if (rp != NULL && *rp && (def == NULL || strcasecmp(rp, def) != 0)) {
+		sbuf_puts(b, " ");
+		view_ascii(b, rp);
+		return def != NULL;
+	}
+	if (q != NULL && q[1] != '\0' && q[1] != '"') {
+		char *t = xstrndup(q + 1, strcspn(q + 1, "\""));
+		sbuf_puts(b, " ");
+		view_ascii(b, t);
+		free(t);
+		return true;
+	}
+	sbuf_puts(b, " ");
+	view_ascii(b, rp != NULL && *rp ? rp : def != NULL ? def : "");
+	return false;
+}
+
+/* Appends "Q.850 47 Resource unavailable": the cause and its name, without
+ * a trailing ", unspecified" that leaves more than a word. */
+static void
+cause(struct sbuf *b, int q)
+{
+	const char *name = q850_name(q), *u = name ? strstr(name, ", unspecified") : NULL;
+	sbuf_printf(b, "Q.850 %d", q);
+	if (name == NULL)
+		return;
+	size_t n = u != NULL && u[13] == '\0' && memchr(name, ' ', (size_t)(u - name)) != NULL
+	    ? (size_t)(u - name) : strlen(name);
+	sbuf_printf(b, " %.*s", (int)n, name);
+}
+
 /* Appends the label of arrow a (see ladder.h). */
-void
+bool
 ladder_label(struct sbuf *b, const struct model *m, const struct call_arrow *a)
 {
 	const struct sip_msg *s = &m->msgs[a->msg];
-	char l[160];
+	bool telling = false, paren = false;
 	if (s->retrans)
 		sbuf_puts(b, "(retrans) ");
-	view_ascii(b, sip_label(s, l, sizeof l));
+	if (s->sip->is_request) {
+		view_ascii(b, s->sip->method ? s->sip->method : "?");
+	} else {
+		sbuf_printf(b, "%d", s->sip->status);
+		telling |= phrase(b, s);
+	}
+	if (s->sip->q850 >= 0 && s->sip->q850 != 16) { /* 16: normal clearing */
+		sbuf_puts(b, " (");
+		cause(b, s->sip->q850);
+		telling = paren = true;
+	}
 	if (s->sip->has_sdp) {
 		const char *codecs = sip_audio_codecs(s);
 		bool rejected = false;
 		for (int i = 0; i < s->sip->nmedia; i++)
 			if (strcmp(s->sip->media[i].media, "audio") == 0 && s->sip->media[i].port == 0)
 				rejected = true;
-		sbuf_puts(b, " (SDP");
-		if (rejected)
-			sbuf_puts(b, ": audio 0");
-		else if (codecs != NULL) {
-			sbuf_puts(b, ": ");
-			brief_codecs(b, codecs);
+		sbuf_puts(b, paren ? "; " : " (");
+		paren = true;
+		if (rejected) {
+			sbuf_puts(b, "audio refused");
+			telling = true;
+		} else {
+			sbuf_puts(b, "SDP");
+			if (codecs != NULL) {
+				sbuf_puts(b, ": ");
+				brief_codecs(b, codecs);
+			}
 		}
-		sbuf_puts(b, ")");
 	}
+	if (paren)
+		sbuf_puts(b, ")");
 	if (s->fork > 0) { /* an early dialog of a fork: which one, by its To-tag */
 		char tag[12];
 		snprintf(tag, sizeof tag, "%.8s", s->sip->to_tag);
@@ -222,4 +370,5 @@ ladder_label(struct sbuf *b, const struct model *m, const struct call_arrow *a)
 	}
 	if (s->summary_only && (a->twin < 0 || m->msgs[a->twin].summary_only))
 		sbuf_puts(b, " [no body logged]");
+	return telling;
 }

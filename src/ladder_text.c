@@ -1,63 +1,110 @@
-/* ladder_text.c - a call drawn as a plain-text ladder from its layout:
- * time and delta on the left, two lines per arrow. ASCII only. */
+/* ladder_text.c - a call drawn as a plain-text ladder from its layout, two
+ * lines per arrow, annotated with its findings: a marker by each flagged
+ * arrow and the finding under it, then the call's findings with their
+ * evidence and fix. ASCII only, so that it pastes into any ticket; ANSI
+ * colour only when asked (a terminal).
+ *
+ * Two layouts: the full one (the time and delta on the shaft line, columns
+ * as wide as the labels want), and, when that does not fit the width, a
+ * narrow one (the time alone on the shaft line, the delta beside the
+ * markers, columns as narrow as the width needs, labels shortened with a
+ * "~" and told in full under the arrow when what was cut matters). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ladder.h"
+#include "text.h"
 #include "view.h"
 
-#define COL_MIN 22
-#define COL_MAX 40
-#define MARGIN 22 /* "18:01:48.140  +0.012  " */
+#define WIDE_MIN 22
+#define WIDE_MAX 40
+#define WIDE_MARGIN 22   /* "18:01:48.140   +0.012 " on the shaft line */
+#define NARROW_MARGIN 13 /* "18:01:48.140 " on the shaft line, "A S   +0.012 " above */
+#define NARROW_MIN 10
+#define NOTE_MIN 80      /* the full layout's notes wrap at its width, at least this */
 
-/* A ladder being drawn: its layout and the width of its columns. */
+/* A ladder being drawn: its layout, the options, and the geometry. */
 struct lad {
 	struct ladder_layout lay;
-	size_t ncols;
-	int width;    /* of one column */
-	size_t total; /* of a line */
+	const struct model *m;
+	const struct ladder_opts *o;
+	size_t ci;           /* the call's index */
+	bool narrow;
+	int margin;          /* cells left of the first column */
+	int width;           /* of one column */
+	size_t total;        /* cells of a ladder line */
+	int wrap;            /* cells notes and findings wrap to */
+};
+
+/* A line being drawn: its cells, and each cell's severity plus one (0: none). */
+struct row {
+	char *s;
+	uint8_t *a;
 };
 
 /* Returns the x of the line of column col. */
 static int
 center(const struct lad *l, int col)
 {
-	return MARGIN + col * l->width + l->width / 2;
+	return l->margin + col * l->width + l->width / 2;
 }
 
-/* Returns a line of spaces with the column bars drawn (caller frees). */
-static char *
-bars(const struct lad *l)
+/* Returns a line of spaces with the column bars drawn (row_free frees it). */
+static struct row
+row_new(const struct lad *l)
 {
-	char *s = xmalloc(l->total + 1);
-	memset(s, ' ', l->total);
-	s[l->total] = '\0';
-	for (size_t i = 0; i < l->ncols; i++)
-		s[center(l, (int)i)] = '|';
-	return s;
+	struct row r = {xmalloc(l->total + 1), xcalloc(l->total + 1, 1)};
+	memset(r.s, ' ', l->total);
+	r.s[l->total] = '\0';
+	for (size_t i = 0; i < l->lay.ncols; i++)
+		r.s[center(l, (int)i)] = '|';
+	return r;
 }
 
-/* Copies at most max bytes of text into line at x (never past the end). */
+/* Frees a line. */
 static void
-put(const struct lad *l, char *line, int x, const char *text, int max)
+row_free(struct row *r)
+{
+	free(r->s);
+	free(r->a);
+}
+
+/* Copies at most max bytes of text (ASCII) into r at x, in severity sev
+ * (-1: none), never past the end of the line. */
+static void
+put(const struct lad *l, struct row *r, int x, const char *text, int max, int sev)
 {
 	int n = (int)strlen(text);
 	if (n > max)
 		n = max;
 	for (int i = 0; i < n && x + i < (int)l->total; i++)
-		if (x + i >= 0)
-			line[x + i] = text[i];
+		if (x + i >= 0) {
+			r->s[x + i] = text[i];
+			r->a[x + i] = (uint8_t)(sev + 1);
+		}
 }
 
-/* Appends a line with trailing spaces trimmed. */
+/* Appends a line with trailing spaces trimmed, coloured by its cells'
+ * severities when colour is on. */
 static void
-emit(struct sbuf *b, const char *line)
+emit(struct sbuf *b, const struct lad *l, const struct row *r)
 {
-	size_t n = strlen(line);
-	while (n > 0 && line[n - 1] == ' ')
+	size_t n = strlen(r->s);
+	while (n > 0 && r->s[n - 1] == ' ')
 		n--;
-	sbuf_add(b, line, n);
+	bool color = l->o->color;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && r->a[j] == r->a[i])
+			j++;
+		if (color && r->a[i])
+			view_sgr(b, true, r->a[i] - 1);
+		sbuf_add(b, r->s + i, j - i);
+		if (color && r->a[i])
+			view_sgr(b, true, -1);
+		i = j;
+	}
 	sbuf_add(b, "\n", 1);
 }
 
@@ -65,84 +112,241 @@ emit(struct sbuf *b, const char *line)
 static void
 header(struct sbuf *b, const struct lad *l)
 {
-	char *names = bars(l), *roles = bars(l);
-	for (size_t i = 0; i < l->ncols; i++) {
-		struct sbuf nm = {0};
+	struct row names = row_new(l), roles = row_new(l);
+	for (size_t i = 0; i < l->lay.ncols; i++) {
+		struct sbuf nm = {0}, cut = {0};
 		view_ascii(&nm, l->lay.cols[i].name);
+		int w = l->width - (l->narrow ? 1 : 2);
+		text_cut(&cut, nm.s, nm.len, (size_t)w, "~");
 		const char *role = l->lay.cols[i].role;
-		int w = l->width - 2;
-		if ((int)nm.len > w && w > 1)
-			nm.s[w - 1] = '~'; /* a cut name says so */
-		int n1 = (int)nm.len < w ? (int)nm.len : w, n2 = (int)strlen(role);
-		put(l, names, center(l, (int)i) - n1 / 2, nm.s, w);
-		put(l, roles, center(l, (int)i) - n2 / 2, role, w);
+		int n1 = (int)cut.len, n2 = (int)strlen(role) < w ? (int)strlen(role) : w;
+		put(l, &names, center(l, (int)i) - n1 / 2, cut.s, w, -1);
+		put(l, &roles, center(l, (int)i) - n2 / 2, role, w, -1);
 		sbuf_free(&nm);
+		sbuf_free(&cut);
 	}
-	emit(b, names);
-	emit(b, roles);
-	free(names);
-	free(roles);
+	emit(b, l, &names);
+	emit(b, l, &roles);
+	row_free(&names);
+	row_free(&roles);
 }
 
-/* Draws one arrow (two lines: label, then time and shaft). */
+/* Writes the leg letter and the markers of the findings on arrow ai into
+ * the margin of r, markers ending before cell end; returns nothing. */
 static void
+marks(const struct lad *l, struct row *r, size_t ai, int end)
+{
+	if (l->lay.nlegs > 1) {
+		char leg[2] = {ladder_leg_letter(l->lay.legs[ai]), '\0'};
+		put(l, r, 0, leg, 1, -1);
+	}
+	const size_t *idx;
+	size_t n = l->o->d != NULL ? diag_call_findings(l->o->d, (long)l->ci, &idx) : 0;
+	char seen[32] = "";
+	int x = 2;
+	for (size_t k = 0; k < n && x < end; k++) {
+		const struct diag_finding *f = &l->o->d->f[idx[k]];
+		char mk[2] = {diag_marker(f->id), '\0'};
+		if (f->arrow != (int)ai || strchr(seen, mk[0]) != NULL || strlen(seen) >= 30)
+			continue;
+		strcat(seen, mk);
+		put(l, r, x, x + 1 < end ? mk : "+", 1, (int)f->severity);
+		x++;
+	}
+}
+
+/* Writes the time and delta of step st into the margins of top and low. */
+static void
+times(const struct lad *l, struct row *top, struct row *low, const struct ladder_step *st)
+{
+	char t[24], d[24], margin[48];
+	double dt = (double)st->dt / 1000;
+	model_time_short(st->t, t, sizeof t);
+	if (!l->narrow) {
+		snprintf(d, sizeof d, "%+.3f", dt);
+		snprintf(margin, sizeof margin, "%12s %8s", t, d);
+		put(l, low, 0, margin, WIDE_MARGIN, -1);
+		marks(l, top, st->ai, WIDE_MARGIN - 1);
+		return;
+	}
+	snprintf(d, sizeof d, dt < 100 && dt > -100 ? "%+.3f" : "%+.0fs", dt);
+	int dx = NARROW_MARGIN - 1 - (int)strlen(d);
+	put(l, top, dx, d, (int)strlen(d), -1);
+	put(l, low, 0, t, NARROW_MARGIN - 1, -1);
+	marks(l, top, st->ai, dx - 1);
+}
+
+/* Draws one arrow (two lines: label, then shaft); returns how its label fitted. */
+static enum ladder_fitting
 arrow(struct sbuf *b, const struct lad *l, const struct ladder_step *st)
 {
-	char *top = bars(l), *low = bars(l), t[24], d[24], margin[48];
-	const char *lab = l->lay.labels[st->ai];
-	int x1 = center(l, st->from), x2 = center(l, st->to), len = (int)strlen(lab);
+	struct row top = row_new(l), low = row_new(l);
+	const struct diag_finding *w = l->o->d != NULL ? diag_arrow_worst(l->o->d, l->ci, st->ai)
+	    : NULL;
+	int sev = w != NULL ? (int)w->severity : -1;
+	int x1 = center(l, st->from), x2 = center(l, st->to), room;
+	struct sbuf lab = {0};
+	enum ladder_fitting fit;
 	if (x1 == x2) { /* a hop inside one Expressway */
-		put(l, low, x1 + 1, "<-+", 3);
-		put(l, top, x1 + 2, lab, l->width - 3);
+		put(l, &low, x1 + 1, "<-+", 3, sev);
+		room = l->width - 3;
+		fit = ladder_fit_label(&lab, &l->lay, st->ai, room, "~", w != NULL);
+		put(l, &top, x1 + 2, lab.s, room, sev);
 	} else {
 		int lo = x1 < x2 ? x1 : x2, hi = x1 < x2 ? x2 : x1;
 		for (int x = lo + 1; x < hi; x++)
-			low[x] = '-';
-		low[x1 < x2 ? hi - 1 : lo + 1] = x1 < x2 ? '>' : '<';
-		int room = hi - lo - 3, n = len < room ? len : room;
-		put(l, top, lo + 2 + (room - n) / 2, lab, room);
+			put(l, &low, x, "-", 1, sev);
+		put(l, &low, x1 < x2 ? hi - 1 : lo + 1, x1 < x2 ? ">" : "<", 1, sev);
+		room = hi - lo - 3;
+		fit = ladder_fit_label(&lab, &l->lay, st->ai, room, "~", w != NULL);
+		int n = (int)lab.len;
+		put(l, &top, lo + 2 + (room - n) / 2, lab.s, room, sev);
 	}
-	snprintf(d, sizeof d, "%+.3f", (double)st->dt / 1000);
-	snprintf(margin, sizeof margin, "%12s %8s", model_time_short(st->t, t, sizeof t), d);
-	memcpy(low, margin, strlen(margin) < MARGIN ? strlen(margin) : MARGIN);
-	emit(b, top);
-	emit(b, low);
-	free(top);
-	free(low);
+	times(l, &top, &low, st);
+	emit(b, l, &top);
+	emit(b, l, &low);
+	row_free(&top);
+	row_free(&low);
+	sbuf_free(&lab);
+	return fit;
 }
 
-/* Appends the title: number, first request, final status, Call-IDs. */
+/* Appends the notes under arrow ai: its full label when a cut hid what
+ * matters, then each finding on it, wrapped. */
 static void
-title(struct sbuf *b, const struct model *m, const struct call *c)
+notes(struct sbuf *b, const struct lad *l, size_t ai, enum ladder_fitting fit)
 {
-	view_call_title(b, m, c, VT_LADDER);
-	sbuf_puts(b, "\nCall-ID: ");
-	view_ascii(b, c->ncall_ids ? c->call_ids[0] : "?");
-	sbuf_puts(b, "\n");
-	for (size_t i = 0; i < c->nlinks; i++) {
-		sbuf_puts(b, "Linked:  ");
-		view_ascii(b, c->links[i].call_id);
-		sbuf_printf(b, " (by %s)\n", c->links[i].by);
+	size_t at = (size_t)l->margin;
+	if (fit == LF_CUT_TELL) {
+		sbuf_printf(b, "%*s> ", l->margin, "");
+		text_wrap(b, l->lay.labels[ai], at + 2, (size_t)l->wrap, at + 2);
 	}
+	const size_t *idx;
+	size_t n = l->o->d != NULL ? diag_call_findings(l->o->d, (long)l->ci, &idx) : 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct diag_finding *f = &l->o->d->f[idx[k]];
+		if (f->arrow != (int)ai)
+			continue;
+		struct sbuf t = {0};
+		sbuf_printf(&t, "%s %s: %s", diag_severity_name(f->severity), f->id, f->summary);
+		sbuf_printf(b, "%*s^ %c ", l->margin, "", diag_marker(f->id));
+		text_wrap(b, t.s, at + 4, (size_t)l->wrap, at + 4);
+		sbuf_free(&t);
+	}
+}
+
+/* Appends a line of program text and untrusted text wrapped to l->wrap. */
+static void
+line(struct sbuf *b, const struct lad *l, const char *label, const char *text, size_t indent)
+{
+	sbuf_puts(b, label);
+	text_wrap(b, text, strlen(label), (size_t)l->wrap, indent);
+}
+
+/* Appends the title: number, first request, final status, Call-IDs (each
+ * with its leg letter and the rule that joined it when there are several),
+ * and the clock the times are on. */
+static void
+title(struct sbuf *b, const struct lad *l, const struct call *c)
+{
+	struct sbuf t = {0};
+	view_call_title(&t, l->m, c, VT_LADDER);
+	line(b, l, "", t.s, 2);
+	for (size_t k = 0; k < c->ncall_ids || k == 0; k++) {
+		t.len = 0;
+		if (l->lay.nlegs > 1)
+			sbuf_printf(&t, "%c ", ladder_leg_letter(k));
+		view_ascii(&t, c->ncall_ids ? c->call_ids[k] : "?");
+		if (k > 0)
+			sbuf_printf(&t, " (linked by %s)", ladder_leg_rule(c, k));
+		line(b, l, k == 0 ? "Call-ID: " : "         ", t.s, 11);
+	}
+	t.len = 0;
+	view_clock(&t, l->m, c);
+	line(b, l, "Clock:   ", t.s, 9);
 	sbuf_puts(b, "\n");
+	sbuf_free(&t);
 }
 
 /* Appends the footer: folded hops and clock skew. */
 static void
-footer(struct sbuf *b, const struct model *m, const struct call *c, size_t folded)
+footer(struct sbuf *b, const struct lad *l, const struct call *c)
 {
-	if (folded)
-		sbuf_printf(b, "\n%zu same-host hop%s (Expressway B2BUA) folded; --all-hops shows them.\n",
-		    folded, folded == 1 ? "" : "s");
+	const struct model *m = l->m;
+	struct sbuf t = {0};
+	if (l->lay.folded) {
+		sbuf_printf(&t, "%zu same-host hop%s (Expressway B2BUA) folded; --all-hops shows them.",
+		    l->lay.folded, l->lay.folded == 1 ? "" : "s");
+		sbuf_puts(b, "\n");
+		line(b, l, "", t.s, 0);
+	}
 	for (size_t h = 0; h < m->nhosts && m->skew != NULL && m->ref_host >= 0; h++)
 		if ((int)h != m->ref_host && model_call_has_host(c, h) && m->skew_pairs[h] > 0) {
-			sbuf_puts(b, "Clock skew: ");
-			view_ascii(b, m->hosts[h].name);
-			sbuf_printf(b, " %+lld ms against ", (long long)m->skew[h]);
-			view_ascii(b, m->hosts[m->ref_host].name);
-			sbuf_printf(b, " (from %u paired messages); times are corrected.\n",
+			t.len = 0;
+			sbuf_puts(&t, "Clock skew: ");
+			view_ascii(&t, m->hosts[h].name);
+			sbuf_printf(&t, " %+lld ms against ", (long long)m->skew[h]);
+			view_ascii(&t, m->hosts[m->ref_host].name);
+			sbuf_printf(&t, " (from %u paired messages); times are corrected.",
 			    m->skew_pairs[h]);
+			line(b, l, "", t.s, 0);
 		}
+	sbuf_free(&t);
+}
+
+/* Appends the call's findings in full, and the ids of those of no call. */
+static void
+findings(struct sbuf *b, const struct lad *l, const struct call *c)
+{
+	const struct diag_result *d = l->o->d;
+	const size_t *idx;
+	size_t n = d != NULL ? diag_call_findings(d, (long)l->ci, &idx) : 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct diag_finding *f = &d->f[idx[k]];
+		char t[24];
+		sbuf_puts(b, k == 0 ? "\nFindings:\n" : "\n");
+		sbuf_printf(b, "  %c ", diag_marker(f->id));
+		view_sgr(b, l->o->color, (int)f->severity);
+		sbuf_puts(b, diag_severity_name(f->severity));
+		view_sgr(b, l->o->color, -1);
+		struct sbuf h = {0};
+		sbuf_puts(&h, f->id);
+		if (f->arrow >= 0 && (size_t)f->arrow < c->narrows)
+			sbuf_printf(&h, "  at %s", model_time_short(c->arrows[f->arrow].t, t, sizeof t));
+		sbuf_puts(b, " ");
+		text_wrap(b, h.s, 5 + strlen(diag_severity_name(f->severity)), (size_t)l->wrap, 4);
+		sbuf_free(&h);
+		view_finding_text(b, l->m, f, 4, l->wrap);
+	}
+	size_t no = d != NULL && l->o->others ? diag_call_findings(d, -1, &idx) : 0;
+	struct sbuf o = {0};
+	for (size_t k = 0; k < no; k++)
+		sbuf_printf(&o, "%s%c %s (%s)", k ? ", " : "", diag_marker(d->f[idx[k]].id),
+		    d->f[idx[k]].id, diag_severity_name(d->f[idx[k]].severity));
+	if (no > 0) {
+		sbuf_puts(&o, "; xwtrace diagnose shows them");
+		sbuf_puts(b, "\n");
+		line(b, l, "Not tied to a call: ", o.s, 2);
+	}
+	sbuf_free(&o);
+}
+
+/* Sets the geometry: the full layout when it fits the width (or no width
+ * is set), else the narrow one. */
+static void
+geometry(struct lad *l)
+{
+	int width = l->o->width;
+	l->margin = WIDE_MARGIN;
+	l->width = ladder_fit(&l->lay, WIDE_MIN, WIDE_MAX);
+	l->total = (size_t)l->margin + l->lay.ncols * (size_t)l->width;
+	if (width > 0 && l->total > (size_t)width) {
+		l->narrow = true;
+		l->margin = NARROW_MARGIN;
+		l->width = ladder_squeeze(&l->lay, width - NARROW_MARGIN, NARROW_MIN, WIDE_MAX);
+		l->total = (size_t)l->margin + l->lay.ncols * (size_t)l->width;
+	}
+	l->wrap = width > 0 ? width : l->total > NOTE_MIN ? (int)l->total : NOTE_MIN;
 }
 
 /* Appends the ladder of c from its layout (see ladder.h). */
@@ -150,18 +354,16 @@ void
 ladder_text(struct sbuf *b, const struct model *m, const struct call *c,
     const struct ladder_opts *o)
 {
-	struct lad l = {0};
-	ladder_layout(&l.lay, m, NULL, c, o != NULL && o->all_hops ? LADDER_ALL : LADDER_FOLD);
-	l.ncols = l.lay.ncols;
-	l.width = ladder_fit(&l.lay, COL_MIN, COL_MAX);
-	l.total = MARGIN + l.ncols * (size_t)l.width;
-	title(b, m, c);
+	static const struct ladder_opts none = {0};
+	struct lad l = {.m = m, .o = o != NULL ? o : &none, .ci = (size_t)(c - m->calls)};
+	ladder_layout(&l.lay, m, l.o->d, c, l.o->all_hops ? LADDER_ALL
+	    : l.o->d != NULL ? LADDER_FLAGGED : LADDER_FOLD);
+	geometry(&l);
+	title(b, &l, c);
 	header(b, &l);
-	for (size_t i = 0; i < l.lay.nsteps; i++) {
-		arrow(b, &l, &l.lay.steps[i]);
-		if (o != NULL && o->notes != NULL)
-			o->notes(o->arg, m, c, l.lay.steps[i].ai, b);
-	}
-	footer(b, m, c, l.lay.folded);
+	for (size_t i = 0; i < l.lay.nsteps; i++)
+		notes(b, &l, l.lay.steps[i].ai, arrow(b, &l, &l.lay.steps[i]));
+	footer(b, &l, c);
+	findings(b, &l, c);
 	ladder_layout_free(&l.lay);
 }

@@ -19,6 +19,11 @@ ui_new(struct model *m, const struct diag_result *d, const struct ui_opts *o, in
 	u->color = !o->no_color;
 	ui_draw_init(u, false);
 	ui_list_open(u, o);
+	bool calls = false;
+	for (size_t i = 0; i < m->ncalls && !calls; i++)
+		calls = o->show_options || !m->calls[i].options_only;
+	if (!calls && d != NULL && d->n > 0)
+		ui_findings_open(u); /* nothing to list: what is wrong comes first */
 	return u;
 }
 
@@ -177,6 +182,10 @@ global_key(struct ui *u, const struct ui_ev *ev)
 	case 'i':
 		if (strcmp(ui_top(u), "problems") != 0)
 			ui_problems_open(u);
+		return true;
+	case 'F':
+		if (strcmp(ui_top(u), "findings") != 0)
+			ui_findings_open(u);
 		return true;
 	case 'e':
 		if (ui_context(u, &ci, &ai))

@@ -58,6 +58,9 @@ static const struct {
 	[UA_MARK] = {COLOR_MAGENTA, A_BOLD, A_BOLD},
 	[UA_LINE] = {-1, 0, 0},
 	[UA_MACHINE] = {-1, A_BOLD, A_BOLD},
+	[UA_LEG1] = {COLOR_MAGENTA, 0, A_UNDERLINE},
+	[UA_LEG2] = {COLOR_CYAN, 0, A_UNDERLINE},
+	[UA_LEG3] = {COLOR_BLUE, A_BOLD, A_UNDERLINE},
 };
 
 /* Sets the attributes of every meaning and the glyphs for the locale. */

@@ -17,6 +17,7 @@
 #define COL_MIN 16
 #define COL_MAX 40
 #define COL_SPREAD 56  /* widest column when there is room to spare */
+#define PREVIEW_MIN 50 /* a preview beside the ladder keeps this many columns */
 
 enum focus { F_LADDER, F_FINDINGS, F_PREVIEW };
 
@@ -44,6 +45,7 @@ struct flow_st {
 struct geo {
 	int lad_y, lad_h, lad_w;   /* arrow rows (2 per arrow) and the ladder's width */
 	int fin_y, fin_h;          /* findings panel, title row included (0: none) */
+	int info_y;                /* the row that says the legs and the clock */
 	int pre_y, pre_x, pre_h, pre_w; /* preview, title row included (0: hidden) */
 	int aw, colw;              /* width right of the margin, and of a column */
 };
@@ -60,12 +62,16 @@ geometry(const struct ui *u, const struct flow_st *st, struct geo *g)
 		g->fin_y = bottom - g->fin_h;
 		bottom = g->fin_y;
 	}
+	g->info_y = bottom - 1; /* the legs and the clock */
+	bottom = g->info_y;
 	g->lad_w = u->cols;
 	int need = MARGIN + (int)st->lay.ncols * st->fitw;
 	bool right = st->preview && u->cols >= 110 &&
 	    (need <= u->cols * 3 / 5 || u->rows < 34 || u->cols >= 200);
 	if (right) {
-		g->lad_w = u->cols * 3 / 5;
+		/* the ladder takes what its labels need, the preview keeps PREVIEW_MIN */
+		int wide = need < u->cols - PREVIEW_MIN ? need : u->cols - PREVIEW_MIN;
+		g->lad_w = wide > u->cols * 3 / 5 ? wide : u->cols * 3 / 5;
 		g->pre_x = g->lad_w + 1, g->pre_w = u->cols - g->pre_x;
 		g->pre_y = 1, g->pre_h = bottom - 1;
 	} else if (st->preview && u->rows >= 34) {
@@ -168,6 +174,11 @@ draw_margin(const struct ui *u, const struct flow_st *st, size_t v, int y, attr_
 	char t[24], d[24];
 	if (st->mark == (long)ai)
 		ui_text(u, y, 0, 1, 0, "*", 1, u->attr[UA_MARK]);
+	if (st->lay.nlegs > 1) {
+		int leg = st->lay.legs[ai];
+		char l = ladder_leg_letter((size_t)leg);
+		ui_text(u, y, 1, 1, 0, &l, 1, leg > 0 ? u->attr[UA_LEG1 + (leg - 1) % 3] : 0);
+	}
 	int x = MARGIN - 2;
 	for (size_t i = st->nf; i-- > 0 && x > 2;) {
 		const struct diag_finding *f = &u->d->f[st->fidx[i]];
@@ -190,8 +201,10 @@ arrow_attr(const struct ui *u, const struct flow_st *st, size_t ai, bool selecte
 {
 	const struct call *c = &u->m->calls[st->ci];
 	const struct diag_finding *w = diag_arrow_worst(u->d, st->ci, ai);
+	int leg = st->lay.nlegs > 1 ? st->lay.legs[ai] : 0;
 	attr_t a = w != NULL ? ui_sev_attr(u, (int)w->severity)
-	    : u->m->msgs[c->arrows[ai].msg].retrans ? u->attr[UA_DIM] : 0;
+	    : u->m->msgs[c->arrows[ai].msg].retrans ? u->attr[UA_DIM]
+	    : leg > 0 ? u->attr[UA_LEG1 + (leg - 1) % 3] : 0;
 	if (selected)
 		a |= A_REVERSE | (st->focus == F_LADDER ? A_BOLD : 0);
 	return a;
@@ -205,14 +218,16 @@ draw_arrow(const struct ui *u, const struct flow_st *st, const struct geo *g, si
 	attr_t at = arrow_attr(u, st, ai, v == st->sel);
 	attr_t lat = st->hit && st->hit[ai] ? at | u->attr[UA_MATCH] : at;
 	int x1 = center(g, st->lay.steps[v].from), x2 = center(g, st->lay.steps[v].to);
-	const char *lab = st->lay.labels[ai];
 	struct sbuf sh = {0};
 	draw_margin(u, st, v, y, v == st->sel ? A_REVERSE : 0);
 	if (x1 == x2) { /* a hop inside one machine: a loop to the right */
 		sbuf_puts(&sh, u->g->hline);
 		sbuf_puts(&sh, u->g->corner_top);
 		vput(u, g, st->hscroll, y, x1 + 1, sh.s, at);
-		vput(u, g, st->hscroll, y, x1 + 4, lab, lat);
+		struct sbuf cut = {0};
+		ladder_fit_label(&cut, &st->lay, ai, g->colw - 5, u->g->more, false);
+		vput(u, g, st->hscroll, y, x1 + 4, cut.s, lat);
+		sbuf_free(&cut);
 		sh.len = 0;
 		sbuf_puts(&sh, "<");
 		sbuf_puts(&sh, u->g->corner_low);
@@ -222,7 +237,7 @@ draw_arrow(const struct ui *u, const struct flow_st *st, const struct geo *g, si
 		/* the label stays over the part of the shaft that is on screen */
 		int l0 = lo + 2 > st->hscroll ? lo + 2 : st->hscroll;
 		int l1 = hi - 1 < st->hscroll + g->aw ? hi - 1 : st->hscroll + g->aw;
-		int room = l1 - l0, lw = (int)strlen(lab);
+		int room = l1 - l0;
 		if (x1 > x2)
 			sbuf_puts(&sh, "<");
 		for (int x = lo + 1 + (x1 > x2); x < hi - (x1 < x2); x++)
@@ -230,10 +245,11 @@ draw_arrow(const struct ui *u, const struct flow_st *st, const struct geo *g, si
 		if (x1 < x2)
 			sbuf_puts(&sh, ">");
 		vput(u, g, st->hscroll, y + 1, lo + 1, sh.s, at);
-		char *cut = xstrndup(lab, (size_t)(lw < room ? lw : room > 0 ? room : 0));
-		int n = (int)strlen(cut);
-		vput(u, g, st->hscroll, y, l0 + (room - n) / 2, cut, lat);
-		free(cut);
+		struct sbuf cut = {0};
+		ladder_fit_label(&cut, &st->lay, ai, room, u->g->more, false);
+		int n = ui_width(u, cut.s, cut.len);
+		vput(u, g, st->hscroll, y, l0 + (room - n) / 2, cut.s, lat);
+		sbuf_free(&cut);
 	}
 	sbuf_free(&sh);
 }
@@ -290,30 +306,6 @@ draw_findings(const struct ui *u, struct flow_st *st, const struct geo *g)
 	}
 }
 
-/* Builds the finding detail document shown in the preview pane. */
-static void
-finding_doc(const struct ui *u, const struct diag_finding *f, int w, struct ui_doc *doc)
-{
-	struct ui_line *l = ui_doc_printf(doc, UA_NORMAL, "%s (%s)", f->id,
-	    diag_severity_name(f->severity));
-	ui_line_span(l, 0, l->len, f->severity == DIAG_ERROR ? UA_SEV_ERR
-	    : f->severity == DIAG_WARNING ? UA_SEV_WARN : UA_SEV_INFO);
-	ui_doc_wrap(doc, f->summary, w, 2, UA_START);
-	ui_doc_raw(doc, "", 0, UA_NORMAL);
-	ui_doc_printf(doc, UA_HEADER, "Fix");
-	ui_doc_wrap(doc, f->fix, w, 2, UA_NORMAL);
-	if (f->nev > 0) {
-		ui_doc_raw(doc, "", 0, UA_NORMAL);
-		ui_doc_printf(doc, UA_HEADER, "Evidence");
-	}
-	for (size_t i = 0; i < f->nev; i++) {
-		struct sbuf b = {0};
-		sbuf_printf(&b, "%s:%u", f->ev[i].file, f->ev[i].line);
-		ui_doc_raw(doc, b.s, b.len, UA_NORMAL);
-		sbuf_free(&b);
-	}
-}
-
 /* Makes sure the preview document matches the selection. */
 static void
 preview_doc(const struct ui *u, struct flow_st *st, int w)
@@ -326,7 +318,7 @@ preview_doc(const struct ui *u, struct flow_st *st, int w)
 	st->pdoc_key = key;
 	st->ptop = 0, st->pskip = 0;
 	if (fin)
-		finding_doc(u, &u->d->f[st->fidx[st->fsel]], w, &st->pdoc);
+		ui_finding_doc(u, &u->d->f[st->fidx[st->fsel]], w, &st->pdoc);
 	else if (st->lay.nsteps)
 		ui_sip_doc(u, &st->pdoc, u->m->calls[st->ci].arrows[st->lay.steps[st->sel].ai].msg,
 		    (long)st->ci, (int)st->lay.steps[st->sel].ai);
@@ -355,6 +347,30 @@ draw_preview(const struct ui *u, struct flow_st *st, const struct geo *g)
 	if (st->pdoc.n > (size_t)h && st->ptop > st->pdoc.n - (size_t)h)
 		st->ptop = st->pdoc.n - (size_t)h;
 	ui_doc_draw(u, &st->pdoc, st->ptop, y + 1, x, h, g->pre_w, st->pskip, false);
+}
+
+/* Draws the row that says the legs of the call (letter, Call-ID, the rule
+ * that joined it, in the leg's colour) and the clock of the times. */
+static void
+draw_info(const struct ui *u, const struct flow_st *st, const struct geo *g)
+{
+	const struct call *c = &u->m->calls[st->ci];
+	int x = 0;
+	ui_fill(u, g->info_y, 0, u->cols, 0);
+	for (size_t k = 0; st->lay.nlegs > 1 && k < c->ncall_ids && x < u->cols; k++) {
+		struct sbuf b = {0};
+		sbuf_printf(&b, "%c ", ladder_leg_letter(k));
+		text_cut(&b, c->call_ids[k], strlen(c->call_ids[k]), 13, u->g->more);
+		sbuf_printf(&b, " (%s)  ", ladder_leg_rule(c, k));
+		x += ui_raw(u, g->info_y, x, u->cols - x, 0, b.s, k > 0 ?
+		    u->attr[UA_LEG1 + (k - 1) % 3] : 0);
+		sbuf_free(&b);
+	}
+	struct sbuf t = {0};
+	view_clock(&t, u->m, c);
+	if (x < u->cols)
+		ui_raw(u, g->info_y, x, u->cols - x, 0, t.s, u->attr[UA_DIM]);
+	sbuf_free(&t);
 }
 
 /* Draws the title: the call, its first request and final status. */
@@ -389,6 +405,7 @@ flow_draw(struct ui *u, void *vst)
 		draw_arrow(u, st, &g, st->top + (size_t)r, g.lad_y + 2 * r);
 	if (st->lay.nsteps == 0)
 		ui_printf(u, g.lad_y, 2, u->cols - 4, u->attr[UA_DIM], "No message in this call");
+	draw_info(u, st, &g);
 	draw_findings(u, st, &g);
 	draw_preview(u, st, &g);
 	if (st->focus == F_PREVIEW && g.pre_h == 0)
@@ -678,12 +695,12 @@ flow_context(const struct ui *u, const void *vst, size_t *call, int *arrow)
 static const struct ui_screen_ops flow_ops = {"flow", flow_draw, flow_key, flow_free,
 	flow_context};
 
-/* Pushes the ladder of call ci. */
-void
-ui_flow_open(struct ui *u, size_t ci)
+/* Returns a new flow screen of call ci, or NULL when there is no such call. */
+static struct flow_st *
+flow_new(struct ui *u, size_t ci)
 {
 	if (ci >= u->m->ncalls)
-		return;
+		return NULL;
 	struct flow_st *st = xcalloc(1, sizeof *st);
 	st->ci = ci;
 	st->mark = -1;
@@ -691,5 +708,33 @@ ui_flow_open(struct ui *u, size_t ci)
 	st->pdoc_key = -1000000000L;
 	st->nf = diag_call_findings(u->d, (long)ci, &st->fidx);
 	build(u, st);
+	return st;
+}
+
+/* Pushes the ladder of call ci. */
+void
+ui_flow_open(struct ui *u, size_t ci)
+{
+	struct flow_st *st = flow_new(u, ci);
+	if (st != NULL)
+		ui_push(u, &flow_ops, st);
+}
+
+/* Pushes the ladder of call ci at arrow ai, and the first finding on it
+ * selected in the findings panel. */
+void
+ui_flow_arrow_open(struct ui *u, size_t ci, int ai)
+{
+	struct flow_st *st = flow_new(u, ci);
+	if (st == NULL)
+		return;
+	if (ai >= 0 && (size_t)ai < u->m->calls[ci].narrows) {
+		select_arrow(u, st, (size_t)ai);
+		for (size_t k = 0; k < st->nf; k++)
+			if (u->d->f[st->fidx[k]].arrow == ai) {
+				st->fsel = k;
+				break;
+			}
+	}
 	ui_push(u, &flow_ops, st);
 }

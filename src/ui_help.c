@@ -1,5 +1,6 @@
 /* ui_help.c - every key, what the marks mean, and the finding legend
- * (built from the signature table, so it lists what diagnose can find). */
+ * (built from the signature table, so it lists what diagnose can find, each
+ * marker once). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@ static const char *const keys[] = {
 	"c               compare the call's Expressway-C and Expressway-E logs side by side",
 	"i               input problems: every SIP block skipped or repaired, with file, line"
 	    " and reason (the status line counts them)",
+	"F               findings: every finding of the logs (calls, connections, configuration),"
+	    " worst first; Enter opens its proof",
 	"mouse           click selects, double click opens, wheel scrolls (Shift+drag selects text)",
 	"",
 	"#Call list",
@@ -28,6 +31,15 @@ static const char *const keys[] = {
 	"n  N            next / previous matching row",
 	"o               show or hide OPTIONS keepalive exchanges",
 	"f               only calls with findings",
+	"",
+	"#Findings",
+	"Enter           a call's finding: the ladder at its arrow, the message on the line that"
+	    " proves it; any other: the quoted lines in their log or xConfiguration dump",
+	"PgUp/PgDn       scroll the selected finding's detail",
+	"l               the call list",
+	"",
+	"#Proof",
+	"n  N            next / previous quoted line",
 	"s  >  <         sort by the next / previous column; S or r reverses; click a title",
 	"",
 	"#Ladder",
@@ -59,8 +71,11 @@ static const char *const keys[] = {
 	"#Marks",
 	"(retrans)       a retransmission of a message already on that hop",
 	"(SDP: ...)      the message carries SDP; its audio codecs",
-	"letters         left of an arrow and in the list: findings (legend below);"
-	    " colour or bold/underline gives the severity",
+	"letters         left of an arrow and in the list: findings (legend below; the list"
+	    " shows their ids when it is wide enough); colour or bold/underline gives each"
+	    " finding's severity",
+	"A B ...         beside the time: the leg (Call-ID) of a call joined from several;"
+	    " the line under the ladder names them",
 	"*               the marked arrow",
 	"final status    coloured by class: 2xx, 3xx, 4xx, 5xx/6xx, none",
 	"",
@@ -100,12 +115,11 @@ help_build(struct help_st *st, int w)
 	}
 	ui_doc_printf(&st->doc, UA_HEADER, "Findings legend");
 	const struct diag_sig *t;
+	/* no severity here: a finding's own says it, and some signatures give
+	 * several (a Q.850 cause is an error or only information) */
 	for (size_t i = 0; (t = diag_table(i)) != NULL; i++) {
-		enum ui_attr a = t->severity == DIAG_ERROR ? UA_SEV_ERR
-		    : t->severity == DIAG_WARNING ? UA_SEV_WARN : UA_SEV_INFO;
-		struct ui_line *l = ui_doc_printf(&st->doc, UA_NORMAL, "%c  %s (%s)",
-		    t->marker, t->id, diag_severity_name(t->severity));
-		ui_line_span(l, 0, 1, a);
+		struct ui_line *l = ui_doc_printf(&st->doc, UA_NORMAL, "%c  %s", t->marker, t->id);
+		ui_line_span(l, 0, 1, UA_START);
 		char *ex = xasprintf("   %s", t->explain ? t->explain : "");
 		ui_doc_wrap(&st->doc, ex, w - 2, 3, UA_DIM);
 		free(ex);

@@ -31,6 +31,7 @@ static const struct {
 };
 
 struct list_st {
+	int ids_w;          /* the widest list of finding ids of a call */
 	size_t *rows;       /* indices in m->calls, in display order */
 	size_t *nids;       /* per call: the distinct ids of its findings (the Find column) */
 	size_t nrows;
@@ -54,14 +55,29 @@ col_width(const struct list_st *st, int c)
 	return c == C_START && st->multi_day ? 14 : cols[c].w;
 }
 
+/* Returns true when the Find column shows the findings' ids: From and To
+ * keep 24 columns each beside them; else it shows their markers. */
+static bool
+show_ids(const struct ui *u, const struct list_st *st)
+{
+	int fixed = 0, shown = 0;
+	for (int c = 0; c < NCOLS; c++)
+		if (u->cols >= cols[c].min_cols) {
+			fixed += c == C_FIND ? st->ids_w : col_width(st, c);
+			shown++;
+		}
+	return st->ids_w > cols[C_FIND].w && u->cols - fixed - (shown - 1) >= 48;
+}
+
 /* Returns the x of each shown column (x[c] < 0 when hidden) and their widths. */
 static void
 layout(const struct ui *u, const struct list_st *st, int *x, int *w)
 {
 	int fixed = 0, shown = 0;
+	bool ids = show_ids(u, st);
 	for (int c = 0; c < NCOLS; c++)
 		if (u->cols >= cols[c].min_cols) {
-			fixed += col_width(st, c);
+			fixed += c == C_FIND && ids ? st->ids_w : col_width(st, c);
 			shown++;
 		}
 	int flex = u->cols - fixed - (shown - 1);
@@ -71,7 +87,8 @@ layout(const struct ui *u, const struct list_st *st, int *x, int *w)
 			x[c] = -1, w[c] = 0;
 			continue;
 		}
-		w[c] = col_width(st, c) ? col_width(st, c) : c == C_FROM ? flex / 2 : flex - flex / 2;
+		w[c] = c == C_FIND && ids ? st->ids_w : col_width(st, c) ? col_width(st, c)
+		    : c == C_FROM ? flex / 2 : flex - flex / 2;
 		if (w[c] < 4)
 			w[c] = 4;
 		x[c] = pos;
@@ -216,21 +233,26 @@ page(const struct ui *u)
 	return u->rows - 4;
 }
 
-/* Draws the finding markers of a call, each in its severity's attribute. */
+/* Draws the findings of a call, each in its severity's attribute: their
+ * ids when ids, else their markers. */
 static void
-draw_markers(const struct ui *u, int y, int x, int w, size_t ci, attr_t sel)
+draw_markers(const struct ui *u, int y, int x, int w, size_t ci, attr_t sel, bool ids)
 {
 	const size_t *idx;
 	size_t n = diag_call_findings(u->d, (long)ci, &idx);
 	char seen[32] = "";
-	int k = 0;
-	for (size_t i = 0; i < n && k < w && k < 31; i++) {
+	int k = 0, at = 0;
+	for (size_t i = 0; i < n && at < w && k < 31; i++) {
 		const struct diag_finding *f = &u->d->f[idx[i]];
 		char mk = diag_marker(f->id);
 		if (strchr(seen, mk) != NULL)
 			continue;
-		seen[k] = mk, seen[k + 1] = '\0';
-		ui_text(u, y, x + k++, 1, 0, &mk, 1, ui_sev_attr(u, (int)f->severity) | sel);
+		seen[k++] = mk, seen[k] = '\0';
+		if (ids && at > 0)
+			at += ui_text(u, y, x + at, w - at, 0, ",", 1, sel);
+		at += ids ? ui_text(u, y, x + at, w - at, 0, f->id, strlen(f->id),
+		    ui_sev_attr(u, (int)f->severity) | sel)
+		    : ui_text(u, y, x + at, 1, 0, &mk, 1, ui_sev_attr(u, (int)f->severity) | sel);
 	}
 }
 
@@ -247,7 +269,7 @@ draw_row(const struct ui *u, const struct list_st *st, size_t r, int y, const in
 		if (x[c] < 0)
 			continue;
 		if (c == C_FIND) {
-			draw_markers(u, y, x[c], w[c], ci, sel);
+			draw_markers(u, y, x[c], w[c], ci, sel, show_ids(u, st));
 			continue;
 		}
 		const char *s = cell(u, ci, c, buf, sizeof buf);
@@ -279,8 +301,8 @@ draw_header(const struct ui *u, const struct list_st *st, const int *x, const in
 		if (x[c] < 0)
 			continue;
 		char t[32];
-		snprintf(t, sizeof t, "%s%s", cols[c].title,
-		    c == st->sort ? (st->desc ? u->g->sort_down : u->g->sort_up) : "");
+		snprintf(t, sizeof t, "%s%s", c == C_FIND && show_ids(u, st) ? "Findings"
+		    : cols[c].title, c == st->sort ? (st->desc ? u->g->sort_down : u->g->sort_up) : "");
 		int tw = ui_width(u, t, strlen(t));
 		int pad = cols[c].right && tw < w[c] ? w[c] - tw : 0;
 		ui_text(u, 1, x[c] + pad, w[c] - pad, 0, t, strlen(t), u->attr[UA_HEADER]);
@@ -302,7 +324,10 @@ draw_status(const struct ui *u, const struct list_st *st, int y)
 		text_safe(&b, m->hosts[h].name, strlen(m->hosts[h].name));
 		sbuf_printf(&b, " (%c) ", model_role(m->hosts[h].role)->letter);
 	}
-	sbuf_printf(&b, "%s %zu messages", u->g->sep, m->nmsgs);
+	sbuf_printf(&b, "%s %zu messages %s ", u->g->sep, m->nmsgs, u->g->sep);
+	view_clock(&b, m, NULL);
+	if (u->d != NULL && u->d->n > 0)
+		sbuf_printf(&b, " %s %zu finding%s (F)", u->g->sep, u->d->n, u->d->n == 1 ? "" : "s");
 	if (st->hidden_options)
 		sbuf_printf(&b, " %s %zu OPTIONS hidden", u->g->sep, st->hidden_options);
 	if (skipped + repaired > 0)
@@ -338,12 +363,13 @@ list_draw(struct ui *u, void *vst)
 	for (int r = 0; r < h && st->top + (size_t)r < st->nrows; r++)
 		draw_row(u, st, st->top + (size_t)r, 2 + r, x, w);
 	if (st->nrows == 0)
-		ui_printf(u, 3, 2, u->cols - 4, u->attr[UA_DIM], "%s",
+		ui_printf(u, 3, 2, u->cols - 4, u->attr[UA_DIM], "%s%s",
 		    u->m->ncalls ? "No call matches (/ to change the filter, f and o toggles)"
-		    : "No call in these logs");
+		    : "No call in these logs", u->d != NULL && u->d->n > 0 ?
+		    "; F lists the findings of these logs" : "");
 	draw_status(u, st, u->rows - 2);
-	ui_draw_bottom(u, "Enter:flow /:filter c:compare e:export o:OPTIONS f:findings s:sort "
-	    "?:help q:quit");
+	ui_draw_bottom(u, "Enter:flow /:filter c:compare e:export o:OPTIONS f:with-findings "
+	    "F:findings s:sort ?:help q:quit");
 }
 
 /* Filter prompt callbacks. */
@@ -541,8 +567,15 @@ ui_list_open(struct ui *u, const struct ui_opts *o)
 	struct list_st *st = xcalloc(1, sizeof *st);
 	st->rows = xcalloc(u->m->ncalls + 1, sizeof *st->rows);
 	st->nids = xcalloc(u->m->ncalls + 1, sizeof *st->nids);
-	for (size_t i = 0; i < u->m->ncalls; i++)
-		st->nids[i] = view_finding_ids(u->d, i, NULL);
+	for (size_t i = 0; i < u->m->ncalls; i++) {
+		const char **ids;
+		int w = 0;
+		st->nids[i] = view_finding_ids(u->d, i, &ids);
+		for (size_t k = 0; k < st->nids[i]; k++)
+			w += (int)strlen(ids[k]) + (k > 0);
+		st->ids_w = w > st->ids_w ? w : st->ids_w;
+		free(ids);
+	}
 	st->sort = C_NUM;
 	st->options = o->show_options;
 	for (size_t i = 1; i < u->m->ncalls && !st->multi_day; i++)

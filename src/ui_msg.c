@@ -3,6 +3,7 @@
  * copy, and the previous or next message of the call. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sip.h"
 #include "ui.h"
@@ -18,6 +19,7 @@ struct msg_st {
 	int skip;
 	struct ui_re re;
 	char pat[256];
+	long focus;         /* the doc line marked (a finding's evidence), or -1 */
 };
 
 /* Adds a note line for each finding about this arrow, above the message. */
@@ -210,16 +212,73 @@ msg_context(const struct ui *u, const void *vst, size_t *call, int *arrow)
 static const struct ui_screen_ops msg_ops = {"message", msg_draw, msg_key, msg_free,
 	msg_context};
 
-/* Pushes the message view of arrow ai of call ci. */
-void
-ui_msg_open(struct ui *u, size_t ci, int ai, bool twin)
+/* Returns a new message view of arrow ai of call ci, or NULL when there is
+ * no such arrow. */
+static struct msg_st *
+msg_new(struct ui *u, size_t ci, int ai, bool twin)
 {
 	if (ci >= u->m->ncalls || ai < 0 || (size_t)ai >= u->m->calls[ci].narrows)
-		return;
+		return NULL;
 	struct msg_st *st = xcalloc(1, sizeof *st);
 	st->ci = ci;
 	st->ai = ai;
 	st->twin = twin;
+	st->focus = -1;
 	msg_build(u, st);
+	return st;
+}
+
+/* Pushes the message view of arrow ai of call ci. */
+void
+ui_msg_open(struct ui *u, size_t ci, int ai, bool twin)
+{
+	struct msg_st *st = msg_new(u, ci, ai, twin);
+	if (st != NULL)
+		ui_push(u, &msg_ops, st);
+}
+
+/* Returns the index among the raw lines of record rec of the one at line
+ * `line` of its file, or -1. */
+static long
+raw_index(const struct ui *u, uint32_t rec, uint32_t line)
+{
+	const struct sip_msg *s = &u->m->msgs[rec];
+	size_t n, lines = 0;
+	char *raw = sip_raw(u->m, s, &n);
+	for (size_t i = 0; raw != NULL && i < n; i++)
+		lines += raw[i] == '\n';
+	free(raw);
+	for (size_t k = 0; k <= lines; k++)
+		if (sip_raw_line(u->m, s, k) == line)
+			return (long)k;
+	return -1;
+}
+
+/* Pushes the message view on the copy file logged, at its line `line`. */
+void
+ui_msg_line_open(struct ui *u, size_t ci, int ai, const char *file, uint32_t line)
+{
+	if (ci >= u->m->ncalls || ai < 0 || (size_t)ai >= u->m->calls[ci].narrows)
+		return;
+	const struct call_arrow *a = &u->m->calls[ci].arrows[ai];
+	bool twin = false;
+	long k = -1;
+	for (int i = 0; i < 2 && k < 0 && file != NULL; i++) {
+		long rec = i == 0 ? (long)a->msg : (long)a->twin;
+		if (rec >= 0 && strcmp(u->m->files[u->m->msgs[rec].file].path, file) == 0 &&
+		    (k = raw_index(u, (uint32_t)rec, line)) >= 0)
+			twin = i == 1;
+	}
+	struct msg_st *st = msg_new(u, ci, ai, twin);
+	if (st == NULL)
+		return;
+	for (size_t i = 0, seen = 0; k >= 0 && i < st->doc.n; i++) /* notes have a '!' gutter */
+		if (st->doc.l[i].gutter != '!' && (long)seen++ == k) {
+			st->focus = (long)i;
+			st->doc.l[i].gutter = '>';
+			ui_line_span(&st->doc.l[i], 0, st->doc.l[i].len, UA_MATCH);
+			st->top = i > 3 ? i - 3 : 0;
+			break;
+		}
 	ui_push(u, &msg_ops, st);
 }

@@ -113,3 +113,36 @@ view_ascii(struct sbuf *b, const char *s)
 		sbuf_add(b, &ch, 1);
 	}
 }
+
+/* Appends the clock the times of c (or of the load) are on. */
+void
+view_clock(struct sbuf *b, const struct model *m, const struct call *c)
+{
+	size_t n = c != NULL ? c->nhosts : m->nhosts, other = 0;
+	bool ref = false;
+	for (size_t k = 0; k < n; k++) {
+		size_t h = c != NULL ? c->hosts[k] : k;
+		if ((int)h == m->ref_host)
+			ref = true;
+		else
+			other++;
+	}
+	if (m->ref_host < 0 || (size_t)m->ref_host >= m->nhosts) {
+		sbuf_puts(b, "times as logged");
+		if (n == 1) {
+			sbuf_puts(b, " by ");
+			view_ascii(b, m->hosts[c != NULL ? c->hosts[0] : 0].name);
+		}
+		return;
+	}
+	const char *rn = m->hosts[m->ref_host].name;
+	if (other == 0) {
+		sbuf_puts(b, "times as logged by ");
+		view_ascii(b, rn);
+	} else {
+		sbuf_puts(b, "times on ");
+		view_ascii(b, rn);
+		sbuf_puts(b, ref ? ", others corrected by the estimated skew"
+		    : "'s clock, corrected by the estimated skew");
+	}
+}

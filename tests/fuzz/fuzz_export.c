@@ -652,13 +652,16 @@ render_exports(const struct model *m, const struct diag_result *d, const size_t 
 }
 
 /* Returns nothing; what `show` prints of call c: the ladder with and without
- * the hops, the JSON with and without the raw text. */
+ * the hops, annotated, at 80 columns, in the full layout and squeezed to 24
+ * (columns merged); the JSON with and without the raw text. */
 static void
 render_show(const struct model *m, const struct diag_result *d, const struct call *c)
 {
-	for (int k = 0; k < 2; k++) {
+	static const int widths[] = {80, 0, 24};
+	for (int k = 0; k < 3; k++) {
 		struct sbuf b = {0};
-		struct ladder_opts lo = {.all_hops = k == 1};
+		struct ladder_opts lo = {.all_hops = k == 1, .width = widths[k], .d = d,
+		    .others = true};
 		ladder_text(&b, m, c, &lo);
 		check_text("show", b.s, b.len, "\n\t");
 		sbuf_free(&b);
@@ -681,7 +684,7 @@ render_list(const struct model *m, const struct diag_result *d)
 		if (fp == NULL)
 			abort();
 		if (k < 4)
-			cmd_list_write(fp, m, d, k & 1, k >= 2);
+			cmd_list_write(fp, m, d, k & 1, k >= 2, k & 1 ? 0 : 80, false);
 		else
 			cmd_report_problems(m, fp);
 		if (fclose(fp) != 0)

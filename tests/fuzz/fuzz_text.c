@@ -3,7 +3,11 @@
  * that text_utf8_len is checked rather than trusted:
  *   text_safe: no C0, DEL, C1 (raw 0x80-0x9f or UTF-8 encoded), valid UTF-8;
  *   text_json: that, plus no raw quote, <, > or &, and only valid escapes;
- *   text_html: that, plus no raw <, >, quotes, and & only starting an entity. */
+ *   text_html: that, plus no raw <, >, quotes, and & only starting an entity;
+ *   text_cut: terminal-safe and at most the cells asked for (as text_cells
+ *   counts them), what it says it wrote;
+ *   text_wrap: terminal-safe lines ending in newlines, none wider than asked
+ *   (but for one character wider than what was left). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,6 +87,37 @@ check_html(const struct sbuf *b)
 	}
 }
 
+/* Returns nothing; cuts and wraps the input to a width the input's first
+ * byte chooses and checks both promises. */
+static void
+check_fit(const char *in, size_t n, const char *cs)
+{
+	size_t w = n > 0 ? (unsigned char)in[0] % 90 : 10, got;
+	struct sbuf cut = {0}, wrap = {0};
+	got = text_cut(&cut, in, n, w, "~");
+	check_terminal_safe(&cut, "text_cut");
+	if (got > w || text_cells(cut.s, cut.len) != got)
+		die("text_cut: wider than asked, or not what it says", &cut, got);
+	size_t ww = w < 16 ? 16 : w; /* text_wrap takes at least indent + 8 */
+	text_wrap(&wrap, cs, 3, ww, 4);
+	for (size_t i = 0, line = 0; i < wrap.len; line++) {
+		size_t e = i;
+		while (e < wrap.len && wrap.s[e] != '\n')
+			e++;
+		if (e == wrap.len)
+			die("text_wrap: a line without its newline", &wrap, i);
+		struct sbuf l = {0};
+		sbuf_add(&l, wrap.s + i, e - i);
+		check_terminal_safe(&l, "text_wrap");
+		if (text_cells(l.s, l.len) + (line == 0 ? 3 : 0) > ww + 3) /* a wide char at an end */
+			die("text_wrap: a line wider than asked", &wrap, i);
+		sbuf_free(&l);
+		i = e + 1;
+	}
+	sbuf_free(&cut);
+	sbuf_free(&wrap);
+}
+
 /* Returns 0 after escaping the input every way and checking each result. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
@@ -107,6 +142,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (q.len < 2 || q.s[0] != '"' || q.s[q.len - 1] != '"')
 		die("text_json_str: not quoted", &q, 0);
 	(void)text_width(cs);
+	check_fit(in, n, cs);
 	free(dup);
 	free(cs);
 	sbuf_free(&again);

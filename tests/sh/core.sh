@@ -43,10 +43,10 @@ calls_of "$T/bundle.tar.gz" > "$T/bund"; cmp -s "$T/plain" "$T/bund" && ok bundl
 "$XW" list --role bogus "$REAL" >/dev/null 2>&1; [ $? -eq 2 ] && ok role-bad-usage || fail role-bad-usage
 
 # Two logs of one call: twins merged, skew found, legs joined, ladder columns in order.
-"$XW" show 1 "$EX/healthy-inbound/" > "$T/hi.txt" 2>&1; golden healthy-inbound-show.txt "$T/hi.txt"
+"$XW" show --wide 1 "$EX/healthy-inbound/" > "$T/hi.txt" 2>&1; golden healthy-inbound-show.txt "$T/hi.txt"
 # the reference clock is the Expressway-E's: the C runs 350 ms ahead of it
 grep -q 'Clock skew: rtp12-tpdmz-118-VCSC +350 ms against amer-expressway01' "$T/hi.txt" && ok skew-350ms || fail skew-350ms
-head -5 "$T/hi.txt" | grep -qE 'Webex +amer-expressway01 +rtp12-tpdmz-118-VCSC +CUCM 192.168.1.21' && ok columns-outside-in || fail columns-outside-in
+head -6 "$T/hi.txt" | grep -qE 'Webex +amer-expressway01 +rtp12-tpdmz-118-VCSC +CUCM 192.168.1.21' && ok columns-outside-in || fail columns-outside-in
 "$XW" list --json "$EX/session-id-legs/" | sed "s|$EX|EX|g" > "$T/sl.json"; golden session-id-legs-list.json "$T/sl.json"
 python3 - "$T/sl.json" <<'PY' && ok session-id-legs-joined || fail session-id-legs-joined
 import json, sys

@@ -152,7 +152,7 @@ assert [e["line"] for e in m[0]["evidence"]] == [7, 8]' "$T/mtls.json" \
 "$XW" diagnose -q examples/tls-cert-unknown/ > "$T/tls.txt"
 grep -q '^error tls-cert-unknown  connection amer-expressway01 146\.20\.193\.' "$T/tls.txt" \
 	&& ok connection-head || fail connection-head
-"$XW" diagnose -q examples/contact-param-stripped/ > "$T/cps.txt"
+"$XW" diagnose -q --wide examples/contact-param-stripped/ > "$T/cps.txt"
 grep -q '^warning xconfig-parameter-preservation-off  configuration examples/contact-param-stripped/' \
 	"$T/cps.txt" && grep -q '^warning contact-param-stripped  call [0-9]* (' "$T/cps.txt" \
 	&& ok config-and-call-heads || fail config-and-call-heads

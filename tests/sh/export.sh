@@ -129,6 +129,30 @@ contains export-html-squared-lost "$T/cps.html" 'call-type=squared absent here; 
 
 contains export-html-finding-link "$T/sdp-codec-mismatch.html" '<a href="#c[0-9]+-a[0-9]+">message #'
 
+# A call finding and a connection-only load in the browser: every finding with
+# its evidence quoted, the clock named, legs told apart; our one script only.
+"$XW" export -q --format html -o "$T/q850.html" examples/q850-cause/
+chrome "file://$T/q850.html" --dump-dom >"$T/q850.dom"
+contains export-html-call-finding "$T/q850.dom" '<li class="sev-warning"><span class="mk">Q</span> <span class="sev">warning</span> <code>q850-cause</code>'
+contains export-html-evidence-quoted "$T/q850.dom" '<pre class="quote">Reason: Q\.850;cause=31</pre>'
+contains export-html-clock "$T/q850.dom" '<td>Clock</td><td>times on amer-expressway01, others corrected by the estimated skew</td>'
+contains export-html-label-q850 "$T/q850.dom" '>BYE \(Q\.850 31 Normal, unspecified\)</text>'
+check export-html-call-one-script [ "$(grep -o '<script' "$T/q850.dom" | wc -l)" -eq 1 ]
+chrome "file://$T/q850.html" --screenshot="$T/q850.png" >/dev/null
+check export-html-call-screenshot [ "$(head -c 4 "$T/q850.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
+"$XW" export -q --format html -o "$T/tls.html" examples/tls-untrusted-ca/
+check export-html-connection-only-written [ $? -eq 0 -a -s "$T/tls.html" ]
+chrome "file://$T/tls.html" --dump-dom >"$T/tls.dom"
+contains export-html-connection-only "$T/tls.dom" '<h1>No call in these logs</h1>'
+contains export-html-connection-finding "$T/tls.dom" '<code>tls-untrusted-ca</code> <span class="about mono">connection amer-expressway01 146\.20\.193\.73:56439</span>'
+contains export-html-connection-quoted "$T/tls.dom" '<pre class="quote">Event=.Inbound TLS Negotiation Error. Service=.SIP.'
+check export-html-connection-one-script [ "$(grep -o '<script' "$T/tls.dom" | wc -l)" -eq 1 ]
+chrome "file://$T/tls.html" --screenshot="$T/tls.png" >/dev/null
+check export-html-connection-screenshot [ "$(head -c 4 "$T/tls.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
+"$XW" export -q --format html -o "$T/legs.html" examples/session-id-legs/
+contains export-html-legs-legend "$T/legs.html" '<span class="leg leg-1">B</span> 4371c4c6-f15a434c-5065f-1501a8c0@192\.168\.1\.21 \(linked by session-id\)'
+contains export-html-legs-arrows "$T/legs.html" '<g class="arrow req +leg-1"'
+
 # --- a hostile log ---------------------------------------------------------
 # Markup in a display name, a reason phrase, a header and the host name; an
 # ESC byte; a Call-ID with end, ';', '#' and '%%'.

@@ -146,7 +146,8 @@ wait_for q850-decoded 'Reason: Q.850;cause=31 +\[Q.850 31 \(Normal, unspecified\
 keys ?
 wait_for help-opens 'Help'
 for i in 1 2 3 4 5 6 7 8; do screen | grep -q 'Q  q850-cause' && break; keys NPage; sleep 0.2; done
-wait_for help-legend 'Q  q850-cause \(info|warning|error\)'
+# the legend says no severity: q850-cause is an error or only information, by cause
+wait_for help-legend '^ Q  q850-cause *$'
 keys Q
 wait_for small-quit '^EXITED 0'
 
@@ -284,3 +285,56 @@ wait_for shrink-message-as-nul '^ Call 1 +message 1/[0-9]+ +INVITE' && \
 lacks_now shrink-alive 'EXITED [0-9]'
 keys Q
 wait_for shrink-quit '^EXITED 0'
+
+# --- 7: findings where the user looks. A TLS-only load (no call, an error of a
+# connection) opens on the findings screen; Enter quotes the log lines that
+# prove it, in their file, with their context.
+start 120 40 "LC_ALL=$UTF8" "$TOP/examples/tls-untrusted-ca"
+wait_for findings-first ' Findings +1/1 findings'
+wait_for findings-row '^ A error +tls-untrusted-ca +amer-expressway01 +connection +amer-expressway01 rejected'
+wait_for findings-detail-quote '^ +Event="Inbound TLS Negotiation Error" Service="SIP"'
+keys Enter
+wait_for proof-opens ' Proof +tls-untrusted-ca +quoted line 1/10'
+wait_for proof-file-line 'tls-untrusted-ca/+expressway-e\.log:42 *$'
+wait_for proof-quoted-line '^! +42  2017-09-20T10:49:18\.120-04:00 amer-expressway01 tvcs: '
+screen | grep -qE '^ +41  2017-09-20T10:49:16' && ok proof-context || fail proof-context
+keys n n
+wait_for proof-proving-line '^! +45  .*Event="Inbound TLS Negotiation Error"'
+screen | grep -qE '^! .*Detail="self signed certificate' && ok proof-quotes-the-error \
+    || fail proof-quotes-the-error
+keys q
+wait_for proof-back ' Findings +1/1'
+keys q
+wait_for findings-under-list ' Calls .* 0/2 calls'
+screen | grep -qE 'F lists the findings' && ok list-points-at-findings || fail list-points-at-findings
+keys F
+wait_for findings-key ' Findings +1/1'
+keys Q
+wait_for findings-quit '^EXITED 0'
+# A call finding: the ladder at the flagged arrow, and over it the message
+# view on the line that proves it (m=audio 0 of the answer).
+start 120 40 "LC_ALL=$UTF8" "$TOP/examples/sdp-codec-mismatch"
+wait_for call-load-lists ' Calls .* 1/[0-9]+ calls'
+keys F
+wait_for call-findings '^ M error +sdp-codec-mismatch +amer-expressway01 +call 1 '
+screen | grep -qE '^ Q error +q850-cause .* call 1 ' && ok call-findings-both || fail call-findings-both
+keys Enter
+wait_for finding-message-title 'Call 1 +message 16/35 +200 OK'
+wait_for finding-message-line '^>m=audio 0 RTP/SAVP 18 +\[G729\]'
+keys q
+wait_for finding-ladder-at-arrow '^ Call 1 +INVITE .* 10/21 '
+screen | grep -qE '^ +M +│ 200 OK \(audio refuse' && ok finding-arrow-marked || fail finding-arrow-marked
+screen | grep -qE 'times on rtp12-tpdmz-118-VCSC, others corrected by the estimated skew' \
+    && ok ladder-says-clock || fail ladder-says-clock
+keys Q
+wait_for call-findings-quit '^EXITED 0'
+# Legs told apart: a letter by each arrow, the legend under the ladder; a
+# wide list shows the findings' ids.
+start 200 30 "LC_ALL=$UTF8" "$TOP/examples/session-id-legs" "$CPS"
+wait_for wide-list ' Calls '
+wait_for wide-list-ids '^ +[0-9]+ .* contact-param-stripped *$'
+keys Down Enter
+wait_for legs-legend '^A 593b909a0fa4… \(the call.s own\)  B 4371c4c6-f15… \(session-id\)'
+screen | grep -qE '^ B +│' && ok legs-letter || fail legs-letter
+keys Q
+wait_for legs-quit '^EXITED 0'

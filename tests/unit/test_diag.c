@@ -92,15 +92,21 @@ test_table(void)
 			k++;
 		CHECK(t->check != NULL);
 		CHECK(t->explain != NULL && strlen(t->explain) > 20);
-		CHECK(t->marker != '\0' && t->marker != '!' && diag_marker(t->id) == t->marker);
-		for (size_t j = 0; j < i; j++)
+		CHECK(t->marker > ' ' && t->marker < 0x7f && t->marker != '!' &&
+		    diag_marker(t->id) == t->marker);
+		for (size_t j = 0; j < i; j++) { /* ids and markers are unique */
 			CHECK(strcmp(t->id, diag_table(j)->id) != 0);
+			CHECK(t->marker != diag_table(j)->marker);
+		}
 	}
 	CHECK_INT(k, sizeof ids / sizeof ids[0]);
 	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
 		CHECK(diag_known_id(ids[i]));
-	/* the compact views' letters: one per family for now */
-	CHECK(diag_marker("tls-cert-unknown") == 'L' && diag_marker("xconfig-mtls-off") == 'X');
+	/* the compact views' letters: a configuration cause is the lower case of
+	 * the call's symptom when it has one */
+	CHECK(diag_marker("tls-cert-unknown") == 'K' && diag_marker("xconfig-mtls-off") == 'm');
+	CHECK(diag_marker("contact-param-stripped") == 'S' &&
+	    diag_marker("xconfig-parameter-preservation-off") == 's');
 	CHECK(diag_marker("no-such-finding") == '!');
 	CHECK(!diag_known_id("no-such-finding"));
 	CHECK(!diag_known_id(NULL));
@@ -348,8 +354,9 @@ nth_line(const char *text, uint32_t no, char *buf, size_t size)
 	return buf;
 }
 
-/* Evidence names the exact line and quotes it: the start line of a message,
- * a header inside it, a header it lacks (back to the start line). */
+/* Evidence names the exact line and quotes it: the line that proves a
+ * finding (q850-cause: the Reason header), a header inside a message, a
+ * header it lacks (back to the start line). */
 static void
 test_evidence_quotes(void)
 {
@@ -361,7 +368,7 @@ test_evidence_quotes(void)
 	CHECK(f != NULL && f->nev == 1 && f->ev[0].text != NULL);
 	char line[512];
 	if (f != NULL && f->nev == 1) {
-		CHECK(strncmp(f->ev[0].text, "BYE sip:bob@192.168.1.6", 23) == 0);
+		CHECK(strcmp(f->ev[0].text, "Reason: Q.850;cause=47") == 0);
 		CHECK(strstr(nth_line(b.s, f->ev[0].line, line, sizeof line), f->ev[0].text) != NULL);
 	}
 	struct diag_finding g = {0};

@@ -390,7 +390,72 @@ test_input_problems_none(void)
 	fix_close(&f);
 }
 
-T_LIST(T(test_scroll_move), T(test_list_filter_to_flow), T(test_bad_filter_keeps_rows),
+/* A load with findings but no call opens on its findings; Enter proves a
+ * connection finding by its quoted lines; the list is under it. */
+static void
+test_findings_first(void)
+{
+	struct fix f;
+	if (!fix_open(&f, "examples/tls-untrusted-ca/", NULL, 30, 100)) {
+		CHECK(!"example loads");
+		return;
+	}
+	CHECK_STR(ui_top(f.u), "findings");
+	size_t ci;
+	int ai;
+	CHECK(!ui_context(f.u, &ci, &ai)); /* a connection finding: no call */
+	type(f.u, "\n");
+	CHECK_STR(ui_top(f.u), "proof");
+	type(f.u, "nnNq");
+	CHECK_STR(ui_top(f.u), "findings");
+	type(f.u, "q");
+	CHECK_STR(ui_top(f.u), "list");
+	type(f.u, "F");
+	CHECK_STR(ui_top(f.u), "findings");
+	type(f.u, "?");
+	CHECK_STR(ui_top(f.u), "help");
+	fix_close(&f);
+	/* a load with calls opens on the list */
+	if (!fix_open(&f, EX "expressway-e.log", EX "expressway-c.log", 24, 80))
+		return;
+	CHECK_STR(ui_top(f.u), "list");
+	fix_close(&f);
+}
+
+/* Enter on a call's finding: the ladder at its arrow, the message view over it. */
+static void
+test_finding_opens_its_arrow(void)
+{
+	struct fix f;
+	if (!fix_open(&f, "examples/sdp-codec-mismatch/", NULL, 40, 120)) {
+		CHECK(!"example loads");
+		return;
+	}
+	type(f.u, "F");
+	CHECK_STR(ui_top(f.u), "findings");
+	size_t ci = 99;
+	int ai = -2;
+	CHECK(ui_context(f.u, &ci, &ai)); /* worst first: sdp-codec-mismatch, then q850-cause */
+	const size_t *idx;
+	size_t n = diag_call_findings(f.u->d, (long)ci, &idx);
+	CHECK(n == 2);
+	int want = -1;
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(f.u->d->f[idx[k]].id, "sdp-codec-mismatch") == 0)
+			want = f.u->d->f[idx[k]].arrow;
+	CHECK(want >= 0 && ai == want);
+	type(f.u, "\n");
+	CHECK_STR(ui_top(f.u), "message");
+	CHECK(ui_context(f.u, &ci, &ai) && ai == want);
+	type(f.u, "q");
+	CHECK_STR(ui_top(f.u), "flow");
+	CHECK(ui_context(f.u, &ci, &ai) && ai == want);
+	type(f.u, "qq");
+	CHECK_STR(ui_top(f.u), "list");
+	fix_close(&f);
+}
+
+T_LIST(T(test_findings_first), T(test_finding_opens_its_arrow), T(test_scroll_move), T(test_list_filter_to_flow), T(test_bad_filter_keeps_rows),
     T(test_options_and_findings_toggles), T(test_help_and_quit_anywhere),
     T(test_export_prompt), T(test_mouse_and_marks), T(test_input_problems),
     T(test_input_problems_none))
