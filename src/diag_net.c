@@ -432,12 +432,15 @@ tcp4_of(const struct log_event *e, struct tcp4 *t)
 	    diag_event_kv(e, "Dst-ip", t->dst, sizeof t->dst);
 }
 
-/* Returns the "TCP Connecting" line of the same connection before position k. */
+/* Returns the "TCP Connecting" line of the same connection before position k:
+ * of the same four addresses, and not one that an Established line followed
+ * (a connection made is not the one whose connect failed). */
 static const struct log_event *
 tcp_connecting(const struct model *m, const struct diag_ctx *ctx, int h, size_t k,
     const struct tcp4 *t)
 {
 	xw_time until = ctx->hevt[h][k < ctx->nhev[h] ? k : 0] - CONNECT_BACK_MS;
+	bool up = false; /* an Established of the same four addresses came after it */
 	for (size_t n = 0; n < SCAN_MAX && k > 0; n++) {
 		struct tcp4 o;
 		if (ctx->hevt[h][--k] < until)
@@ -445,9 +448,16 @@ tcp_connecting(const struct model *m, const struct diag_ctx *ctx, int h, size_t 
 		if (ctx->hevk[h][k] != EV_TCP)
 			continue;
 		const struct log_event *e = &m->events[ctx->hev[h][k]];
-		if (diag_event_phrase(m, ctx, ctx->hev[h][k], DP_TCP_CONNECTING) && tcp4_of(e, &o) &&
-		    strcmp(o.src, t->src) == 0 && strcmp(o.dst, t->dst) == 0 &&
-		    o.sport == t->sport && o.dport == t->dport)
+		bool connecting = diag_event_phrase(m, ctx, ctx->hev[h][k], DP_TCP_CONNECTING);
+		if ((!connecting && !diag_event_has(e, "TCP Connection Established")) ||
+		    !tcp4_of(e, &o) || strcmp(o.src, t->src) != 0 || strcmp(o.dst, t->dst) != 0 ||
+		    o.sport != t->sport || o.dport != t->dport)
+			continue;
+		if (!connecting)
+			up = true;
+		else if (up)
+			up = false; /* that connection was made: the one that failed is older */
+		else
 			return e;
 	}
 	return NULL;

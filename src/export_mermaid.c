@@ -138,6 +138,8 @@ call_body(struct sbuf *b, const struct model *m, const struct diag_result *d, si
 	struct sbuf t = {0};
 	struct ladder_layout l;
 	view_call_title(&t, m, &m->calls[ci], VT_EXPORT);
+	sbuf_puts(&t, "; ");
+	view_clock(&t, m, &m->calls[ci]);
 	banner(b, t.s, p, np);
 	ladder_layout(&l, m, d, &m->calls[ci], LADDER_FLAGGED);
 	for (size_t k = 0; k < l.nsteps; k++)

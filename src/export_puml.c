@@ -150,6 +150,10 @@ export_plantuml(struct sbuf *out, const struct model *m, const struct diag_resul
 		sbuf_printf(&t, "%zu calls", n);
 	sbuf_puts(out, "title ");
 	puml_text(out, t.s);
+	t.len = 0;
+	view_clock(&t, m, n == 1 ? &m->calls[calls[0]] : NULL);
+	sbuf_puts(out, "\ncaption ");
+	puml_text(out, t.s);
 	sbuf_puts(out, "\n");
 	participants(out, m, p, np);
 	for (size_t i = 0; i < n && np > 0; i++) {

@@ -156,6 +156,29 @@ class MutedLog(X.HostLog):
 # --- a site with logs -----------------------------------------------------------------
 
 
+class PortRnd(X.Rnd):
+    """mkexamples' randomness, but an ephemeral port (a draw from a wide range
+    above 20000) is never drawn twice in a site: a host does not reuse a local
+    port while a connection on it may still be open, and the next few ports
+    (a flow's later attempts) stay free too."""
+
+    def __init__(self, seed):
+        X.Rnd.__init__(self, seed)
+        self.used = set()
+
+    def randint(self, a, b):
+        v = X.Rnd.randint(self, a, b)
+        if a < 20000 or b - a < 400:
+            return v
+        for _ in range(200):   # a narrow range may fill up: then reuse
+            if not any(p in self.used for p in range(v - 6, v + 7)):
+                break
+            v = X.Rnd.randint(self, a, b)
+        self.used.add(v)
+        return v
+
+
+
 class Site:
     """A Case of mkexamples (its flows need one) with any number of logs."""
 
@@ -164,6 +187,8 @@ class Site:
         self.topo = topo
         topo.apply()
         self.cs = X.Case(name, t0, 0 if c_skew is None else c_skew, seed, e_only=e_only)
+        self.cs.rnd = PortRnd(seed)
+        self.cs.rnd.used.add(self.cs.trav_port)
         self.cs.E.skew = e_skew
         self.rnd = self.cs.rnd
         self.t0 = t0
