@@ -40,6 +40,8 @@ void export_format_names(struct sbuf *b, const char *sep);
  * (indices in m->calls) in format f to out (the caller's); d may be NULL. */
 int export_calls(struct sbuf *out, const struct model *m, const struct diag_result *d,
     const size_t *calls, size_t ncalls, const struct export_format *f);
+/* Returns true when path names one of m's input files (never written). */
+bool export_is_input(const struct model *m, const char *path);
 /* Returns 0 after writing data atomically to path (refusing any input log of
  * m), or -1 with err. */
 int export_write_file(const struct model *m, const char *path, const char *data, size_t n,

@@ -8,7 +8,10 @@
 #include "diag.h"
 #include "model.h"
 
-/* Appends the "files" array (path, host, role, counts, skipped blocks). */
+/* Appends the "files" array: every input file with its path, host and role,
+ * what it was taken for ("format", "taken_as"; "ignored" with what it
+ * looked like), its account (blocks, info_summaries, events: seen, read,
+ * reported) and its skipped and repaired lines. */
 void jsonout_files(struct sbuf *b, const struct model *m);
 /* Appends ,"clock":{"host":H,"text":"times on H, others corrected by the
  * estimated skew"}: the host whose clock the times are on (null when none)

@@ -9,10 +9,14 @@
  *         text of a message it logged (views never assume a framing);
  *   take: the text is handed over once, to copy what is kept (it is given
  *         back right after), e.g. an xConfiguration dump in m->xconfigs;
+ *   take: the file is one of m->files too, with no text, for the account;
  *   neither: a format recognised but not read yet, handled like unknown
- *         text: a file the user named is kept with a problem saying that
- *         it held no log entries, one found in a directory or bundle is
- *         passed over.
+ *         text: the file is one of m->files with no text, ignored, saying
+ *         what it looked like ("packet capture (not read by this version)").
+ *
+ * Before any sniff, text that was pasted, quoted, forwarded or re-encoded
+ * is put back the way its program wrote it (log_repair.h): every text
+ * format reads it as if it had never been touched.
  *
  * Adding a format: write src/fmt_NAME.c defining its row (see
  * fmt_expressway.c, and log_scan.h for the machinery SIP-carrying text
@@ -49,13 +53,16 @@ struct log_format {
 	 * gives for s, or 0 when the format has no lines to point at. */
 	uint32_t (*line)(const struct model *m, const struct sip_msg *s, size_t k);
 	/* Returns 0 after keeping what the model needs of the n bytes at d, read
-	 * from path (the bytes are not kept: copy them). */
+	 * from path (the bytes are not kept: copy them); the file's entry, for
+	 * its problems, is the last of m->files. */
 	int (*take)(struct model *m, const char *path, const char *d, size_t n);
 };
 
 /* Returns the first row of the table whose sniff claims the n bytes at d
  * (of which it looks at LOG_SNIFF at most), or NULL when none does. */
 const struct log_format *log_format_sniff(const char *d, size_t n);
+/* Returns the row whose name is name, or NULL. */
+const struct log_format *log_format_named(const char *name);
 /* Returns the row text is read as when no sniff decides (log_load_memory),
  * whose name also words the report of a file that no row read. */
 const struct log_format *log_format_default(void);

@@ -69,6 +69,8 @@ struct log_scan {
 	size_t last_slot;            /* its index in hosts */
 	const char *last_hostname;
 	size_t last_hostlen;
+	uint32_t padded_line;        /* the first line with a value padded inside its quotes,
+	                              * which readers read without (noted once, at the end) */
 };
 
 /* Returns nothing; starts the scan of m->files[fi] (its parse threads run
@@ -104,7 +106,8 @@ log_scan_host(struct log_scan *sc, const char *name, size_t n)
 /* Returns nothing; queues the framed block [p->off, p->end) of the text for
  * parsing, with p->s (where and when it was logged), p->closed and p->cut
  * set by the reader. The block is parsed in a batch, and committed to the
- * model with its problems in log order. */
+ * model with its problems in log order; it counts as seen in the file's
+ * account, then as read or reported. */
 void log_scan_block(struct log_scan *sc, struct log_pending *p);
 /* Returns a pooled copy of a message's fields, which the records of the same
  * bytes share. */

@@ -170,6 +170,26 @@ log_key_starts(const char *s, const char *k)
 	return k == s || k[-1] == ' ' || k[-1] == ':' || k[-1] == '\t';
 }
 
+/* Returns true after moving the value of *n bytes at *v past the blanks
+ * padding it inside its quotes (Src-ip=" 192.168.1.6 "), false when it
+ * does not start with a blank. Padding starts a value with blanks, which
+ * the Expressway never does (it ends some with one: Detail="CPL: <routed> "
+ * is kept as it is). */
+static inline bool
+log_trim(const char **v, size_t *n)
+{
+	size_t a = 0, b = *n;
+	while (a < b && ((*v)[a] == ' ' || (*v)[a] == '\t'))
+		a++;
+	if (a == 0)
+		return false;
+	while (b > a && ((*v)[b - 1] == ' ' || (*v)[b - 1] == '\t'))
+		b--;
+	*v += a;
+	*n = b - a;
+	return true;
+}
+
 /* Returns the time of "2017-09-19 18:01:48,140" (or without ",ms"), or XW_TIME_NONE. */
 xw_time log_parse_utctime(const char *s, size_t n);
 /* Returns the UTC time of an ISO prefix "2017-09-19T14:01:48.140-04:00", or XW_TIME_NONE. */
@@ -178,12 +198,13 @@ xw_time log_parse_iso(const char *s, size_t n);
 const char *log_value_end(const char *p, const char *e);
 /* Returns true and sets *val and *vlen to the value of the first key="..."
  * in the len bytes at line whose key starts the line or follows ' ', ':' or
- * a tab. Keys are matched exactly; values are not NUL-terminated. */
+ * a tab. Keys are matched exactly; values are not NUL-terminated, and read
+ * without padding blanks (log_trim). */
 bool log_kv(const char *line, size_t len, const char *key, const char **val, size_t *vlen);
 /* Where a key="value" field is, as offsets from the start of its text. */
 struct log_pair {
 	size_t key, klen;
-	size_t val, vlen;     /* val is key + klen + 2 */
+	size_t val, vlen;     /* val is key + klen + 2, past any padding blanks */
 };
 /* Returns the number of key="value" fields in the n bytes at s and stores
  * the first max of them in out, in text order: each field log_kv finds for a

@@ -88,9 +88,23 @@ struct log_file {
 	/* set by ingest: gives the text back (called by model_free); NULL when
 	 * whoever loaded the file keeps its text */
 	void (*release)(struct log_file *f);
+	/* private to ingest: when data is a repaired copy of the file's text
+	 * (pasted, quoted, folded...), the file's line of each of its lines */
+	uint32_t *line_map;
+	uint32_t nline_map;
 	uint32_t nlines;
 	uint32_t sip_messages;   /* messages taken from this file */
 	uint32_t info_only;      /* messages built from INFO summaries alone */
+	/* What it was taken for: fmt->what, or ignored (no row reads it): what
+	 * it looked like, "packet capture (not read)", "binary data". */
+	const char *ignored;
+	/* The input account: what the file held against what was read. Every
+	 * SIP block seen is read or reported (a problem names its line); an
+	 * INFO summary is read when it made a message or its message was read
+	 * from its DEBUG block. */
+	uint32_t blocks_seen, blocks_read, blocks_reported;
+	uint32_t info_seen, info_read, info_reported;
+	uint32_t events_seen, events_read;
 	struct log_problem *problems;
 	size_t nproblems, problemcap;
 };
@@ -239,9 +253,11 @@ enum ev_kind {
  * for each field in order, three numbers as varints (7 bits a byte, low bits
  * first, the high bit set on all bytes but the last): where its key starts,
  * counted from where the key before it ends (from the text's start for the
- * first), the key's length, and the value's length; the value starts two
- * bytes after the key (="). Keys and values are spans of the event's text:
- * values are not NUL-terminated. */
+ * first), twice the key's length (plus one when the value was padded
+ * inside its quotes, Event=" Name ": then a fourth number follows, the
+ * blanks skipped before it), and the value's length; the value starts two
+ * bytes after the key (="), past the blanks skipped. Keys and values are
+ * spans of the event's text: values are not NUL-terminated. */
 struct log_event {
 	uint32_t file, line;
 	uint32_t host;
@@ -333,8 +349,12 @@ void model_host_addr(struct model *m, int hi, const char *ip);
 /* Adds a problem to a file's list; reason is copied into the pool. */
 void model_problem(struct model *m, struct log_file *f, uint32_t line, bool recovered,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* Returns the call named by spec: a number from list, a Call-ID, or a unique
- * Call-ID prefix; NULL with a reason in err (size errlen) when none or several. */
+#define MODEL_CALL_PREFIX 6 /* characters of a Call-ID that can name its call */
+/* Returns the call named by spec: all digits, a number from list and
+ * nothing else; otherwise a Call-ID, or a prefix of one Call-ID only, of
+ * MODEL_CALL_PREFIX characters or more. NULL with a reason in err (size
+ * errlen) when there is no such call ("no call 5: calls are 1-4") or spec
+ * is ambiguous (the candidates named). */
 struct call *model_find_call(struct model *m, const char *spec, char *err, size_t errlen);
 /* Returns the row of role r (any value: out of range is ROLE_UNKNOWN's). */
 const struct model_role *model_role(enum host_role r);

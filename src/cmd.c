@@ -53,7 +53,54 @@ cmd_usage(FILE *fp)
 		fprintf(fp, "%s xwtrace %s\n", i == 0 ? "usage:" : "      ", b.s);
 		sbuf_free(&b);
 	}
-	fprintf(fp, "       xwtrace --help | --version\n"
-	    "LOG: a log file (plain or .gz), a directory, or a diagnostic bundle (.tar.gz).\n"
-	    "CALL: a number from list, a Call-ID, or a unique Call-ID prefix. See xwtrace(1).\n");
+	fprintf(fp, "       xwtrace --help | --version | COMMAND --help\n"
+	    "LOG: a log file (plain or .gz), a directory, a diagnostic bundle (.tar.gz), or -\n"
+	    "(standard input); pasted, quoted, folded or UTF-16 text is read too.\n"
+	    "CALL: a number from list (digits only), a Call-ID, or a unique Call-ID prefix\n"
+	    "of 6 or more characters. Options may come before or after the command name.\n"
+	    CMD_EXIT_TEXT "See xwtrace(1).\n");
+}
+
+/* Returns the index of the command name in argv (see cmd.h). */
+int
+cmd_split(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return 0;
+		if (a[0] == '-' && a[1] != '\0') {
+			i += cmd_common_takes_value(a);
+			continue;
+		}
+		return cmd_find(a) != NULL ? i : 0;
+	}
+	return 0;
+}
+
+/* Writes e's help: usage, what it does, options, exit status. */
+void
+cmd_help(const struct cmd_entry *e, FILE *fp)
+{
+	if (e->name == NULL) { /* the command run without a name: everything */
+		cmd_usage(fp);
+		return;
+	}
+	struct sbuf b = {0};
+	sbuf_puts(&b, "usage: xwtrace ");
+	if (e->usage_fn != NULL)
+		e->usage_fn(&b);
+	else
+		sbuf_puts(&b, e->usage);
+	sbuf_puts(&b, "\n");
+	if (e->help != NULL)
+		sbuf_printf(&b, "%s", e->help);
+	sbuf_puts(&b, "Options:\n");
+	cmd_common_help(e, &b);
+	sbuf_puts(&b, "The options may come before or after the command name.\n"
+	    "LOG: a log file (plain or .gz), a directory, a diagnostic bundle (.tar.gz), or -\n"
+	    "(standard input); pasted, quoted, folded or UTF-16 text is read too.\n"
+	    CMD_EXIT_TEXT);
+	fputs(b.s, fp);
+	sbuf_free(&b);
 }

@@ -60,5 +60,6 @@ const struct cmd_entry cmd_browse_entry = {
 	.usage = "[--no-color] LOG...   browse calls (a list when not on a terminal)",
 	.shortopts = "aq",
 	.common = CMD_ALL | CMD_ROLE | CMD_XCONFIG | CMD_NO_COLOR | CMD_QUIET,
+	.help = "The call browser on a terminal; the call list when stdout is not one.\n",
 	.exec = browse_exec,
 };

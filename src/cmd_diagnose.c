@@ -83,7 +83,9 @@ print_json(FILE *fp, const struct model *m, const struct diag_result *r)
 {
 	size_t *ord = view_finding_order(r);
 	struct sbuf b = {0};
-	sbuf_puts(&b, "{\"findings\":[");
+	sbuf_add(&b, "{", 1);
+	jsonout_files(&b, m);
+	sbuf_puts(&b, ",\"findings\":[");
 	for (size_t k = 0; k < r->n; k++) {
 		if (k)
 			sbuf_add(&b, ",", 1);
@@ -111,10 +113,8 @@ diagnose_exec(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct cmd_common co = {0};
 	struct model *m = NULL;
-	if (cmd_parse(self, argc, argv, &co, NULL, NULL) != 0)
-		fprintf(stderr, "usage: xwtrace diagnose [--json] [--xconfig FILE]... "
-		    "[--role HOST=c|e] [-q] LOG...\n");
-	else
+	co.dumps_suffice = true; /* an xConfiguration dump alone is linted */
+	if (cmd_parse(self, argc, argv, &co, NULL, NULL) == 0)
 		m = cmd_load(argv + optind, argc - optind, &co);
 	if (m == NULL) {
 		cmd_common_free(&co);
@@ -135,5 +135,8 @@ const struct cmd_entry cmd_diagnose_entry = {
 	.usage = "diagnose [--json] [--xconfig FILE]... LOG...        findings and fixes",
 	.shortopts = "jq",
 	.common = CMD_JSON | CMD_ROLE | CMD_XCONFIG | CMD_QUIET | CMD_WIDTH | CMD_COLOR,
+	.help = "Every failure signature found, with its evidence (file:line) and its fix; an\n"
+	    "xConfiguration dump, given as LOG or with --xconfig, is linted. Exits 1 when a\n"
+	    "finding is an error. --json adds the account of every input file.\n",
 	.exec = diagnose_exec,
 };

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -119,17 +120,41 @@ pick_calls(struct model *m, const struct export_args *a, size_t *n)
 	return v;
 }
 
+/* Returns the file -o names (the caller frees it): out itself, or in the
+ * directory out names (an existing one, or any ending in '/') a file named
+ * after the calls, "call-N" for one and "calls" for more, with the format's
+ * suffix. */
+static char *
+out_path(const struct model *m, const struct export_args *a, const size_t *calls, size_t n)
+{
+	struct stat st;
+	size_t len = strlen(a->out);
+	bool dir = (len > 0 && a->out[len - 1] == '/') || (stat(a->out, &st) == 0 && S_ISDIR(st.st_mode));
+	if (!dir)
+		return xstrdup(a->out);
+	while (len > 1 && a->out[len - 1] == '/')
+		len--;
+	if (n == 1)
+		return xasprintf("%.*s/call-%u%s", (int)len, a->out, m->calls[calls[0]].number,
+		    a->format->suffix);
+	return xasprintf("%.*s/calls%s", (int)len, a->out, a->format->suffix);
+}
+
 /* Returns 0 after writing the export to a->out or stdout, or 1 with a message. */
 static int
-emit(const struct model *m, const struct export_args *a, const struct sbuf *b)
+emit(const struct model *m, const struct export_args *a, const size_t *calls, size_t n,
+    const struct sbuf *b)
 {
 	char err[512];
 	if (a->out != NULL && strcmp(a->out, "-") != 0) {
-		if (export_write_file(m, a->out, b->s, b->len, err, sizeof err) < 0) {
+		char *path = out_path(m, a, calls, n);
+		int rc = export_write_file(m, path, b->s, b->len, err, sizeof err);
+		if (rc < 0)
 			cmd_error(err);
-			return 1;
-		}
-		return 0;
+		else if (strcmp(path, a->out) != 0 && !a->co.quiet)
+			fprintf(stderr, "xwtrace: wrote %s\n", path);
+		free(path);
+		return rc < 0 ? 1 : 0;
 	}
 	if (a->format->binary && isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "xwtrace: not writing a %s to a terminal\n", a->format->name);
@@ -164,7 +189,7 @@ export_exec(const struct cmd_entry *self, int argc, char **argv)
 			fprintf(stderr, "xwtrace: the export failed\n");
 			rc = 1;
 		} else {
-			rc = emit(m, &a, &b);
+			rc = emit(m, &a, calls, n, &b);
 		}
 		sbuf_free(&b);
 	}
@@ -182,5 +207,11 @@ const struct cmd_entry cmd_export_entry = {
 	.shortopts = "o:q",
 	.common = CMD_ALL | CMD_ROLE | CMD_XCONFIG | CMD_QUIET,
 	.options = export_opts,
+	.help = "Annotated flows of the calls (all of them, or those --call names) in one file.\n"
+	    "      --format FORMAT            the export format (the list is in the usage)\n"
+	    "      --call CALL                a call: its number, Call-ID or unique Call-ID\n"
+	    "                                 prefix (6+ characters); repeatable\n"
+	    "  -o, --output FILE|DIR          write there (in DIR: call-N or calls, with the\n"
+	    "                                 format's suffix) instead of standard output\n",
 	.exec = export_exec,
 };

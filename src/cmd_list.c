@@ -421,5 +421,7 @@ const struct cmd_entry cmd_list_entry = {
 	.shortopts = "jaq",
 	.common = CMD_JSON | CMD_ALL | CMD_ROLE | CMD_XCONFIG | CMD_NO_COLOR | CMD_QUIET |
 	    CMD_WIDTH | CMD_COLOR,
+	.help = "One row per call found in the logs, with the findings of each; --json adds\n"
+	    "the account of every input file (what it was taken for, what was read).\n",
 	.exec = list_exec,
 };

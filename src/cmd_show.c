@@ -43,8 +43,9 @@ show_exec(const struct cmd_entry *self, int argc, char **argv)
 		cmd_common_free(&co);
 		return 2;
 	}
-	if (argc - optind < 2) {
-		fprintf(stderr, "xwtrace: usage: xwtrace show [--json] CALL LOG...\n");
+	if (argc - optind < 2 || (a.raw && !co.json)) {
+		fprintf(stderr, a.raw && !co.json ? "xwtrace show: --raw needs --json (the text "
+		    "ladder has no raw messages)\n" : "xwtrace: usage: xwtrace show [--json] CALL LOG...\n");
 		cmd_common_free(&co);
 		return 2;
 	}
@@ -86,5 +87,9 @@ const struct cmd_entry cmd_show_entry = {
 	.shortopts = "jrq",
 	.common = CMD_JSON | CMD_ROLE | CMD_XCONFIG | CMD_QUIET | CMD_WIDTH | CMD_COLOR,
 	.options = show_opts,
+	.help = "One call as a text ladder, its findings under it. CALL is a call number from\n"
+	    "list (digits only), a Call-ID, or a unique Call-ID prefix of 6 or more characters.\n"
+	    "      --all-hops                 draw each hop a message takes inside a host too\n"
+	    "  -r, --raw                      with --json: add each message's text as logged\n",
 	.exec = show_exec,
 };

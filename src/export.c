@@ -63,8 +63,8 @@ export_calls(struct sbuf *out, const struct model *m, const struct diag_result *
 }
 
 /* Returns true when path names the same file as one of the model's inputs. */
-static bool
-is_input(const struct model *m, const char *path)
+bool
+export_is_input(const struct model *m, const char *path)
 {
 	struct stat a, b;
 	if (stat(path, &a) < 0)
@@ -84,7 +84,7 @@ int
 export_write_file(const struct model *m, const char *path, const char *data, size_t n,
     char *err, size_t errlen)
 {
-	if (is_input(m, path)) {
+	if (export_is_input(m, path)) {
 		snprintf(err, errlen, "%s: is one of the input logs; not overwriting it", path);
 		return -1;
 	}

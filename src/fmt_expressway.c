@@ -21,6 +21,7 @@
 
 #include "fmt_expressway.h"
 #include "log_format.h"
+#include "log_repair.h"
 #include "log_scan.h"
 #include "log_text.h"
 
@@ -40,6 +41,7 @@ struct xscan {
 	struct info_ref *info;   /* INFO summaries, read only when no DEBUG block follows */
 	size_t ninfo, infocap;
 	xw_time last_time;       /* of the last entry whose time could be read */
+	uint32_t pipe_space;     /* the first message whose start line follows "| " */
 };
 
 static struct log_file *
@@ -48,18 +50,21 @@ xfile(struct xscan *x)
 	return &x->sc.m->files[x->sc.fi];
 }
 
-/* Returns true when the text has an entry header line. */
+/* Returns true when the text has entry header lines, more of them than
+ * lines of an xConfiguration dump ("*c xConfiguration ..."): a dump pasted
+ * with a log line in it is a dump. */
 static bool
 expressway_sniff(const char *d, size_t n)
 {
+	size_t heads = 0, settings = 0;
 	for (size_t i = 0; i < n;) {
 		const char *nl = memchr(d + i, '\n', n - i);
 		size_t e = nl ? (size_t)(nl - d) : n;
-		if (log_is_header(d + i, e - i))
-			return true;
+		heads += log_is_header(d + i, e - i);
+		settings += memmem(d + i, e - i, "*c xConfiguration ", 18) != NULL;
 		i = e + 1;
 	}
-	return false;
+	return heads > settings;
 }
 
 /* Returns the next line of the framed bytes [*pos, n): sets *s, *len. */
@@ -97,6 +102,8 @@ fmt_expressway_unframe(const char *p, size_t n, struct sbuf *out)
 			first = false;
 			if (len > 0 && s[0] == '|')
 				s++, len--;
+			while (len > 0 && s[0] == ' ') /* "| INVITE": a paste's space */
+				s++, len--;
 		} else if (len == 1 && s[0] == '|') {
 			return true;
 		}
@@ -126,12 +133,18 @@ expressway_raw(const struct model *m, const struct sip_msg *s, size_t *n)
 }
 
 /* Returns the log line of line k of a message's unframed text: unframing
- * keeps every line of the framing, so line k is k lines after the first. */
+ * keeps every line of the framing, so line k is k lines after the first
+ * (in the repaired copy, when the file was: its map gives the file's). */
 static uint32_t
 expressway_line(const struct model *m, const struct sip_msg *s, size_t k)
 {
-	(void)m;
-	return s->msg_line ? s->msg_line + (uint32_t)k : 0;
+	const struct log_file *f = &m->files[s->file];
+	if (s->msg_line == 0)
+		return 0;
+	if (f->line_map == NULL)
+		return s->msg_line + (uint32_t)k;
+	uint32_t first = log_repair_unline(f->line_map, f->nline_map, s->msg_line);
+	return log_repair_line(f->line_map, f->nline_map, first, k);
 }
 
 /* The fields of a network.sip line that a message record takes. */
@@ -146,11 +159,13 @@ struct fields {
 	size_t n[F_COUNT];
 };
 
-/* Fills f with the first value of each of sip_fields in the line. One walk
+/* Fills f with the first value of each of sip_fields in the line, read
+ * without padding blanks; returns true when a value had some. One walk
  * from one Key=" to the next replaces a search of the whole line per key. */
-static void
+static bool
 read_fields(const char *s, size_t len, struct fields *f)
 {
+	bool padded = false;
 	const char *e = s + len, *p = s, *q;
 	memset(f, 0, sizeof *f);
 	while ((q = memchr(p, '=', (size_t)(e - p))) != NULL && q + 1 < e) {
@@ -168,9 +183,11 @@ read_fields(const char *s, size_t len, struct fields *f)
 			    memcmp(sip_fields[i], k, (size_t)(q - k)) == 0) {
 				f->v[i] = v;
 				f->n[i] = (size_t)(ve - v);
+				padded = log_trim(&f->v[i], &f->n[i]) || padded;
 			}
 		p = ve; /* an '=' inside a value starts no key */
 	}
+	return padded;
 }
 
 /* Returns a pooled copy of field i, or NULL. */
@@ -202,6 +219,7 @@ struct head {
 	xw_time time;          /* UTCTime when present, else the prefix time in UTC */
 	const char *body;      /* the entry's own fields, after time, host, module */
 	size_t skip;           /* bytes before body */
+	bool padded;           /* a value of the fixed fields was padded inside its quotes */
 };
 
 /* Returns the value of "Key=\"" when p starts with it (sets *end), or NULL. */
@@ -225,13 +243,17 @@ fast_fields(const char *rest, const char *e, struct head *h)
 	    (mo = fixed_field(te + 1, e, " Module=\"", 9, &me)) == NULL ||
 	    (lv = fixed_field(me + 1, e, " Level=\"", 8, &le)) == NULL)
 		return false;
-	xw_time tm = log_parse_utctime(t, (size_t)(te - t));
-	if (tm != XW_TIME_NONE)
-		h->time = tm;
+	size_t tn = (size_t)(te - t);
 	h->module = mo;
 	h->modlen = (size_t)(me - mo);
 	h->level = lv;
 	h->levlen = (size_t)(le - lv);
+	bool pt = log_trim(&t, &tn), pm = log_trim(&h->module, &h->modlen);
+	bool pl = log_trim(&h->level, &h->levlen);
+	h->padded = pt || pm || pl;
+	xw_time tm = log_parse_utctime(t, tn);
+	if (tm != XW_TIME_NONE)
+		h->time = tm;
 	const char *p = le + 1;
 	if (p < e && *p == ':')
 		p++;
@@ -267,6 +289,7 @@ parse_head(const struct log_line *l, struct head *h)
 	if (sp == NULL)
 		return false;
 	h->time = XW_TIME_NONE;
+	h->padded = false;
 	const char *hs = sp + 1;
 	const char *he = memchr(hs, ' ', (size_t)(e - hs));
 	if (he == NULL)
@@ -321,7 +344,8 @@ fill_log_fields(struct xscan *x, const struct log_line *l, const struct head *h,
 	s->twin = -1;
 	s->call = -1;
 	struct fields f;
-	read_fields(l->s, l->n, &f);
+	if ((read_fields(l->s, l->n, &f) || h->padded) && x->sc.padded_line == 0)
+		x->sc.padded_line = l->no;
 	const char *src = field_pool(m, &f, F_SRC_IP), *dst = field_pool(m, &f, F_DST_IP);
 	bool sent = f.v[F_ACTION] ? f.n[F_ACTION] == 4 && memcmp(f.v[F_ACTION], "Sent", 4) == 0
 	    : (dst != NULL && src == NULL);
@@ -346,6 +370,18 @@ sipmsg_mark(const struct log_line *l)
 {
 	const char *p = log_find_str(l->s, l->n, "SIPMSG:", 7);
 	return p ? p + 7 : NULL;
+}
+
+/* Returns true when the line starts with "SIPMSG:" (after one space): a
+ * block of its own, never a line of the one before. */
+static bool
+starts_mark(const struct log_line *l)
+{
+	const char *s = l->s;
+	size_t n = l->n;
+	if (n > 0 && s[0] == ' ')
+		s++, n--;
+	return n >= 7 && s[0] == 'S' && memcmp(s, "SIPMSG:", 7) == 0;
 }
 
 /* Returns true when the trimmed line is a lone closing pipe. */
@@ -385,8 +421,8 @@ find_block_end(struct xscan *x, size_t off, size_t *end, bool *cut)
 {
 	struct log_line nx, after;
 	while (log_peek_line(&x->c, &nx)) {
-		if (log_is_header(nx.s, nx.n) || nx.start - off > LOG_MAX_BLOCK) {
-			*cut = !log_is_header(nx.s, nx.n);
+		if (log_is_header(nx.s, nx.n) || nx.start - off > LOG_MAX_BLOCK || starts_mark(&nx)) {
+			*cut = !log_is_header(nx.s, nx.n) && !starts_mark(&nx);
 			*end = nx.start;
 			return 0;
 		}
@@ -430,6 +466,11 @@ find_block(struct xscan *x, const struct log_line *hl, struct log_pending *p, ui
 		*first = l.no;
 		log_take_line(&x->c, &l);
 	}
+	const char *b = x->c.d + p->off, *be = x->c.d + x->c.len;
+	while (b < be && *b == ' ')
+		b++;
+	if (b + 2 < be && b[0] == '|' && b[1] == ' ' && b[2] != ' ' && x->pipe_space == 0)
+		x->pipe_space = *first;
 	p->closed = find_block_end(x, p->off, &p->end, &p->cut);
 	return true;
 }
@@ -495,19 +536,23 @@ note_sip_info(struct xscan *x, const struct log_line *l, const struct head *h)
 	VEC_PUSH(x->info, x->ninfo, x->infocap, r);
 }
 
-/* Returns true after building a summary-only message from an INFO line
- * ("Receive Request Method=INVITE, CSeq=1, ...") into *out. */
-static bool
+/* What an INFO line of network.sip is. */
+enum { INFO_NONE, INFO_BAD, INFO_OK };
+
+/* Returns INFO_OK after building a summary-only message from an INFO line
+ * ("Receive Request Method=INVITE, CSeq=1, ...") into *out; INFO_BAD for a
+ * summary without a Call-ID or a method, INFO_NONE for no summary. */
+static int
 read_sip_info(struct xscan *x, const struct log_line *l, const struct head *h, struct sip_msg *out)
 {
 	const char *d;
 	size_t n;
 	if (!log_kv(l->s, l->n, "Detail", &d, &n))
-		return false;
+		return INFO_NONE;
 	bool req = log_find_str(d, n < 40 ? n : 40, "Request", 7) != NULL;
 	bool resp = log_find_str(d, n < 40 ? n : 40, "Response", 8) != NULL;
 	if (!req && !resp)
-		return false;
+		return INFO_NONE;
 	struct model *m = x->sc.m;
 	struct sip_msg s;
 	struct sip_fields f = {0};
@@ -533,7 +578,7 @@ read_sip_info(struct xscan *x, const struct log_line *l, const struct head *h, s
 	f.session_remote = detail_pool(m, d, n, "Remote-SessionID");
 	s.sip = log_scan_fields(m, &f);
 	*out = s;
-	return f.call_id != NULL && f.method != NULL;
+	return f.call_id != NULL && f.method != NULL ? INFO_OK : INFO_BAD;
 }
 
 static const struct {
@@ -714,24 +759,49 @@ scan_finish_info(struct xscan *x)
 	struct log_file *f = xfile(x);
 	for (size_t i = 0; i < x->ninfo; i++) {
 		struct info_ref *r = &x->info[i];
-		if (r->keyed && log_scan_seen(&x->sc, r->key))
+		if (r->keyed && log_scan_seen(&x->sc, r->key)) {
+			f->info_seen++, f->info_read++; /* its DEBUG block was read */
 			continue;
+		}
 		struct log_line l = {x->c.d + r->start, r->n, r->start, r->start + r->n, r->no};
 		struct head h;
 		struct sip_msg s;
 		if (!parse_head(&l, &h))
 			continue;
 		h.time = r->time;
-		if (!read_sip_info(x, &l, &h, &s) || log_scan_seen(&x->sc, log_scan_msg_key(&s)))
+		int k = read_sip_info(x, &l, &h, &s);
+		f->info_seen += k != INFO_NONE;
+		if (k == INFO_BAD) {
+			f->info_reported++;
+			model_problem(m, f, r->no, false, "INFO summary without a Call-ID or a method: "
+			    "not read");
+			continue;
+		}
+		if (k == INFO_NONE)
+			continue;
+		f->info_read++;
+		if (log_scan_seen(&x->sc, log_scan_msg_key(&s)))
 			continue;
 		VEC_PUSH(m->msgs, m->nmsgs, m->msgcap, s);
 		f->info_only++;
 		f->sip_messages++;
 	}
-	if (f->info_only > 0 && f->info_only == f->sip_messages)
+	if (f->info_only > 0 && f->info_only == f->sip_messages && f->blocks_seen == 0)
 		model_problem(m, f, 1, true,
 		    "only INFO summaries: message bodies (SDP, headers) are missing; "
 		    "set network.sip to DEBUG for full messages");
+}
+
+/* Returns nothing; reports a SIPMSG block that no network.sip DEBUG entry
+ * header leads (its header line lost or mangled): seen, not read. */
+static void
+stray_block(struct xscan *x, const struct log_line *l)
+{
+	struct log_file *f = xfile(x);
+	f->blocks_seen++;
+	f->blocks_reported++;
+	model_problem(x->sc.m, f, l->no, false, "SIPMSG block without a network.sip DEBUG entry "
+	    "header line before it (time, host, Module=\"network.sip\" Level=\"DEBUG\"): not read");
 }
 
 /* Returns 0 after reading m->files[fi] into messages and events. */
@@ -743,13 +813,19 @@ expressway_scan(struct model *m, uint32_t fi)
 	log_cursor_init(&x.c, x.sc.d, x.sc.len);
 	struct log_line l;
 	while (log_next_line(&x.c, &l)) {
-		if (!log_is_header(l.s, l.n))
+		if (!log_is_header(l.s, l.n)) {
+			if (log_find_str(l.s, l.n, "SIPMSG:", 7) != NULL)
+				stray_block(&x, &l);
 			continue;
+		}
 		log_scan_at(&x.sc, l.start);
 		scan_entry(&x, &l);
 	}
 	log_scan_finish(&x.sc);
 	scan_finish_info(&x);
+	if (x.pipe_space != 0)
+		model_problem(m, xfile(&x), x.pipe_space, true, "a space after the opening '|' of "
+		    "messages (\"| INVITE\"): read without it");
 	log_scan_end(&x.sc, x.c.lineno);
 	free(x.info);
 	return 0;

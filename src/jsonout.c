@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "jsonout.h"
+#include "log_format.h"
 #include "sip.h"
 #include "text.h"
 #include "view.h"
@@ -77,6 +78,20 @@ strarray(struct sbuf *b, const char *const *v, size_t n)
 	sbuf_add(b, "]", 1);
 }
 
+/* Appends member k: {"seen":N,"read":N,"reported":N} of a file's account. */
+static void
+account(struct sbuf *b, const char *k, uint32_t seen, uint32_t read, uint32_t reported,
+    bool *first)
+{
+	bool f = true;
+	key(b, k, first);
+	sbuf_add(b, "{", 1);
+	kint(b, "seen", seen, &f);
+	kint(b, "read", read, &f);
+	kint(b, "reported", reported, &f);
+	sbuf_add(b, "}", 1);
+}
+
 /* Appends "files":[...] (see jsonout.h). */
 void
 jsonout_files(struct sbuf *b, const struct model *m)
@@ -91,8 +106,18 @@ jsonout_files(struct sbuf *b, const struct model *m)
 		key(b, "role", &first);
 		jstr(b, model_role_name(f->host_idx >= 0 ? m->hosts[f->host_idx].role
 		    : ROLE_UNKNOWN));
+		key(b, "format", &first);
+		jstr(b, f->fmt != NULL ? f->fmt->name : NULL);
+		kstr(b, "taken_as", f->ignored != NULL ? "ignored" : f->fmt != NULL ? f->fmt->what
+		    : NULL, &first);
+		if (f->ignored != NULL)
+			kstr(b, "ignored", f->ignored, &first);
 		kint(b, "sip_messages", f->sip_messages, &first);
 		kint(b, "info_only", f->info_only, &first);
+		account(b, "blocks", f->blocks_seen, f->blocks_read, f->blocks_reported, &first);
+		account(b, "info_summaries", f->info_seen, f->info_read, f->info_reported, &first);
+		account(b, "events", f->events_seen, f->events_read, f->events_seen - f->events_read,
+		    &first);
 		for (int pass = 0; pass < 2; pass++) {
 			key(b, pass ? "repaired" : "skipped", &first);
 			sbuf_add(b, "[", 1);

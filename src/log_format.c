@@ -1,4 +1,6 @@
 /* log_format.c - the table of input formats (see log_format.h). */
+#include <string.h>
+
 #include "log_format.h"
 
 /* The rows, each defined in its own src/fmt_*.c. */
@@ -20,6 +22,15 @@ log_format_sniff(const char *d, size_t n)
 	size_t k = n < LOG_SNIFF ? n : LOG_SNIFF;
 	for (size_t i = 0; i < sizeof log_formats / sizeof log_formats[0]; i++)
 		if (log_formats[i]->sniff(d, k))
+			return log_formats[i];
+	return NULL;
+}
+
+const struct log_format *
+log_format_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof log_formats / sizeof log_formats[0]; i++)
+		if (strcmp(log_formats[i]->name, name) == 0)
 			return log_formats[i];
 	return NULL;
 }

@@ -175,6 +175,7 @@ log_scan_block(struct log_scan *sc, struct log_pending *p)
 		}
 	}
 	VEC_PUSH(sc->job->pend, sc->job->n, sc->job->cap, *p);
+	sfile(sc)->blocks_seen++;
 }
 
 /* Adds a parsed batch to the model in log order, and reports the others. */
@@ -190,6 +191,7 @@ commit_blocks(struct log_scan *sc, struct log_job *j)
 			    LOG_MAX_BLOCK);
 		if (p->rc < 0) {
 			model_problem(sc->m, sfile(sc), line, false, "SIP message skipped: %s", p->why);
+			sfile(sc)->blocks_reported++;
 			continue;
 		}
 		if (p->same == NULL) /* a fresh parse: the fields go to the pool */
@@ -218,6 +220,7 @@ commit_blocks(struct log_scan *sc, struct log_job *j)
 		VEC_PUSH(sc->m->msgs, sc->m->nmsgs, sc->m->msgcap, p->s);
 		known_add(sc, (uint32_t)(sc->m->nmsgs - 1));
 		sfile(sc)->sip_messages++;
+		sfile(sc)->blocks_read++;
 	}
 	j->n = 0;
 }
@@ -287,8 +290,11 @@ encode_pairs(struct log_scan *sc, const struct log_pair *f, size_t n)
 	size_t at = 0;
 	sc->kv.len = 0;
 	for (size_t i = 0; i < n; i++) {
+		size_t skip = f[i].val - (f[i].key + f[i].klen + 2);
 		put_varint(&sc->kv, f[i].key - at);
-		put_varint(&sc->kv, f[i].klen);
+		put_varint(&sc->kv, f[i].klen * 2 + (skip > 0));
+		if (skip > 0)
+			put_varint(&sc->kv, skip);
 		put_varint(&sc->kv, f[i].vlen);
 		at = f[i].key + f[i].klen;
 	}
@@ -341,6 +347,9 @@ log_scan_event(struct log_scan *sc, const struct log_event *e, const char *text,
 	while (nd > 0 && derived_size(derived, nd) > LOG_MAX_EVENT_DERIVED)
 		nd--;
 	size_t np = find_pairs(sc, text, n, derived, nd);
+	for (size_t i = 0; i < np && sc->padded_line == 0; i++)
+		if (sc->pairs[i].val != sc->pairs[i].key + sc->pairs[i].klen + 2)
+			sc->padded_line = e->line;
 	encode_pairs(sc, sc->pairs, np);
 	/* one pooled block: the text, its NUL, the derived fields, the encoding */
 	size_t tn = n + 1 + derived_size(derived, nd);
@@ -356,6 +365,8 @@ log_scan_event(struct log_scan *sc, const struct log_event *e, const char *text,
 	ev.kvat = (uint16_t)tn;
 	ev.nkv = (uint16_t)np;
 	VEC_PUSH(sc->m->events, sc->m->nevents, sc->m->eventcap, ev);
+	sfile(sc)->events_seen++;
+	sfile(sc)->events_read++;
 	return &sc->m->events[sc->m->nevents - 1];
 }
 
@@ -396,6 +407,9 @@ log_scan_end(struct log_scan *sc, uint32_t nlines)
 	release_pages(sc, 0, sc->len); /* what the reader read again at the end */
 	log_crew_stop(&sc->crew);
 	f->nlines = nlines;
+	if (sc->padded_line != 0)
+		model_problem(m, f, sc->padded_line, true, "values padded inside their quotes "
+		    "(Src-ip=\" 192.168.1.6 \"): read without the padding");
 	uint32_t best = 0;
 	for (size_t i = 0; i < sc->nhosts; i++)
 		if (sc->hostn[i] > best) {

@@ -116,9 +116,10 @@ log_kv(const char *line, size_t len, const char *key, const char **val, size_t *
 			return false;
 		if (log_key_starts(line, f) && f[kl] == '=' && f[kl + 1] == '"') {
 			const char *v = f + kl + 2;
-			const char *q = log_value_end(v, e);
+			size_t n = (size_t)(log_value_end(v, e) - v);
+			log_trim(&v, &n);
 			*val = v;
-			*vlen = (size_t)(q - v);
+			*vlen = n;
 			return true;
 		}
 		p = f + 1;
@@ -141,9 +142,10 @@ log_kv_all(const char *s, size_t n, struct log_pair *out, size_t max)
 		if (k == q || !log_key_starts(s, k))
 			continue;
 		const char *v = q + 2;
+		size_t vn = (size_t)(log_value_end(v, e) - v);
+		log_trim(&v, &vn);
 		if (count < max)
-			out[count] = (struct log_pair){(size_t)(k - s), (size_t)(q - k),
-				(size_t)(v - s), (size_t)(log_value_end(v, e) - v)};
+			out[count] = (struct log_pair){(size_t)(k - s), (size_t)(q - k), (size_t)(v - s), vn};
 		count++;
 	}
 	return count;

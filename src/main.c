@@ -1,5 +1,6 @@
 /* main.c - the entry point: --help, --version, then the command named by
- * the first argument, or the one run without a name (the browser). */
+ * the first operand (the common options may come before it), or the one
+ * run without a name (the browser); CMD --help is that command's help. */
 #include <locale.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -27,9 +28,21 @@ main(int argc, char **argv)
 		printf("xwtrace %s\n", XW_VERSION);
 		return 0;
 	}
-	const struct cmd_entry *e = cmd_find(argv[1]);
-	if (e != NULL)
-		return e->exec(e, argc - 1, argv + 1);
-	e = cmd_find(NULL);
-	return e->exec(e, argc, argv);
+	/* the common options may come before the command name: it goes first */
+	int k = cmd_split(argc, argv);
+	const struct cmd_entry *e = k > 0 ? cmd_find(argv[k]) : cmd_find(NULL);
+	char **av = argv;
+	int ac = argc;
+	if (k > 0) {
+		char *name = argv[k];
+		memmove(argv + 2, argv + 1, (size_t)(k - 1) * sizeof *argv);
+		argv[1] = name;
+		av = argv + 1;
+		ac = argc - 1;
+	}
+	if (cmd_help_asked(e, ac, av)) {
+		cmd_help(e, stdout);
+		return 0;
+	}
+	return e->exec(e, ac, av);
 }

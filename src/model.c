@@ -42,6 +42,7 @@ model_free(struct model *m)
 		struct log_file *f = &m->files[i];
 		if (f->release != NULL)
 			f->release(f);
+		free(f->line_map);
 		free(f->problems);
 	}
 	for (size_t i = 0; i < m->nhosts; i++)
@@ -116,30 +117,78 @@ call_has_id(const struct call *c, const char *id, bool prefix)
 	return false;
 }
 
+/* Returns the call numbered by the digits of spec, or NULL with err saying
+ * which numbers there are. */
+static struct call *
+call_by_number(struct model *m, const char *spec, char *err, size_t errlen)
+{
+	unsigned long n = strlen(spec) <= 9 ? strtoul(spec, NULL, 10) : 0;
+	uint32_t lo = 0, hi = 0;
+	for (size_t i = 0; i < m->ncalls; i++) {
+		if (n != 0 && m->calls[i].number == n)
+			return &m->calls[i];
+		lo = lo == 0 || m->calls[i].number < lo ? m->calls[i].number : lo;
+		hi = m->calls[i].number > hi ? m->calls[i].number : hi;
+	}
+	if (m->ncalls == 0)
+		snprintf(err, errlen, "no call %s: the input holds no call", spec);
+	else if (lo == hi)
+		snprintf(err, errlen, "no call %s: the only call is %u", spec, lo);
+	else
+		snprintf(err, errlen, "no call %s: calls are %u-%u", spec, lo, hi);
+	return NULL;
+}
+
+/* Returns nothing; writes that spec is a prefix of several calls' Call-IDs,
+ * naming the first few, into err. */
+static void
+ambiguous(const struct model *m, const char *spec, char *err, size_t errlen)
+{
+	size_t n = strlen(spec), k = 0;
+	int w = snprintf(err, errlen, "'%s' starts the Call-ID of more than one call:", spec);
+	for (size_t i = 0; i < m->ncalls && w > 0 && (size_t)w < errlen; i++) {
+		const struct call *c = &m->calls[i];
+		for (size_t j = 0; j < c->ncall_ids; j++)
+			if (strncmp(c->call_ids[j], spec, n) == 0) {
+				if (k < 5)
+					w += snprintf(err + w, errlen - (size_t)w, "%s call %u (%.60s)",
+					    k > 0 ? "," : "", c->number, c->call_ids[j]);
+				else if (k == 5)
+					w += snprintf(err + w, errlen - (size_t)w, ", ...");
+				k++;
+				break;
+			}
+	}
+	if (w > 0 && (size_t)w < errlen)
+		snprintf(err + w, errlen - (size_t)w, "; give more of the Call-ID");
+}
+
 struct call *
 model_find_call(struct model *m, const char *spec, char *err, size_t errlen)
 {
-	char *end;
-	unsigned long n = strtoul(spec, &end, 10);
-	if (*spec != '\0' && *end == '\0') {
-		for (size_t i = 0; i < m->ncalls; i++)
-			if (m->calls[i].number == n)
-				return &m->calls[i];
-	}
+	if (*spec != '\0' && strspn(spec, "0123456789") == strlen(spec))
+		return call_by_number(m, spec, err, errlen);
 	for (size_t i = 0; i < m->ncalls; i++)
 		if (call_has_id(&m->calls[i], spec, false))
 			return &m->calls[i];
 	struct call *found = NULL;
 	int count = 0;
-	for (size_t i = 0; i < m->ncalls; i++)
-		if (call_has_id(&m->calls[i], spec, true)) {
-			found = &m->calls[i];
-			count++;
-		}
+	if (strlen(spec) >= MODEL_CALL_PREFIX)
+		for (size_t i = 0; i < m->ncalls; i++)
+			if (call_has_id(&m->calls[i], spec, true)) {
+				found = &m->calls[i];
+				count++;
+			}
 	if (count == 1)
 		return found;
-	snprintf(err, errlen, count ? "'%s' matches %d calls; give more of the Call-ID"
-	    : "no call '%s' (give a number from list, a Call-ID or a unique prefix)", spec, count);
+	if (count > 1)
+		ambiguous(m, spec, err, errlen);
+	else if (strlen(spec) < MODEL_CALL_PREFIX)
+		snprintf(err, errlen, "no call '%s' (give a number from list, a Call-ID, or at least "
+		    "%d characters of one)", spec, MODEL_CALL_PREFIX);
+	else
+		snprintf(err, errlen, "no call '%s' (give a number from list, a Call-ID or a unique "
+		    "prefix of one)", spec);
 	return NULL;
 }
 
@@ -324,10 +373,11 @@ model_event_value(const struct log_event *e, const char *key, size_t *len)
 	const uint8_t *p = (const uint8_t *)e->text + e->kvat;
 	size_t kl = strlen(key), at = 0;
 	for (size_t i = 0; i < e->nkv; i++) {
-		size_t k = at + varint(&p), n = varint(&p), vn = varint(&p);
+		size_t k = at + varint(&p), n2 = varint(&p), n = n2 >> 1;
+		size_t skip = n2 & 1 ? varint(&p) : 0, vn = varint(&p);
 		if (n == kl && memcmp(e->text + k, key, kl) == 0) {
 			*len = vn;
-			return e->text + k + n + 2;
+			return e->text + k + n + 2 + skip;
 		}
 		at = k + n;
 	}

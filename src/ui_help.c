@@ -19,7 +19,7 @@ static const char *const keys[] = {
 	"%e               export the current call (%s)",
 	"c               compare the call's Expressway-C and Expressway-E logs side by side",
 	"i               input problems: every SIP block skipped or repaired, with file, line"
-	    " and reason (the status line counts them)",
+	    " and reason (the status line counts them), after what each file was taken for",
 	"F               findings: every finding of the logs (calls, connections, configuration),"
 	    " worst first; Enter opens its proof",
 	"mouse           click selects, double click opens, wheel scrolls (Shift+drag selects text)",

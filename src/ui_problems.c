@@ -1,22 +1,27 @@
-/* ui_problems.c - the input problems screen: every SIP block the ingest
- * skipped or kept after a repair, file by file, with its line and reason;
- * the browser's side of the report the commands print on standard error.
- * Paths and reasons may hold log bytes (member names, first lines), so all
- * of them are drawn through text_safe. */
+/* ui_problems.c - the input screen: first what each input file was taken
+ * for and how much of it was read (its account), then every SIP block the
+ * ingest skipped or kept after a repair, file by file, with its line and
+ * reason; the browser's side of the report the commands print on standard
+ * error. Paths and reasons may hold log bytes (member names, first lines),
+ * so all of them are drawn through text_safe. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "log_format.h"
 #include "text.h"
 #include "ui.h"
 
 #define KIND_W 8          /* "skipped" / "repaired" */
 
-/* One problem, by file and by its index in the file's list. */
+/* One row: a file's account (k == ACCOUNT), or a problem, by file and by
+ * its index in the file's list. */
 struct prob_row {
 	uint32_t file, line;
 	size_t k;
 };
+
+#define ACCOUNT SIZE_MAX
 
 struct prob_st {
 	struct prob_row *rows;
@@ -26,6 +31,7 @@ struct prob_st {
 	int path_w;           /* widest path among files with problems */
 	uint32_t max_line;
 	size_t skipped, repaired, files;
+	size_t naccount;      /* the account rows, first */
 };
 
 /* Where the columns are on a terminal of the current width. */
@@ -45,6 +51,32 @@ row_cmp(const void *a, const void *b)
 	return (x->k > y->k) - (x->k < y->k);
 }
 
+/* Returns nothing; appends file f's account: what it was taken for and
+ * what of it was read. */
+static void
+account_text(const struct log_file *f, struct sbuf *b)
+{
+	if (f->ignored != NULL) {
+		sbuf_printf(b, "ignored: %s", f->ignored);
+		return;
+	}
+	sbuf_puts(b, f->fmt != NULL ? f->fmt->what : "file");
+	if (f->fmt == NULL || f->fmt->scan == NULL)
+		return;
+	sbuf_printf(b, ": %u of %u SIPMSG blocks, %u of %u INFO summaries and %u events read",
+	    f->blocks_read, f->blocks_seen, f->info_read, f->info_seen, f->events_read);
+	if (f->blocks_reported + f->info_reported > 0)
+		sbuf_printf(b, "; %u not read, each below", f->blocks_reported + f->info_reported);
+}
+
+/* Returns the Kind column of file f's account row. */
+static const char *
+account_kind(const struct log_file *f)
+{
+	return f->ignored != NULL ? "ignored" : f->blocks_reported + f->info_reported > 0 ? "partly"
+	    : "read";
+}
+
 /* Returns the columns untrusted text s takes once made safe. */
 static int
 safe_cols(const struct ui *u, const char *s)
@@ -62,10 +94,20 @@ static void
 prob_build(const struct ui *u, struct prob_st *st)
 {
 	const struct model *m = u->m;
-	size_t n = 0;
+	size_t n = m->nfiles;
 	for (size_t i = 0; i < m->nfiles; i++)
 		n += m->files[i].nproblems;
 	st->rows = xcalloc(n + 1, sizeof *st->rows);
+	for (size_t i = 0; i < m->nfiles; i++) {
+		struct sbuf a = {0};
+		account_text(&m->files[i], &a);
+		int aw = safe_cols(u, a.s), pw = safe_cols(u, m->files[i].path);
+		st->reason_w = aw > st->reason_w ? aw : st->reason_w;
+		st->path_w = pw > st->path_w ? pw : st->path_w;
+		st->rows[st->nrows++] = (struct prob_row){(uint32_t)i, 0, ACCOUNT};
+		sbuf_free(&a);
+	}
+	st->naccount = st->nrows;
 	for (size_t i = 0; i < m->nfiles; i++) {
 		const struct log_file *f = &m->files[i];
 		if (f->nproblems == 0)
@@ -81,8 +123,9 @@ prob_build(const struct ui *u, struct prob_st *st)
 			st->max_line = p->line > st->max_line ? p->line : st->max_line;
 		}
 	}
-	qsort(st->rows, st->nrows, sizeof *st->rows, row_cmp);
+	qsort(st->rows + st->naccount, st->nrows - st->naccount, sizeof *st->rows, row_cmp);
 	st->skipped = ui_problem_counts(m, &st->repaired);
+	st->sel = st->nrows > st->naccount ? st->naccount : 0; /* the first problem */
 }
 
 /* Returns the rows of problems shown at once. */
@@ -132,8 +175,20 @@ draw_row(const struct ui *u, const struct prob_st *st, size_t r, int y,
     const struct prob_cols *c)
 {
 	const struct log_file *f = &u->m->files[st->rows[r].file];
-	const struct log_problem *p = &f->problems[st->rows[r].k];
 	attr_t sel = r == st->sel ? A_REVERSE : 0;
+	if (st->rows[r].k == ACCOUNT) {
+		struct sbuf a = {0};
+		account_text(f, &a);
+		ui_fill(u, y, 0, u->cols, sel);
+		draw_path(u, y, c->file, c->wfile, f->path, sel);
+		ui_printf(u, y, c->kind, KIND_W, u->attr[f->ignored != NULL ? UA_DIM
+		    : f->blocks_reported + f->info_reported > 0 ? UA_SEV_WARN : UA_SEV_INFO] | sel,
+		    "%s", account_kind(f));
+		ui_raw(u, y, c->reason, c->wreason, st->skip, a.s, sel);
+		sbuf_free(&a);
+		return;
+	}
+	const struct log_problem *p = &f->problems[st->rows[r].k];
 	char num[16];
 	int nl = snprintf(num, sizeof num, "%u", p->line);
 	ui_fill(u, y, 0, u->cols, sel);
@@ -153,7 +208,7 @@ draw_header(const struct ui *u, const struct prob_cols *c)
 	ui_printf(u, 1, c->file, c->wfile, a, "File");
 	ui_printf(u, 1, c->line + c->wline - 4, 4, a, "Line");
 	ui_printf(u, 1, c->kind, KIND_W, a, "Kind");
-	ui_printf(u, 1, c->reason, c->wreason, a, "Reason");
+	ui_printf(u, 1, c->reason, c->wreason, a, "Reason / what it was taken for");
 }
 
 /* Draws the status line: where the selected problem is, in full. */
@@ -164,10 +219,16 @@ draw_status(const struct ui *u, const struct prob_st *st, int y)
 	if (st->nrows == 0)
 		return;
 	const struct prob_row *pr = &st->rows[st->sel];
-	const struct log_problem *p = &u->m->files[pr->file].problems[pr->k];
 	struct sbuf b = {0};
 	sbuf_puts(&b, " ");
 	text_safe(&b, u->m->files[pr->file].path, strlen(u->m->files[pr->file].path));
+	if (pr->k == ACCOUNT) {
+		sbuf_printf(&b, "  %u lines", u->m->files[pr->file].nlines);
+		ui_text(u, y, 0, u->cols, 0, b.s, b.len, u->attr[UA_STATUS]);
+		sbuf_free(&b);
+		return;
+	}
+	const struct log_problem *p = &u->m->files[pr->file].problems[pr->k];
 	sbuf_printf(&b, ":%u  %s", p->line, p->recovered ? "Enter: the message as it was read"
 	    : "nothing was read from this block");
 	ui_text(u, y, 0, u->cols, 0, b.s, b.len, u->attr[UA_STATUS]);
@@ -190,9 +251,9 @@ prob_draw(struct ui *u, void *vst)
 	st->top = ui_scroll(st->top, st->sel, st->nrows, h);
 	for (int r = 0; r < h && st->top + (size_t)r < st->nrows; r++)
 		draw_row(u, st, st->top + (size_t)r, 2 + r, &c);
-	if (st->nrows == 0)
-		ui_printf(u, 3, 2, u->cols - 4, u->attr[UA_DIM], "No block was skipped or repaired: "
-		    "every SIP message was read as logged");
+	if (st->nrows == st->naccount)
+		ui_printf(u, 3 + (int)st->naccount, 2, u->cols - 4, u->attr[UA_DIM], "No block was "
+		    "skipped or repaired: every SIP message was read as logged");
 	draw_status(u, st, u->rows - 2);
 	ui_draw_bottom(u, "Up/Down:move Left/Right:scroll-reason Enter:open-message q:back");
 }
@@ -234,6 +295,10 @@ prob_open(struct ui *u, const struct prob_st *st)
 	if (st->nrows == 0)
 		return;
 	const struct prob_row *pr = &st->rows[st->sel];
+	if (pr->k == ACCOUNT) {
+		ui_note(u, false, "the file's account: what it was taken for and what of it was read");
+		return;
+	}
 	const struct log_problem *p = &u->m->files[pr->file].problems[pr->k];
 	long rec = p->recovered ? find_msg(u->m, pr->file, p->line) : -1;
 	size_t ci;

@@ -225,6 +225,43 @@ parse_line(struct xconf *x, struct lines *l, const char *s, uint32_t no,
 	VEC_PUSH(x->settings, x->nsettings, x->settingcap, st);
 }
 
+/* Returns the start of the second "*c xConfiguration" statement of the
+ * cleaned line s, or NULL when it holds one at most. */
+static char *
+next_statement(char *s)
+{
+	char *p = strcasestr(s, "*c xConfiguration");
+	return p != NULL ? strcasestr(p + 2, "*c xConfiguration") : NULL;
+}
+
+/* Returns nothing; adds the settings of one cleaned line: several when a
+ * paste ran lines together ("*c xConfiguration A: "1" *c xConfiguration B:
+ * "2""), each read on its own, noted once per dump. */
+static void
+parse_statements(struct xconf *x, struct lines *l, char *s, uint32_t no, struct sbuf *key,
+    struct sbuf *val, bool *noted)
+{
+	char *nx = next_statement(s);
+	if (nx != NULL && !*noted) {
+		add_problem(x, no, true, "several settings on one line (lines run together): "
+		    "read one by one");
+		*noted = true;
+	}
+	struct sbuf seg = {0};
+	while (nx != NULL) {
+		char *e = nx;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		seg.len = 0;
+		sbuf_add(&seg, s, (size_t)(e - s));
+		parse_line(x, l, seg.s, no, key, val);
+		s = nx;
+		nx = next_statement(s);
+	}
+	sbuf_free(&seg);
+	parse_line(x, l, s, no, key, val);
+}
+
 /* Returns nothing; reads every line of the text into x->settings. */
 static void
 parse_text(struct xconf *x, const char *text, size_t n)
@@ -233,7 +270,7 @@ parse_text(struct xconf *x, const char *text, size_t n)
 	struct sbuf line = {0}, key = {0}, val = {0};
 	const char *s;
 	size_t len;
-	bool nul;
+	bool nul, noted = false;
 	if (n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		l.pos = 3; /* UTF-8 byte order mark */
 	while (lines_next(&l, &s, &len)) {
@@ -244,7 +281,7 @@ parse_text(struct xconf *x, const char *text, size_t n)
 		}
 		if (nul && find_setting(line.s) != NULL)
 			add_problem(x, no, true, "NUL bytes dropped");
-		parse_line(x, &l, line.s, no, &key, &val);
+		parse_statements(x, &l, line.s, no, &key, &val, &noted);
 	}
 	x->nlines = l.no;
 	sbuf_free(&line);

@@ -54,7 +54,8 @@ d = json.load(open(sys.argv[1]))
 c = [c for c in d["calls"] if c["method"] == "INVITE"]
 assert len(c) == 1 and len(c[0]["call_ids"]) >= 2, c
 assert all(l["by"] == "session-id" for l in c[0]["links"]), c[0]["links"]
-assert {f["role"] for f in d["files"]} == {"expressway-c", "expressway-e"}
+assert {f["role"] for f in d["files"] if f["taken_as"] == "Expressway log"} == {"expressway-c", "expressway-e"}
+assert sorted(f["taken_as"] for f in d["files"]) == ["Expressway log"] * 2 + ["xConfiguration dump"] * 2
 PY
 "$XW" list --json --all "$EX/cpl-reject/" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert sum(c["method"]=="OPTIONS" for c in d["calls"])==2' && ok all-shows-options || fail all-shows-options
 # A CALL argument carrying escape sequences comes back in the error, made visible.

@@ -14,7 +14,8 @@ import json, sys
 out, want = sys.argv[1], sys.argv[2].split()
 d = json.load(open(out))
 fs = d["findings"]
-assert set(d) == {"findings"}, d.keys()
+assert set(d) == {"files", "findings"}, d.keys()
+assert all(f["blocks"]["seen"] == f["blocks"]["read"] + f["blocks"]["reported"] for f in d["files"])
 keys = {"id", "severity", "call", "call_id", "host", "summary", "fix", "evidence"}
 exp = {}
 for w in want:

@@ -206,11 +206,12 @@ if "$XW" --help 2>&1 | grep -q diagnose; then
 	if [ $rc -lt 2 ]; then ok tls-empty-peer-diagnose; else fail tls-empty-peer-diagnose "exit $rc"; fi
 fi
 
-# --- an empty file, and a file of blank lines
+# --- an empty file, and a file of blank lines: nothing usable, said so (exit 2)
 : > "$H/empty.log"
-xlist empty-file "$H/empty.log"
+unreadable empty-file "$H/empty.log" && grep -q 'empty file' "$ERR" && ok empty-file-said \
+    || fail empty-file-said
 printf '\n\n\r\n\r\r' > "$H/blank.log"
-xlist blank-file "$H/blank.log"
+unreadable blank-file "$H/blank.log"
 
 # --- a .gz that is not gzip; a file with gzip magic and garbage; a cut gzip
 { entry 48.100 gz-1; } > "$H/plain.gz"
@@ -285,8 +286,11 @@ kill "$grower" 2>/dev/null; wait "$grower" 2>/dev/null
 
 # --- input that cannot be read at all: exit 2 and one line naming it
 unreadable missing-file "$H/no-such-file.log"
+# --- a pipe named on the command line is read as a stream, to its end
 mkfifo "$H/fifo.log"
-unreadable fifo "$H/fifo.log"
+( entry 48.100 fifo-1 > "$H/fifo.log" ) &
+xlist fifo "$H/fifo.log" && has_ids fifo-read fifo-1
+wait
 
 # --- terminal safety: ESC sequences, C0, C1 and DEL in names, Call-ID, agents
 f=$H/term.log

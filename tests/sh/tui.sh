@@ -259,9 +259,12 @@ wait_for problems-message-location "^probs\.log:$L_REP "
 screen | grep -qE '^ Content-Length: 900' && ok problems-message-text || fail problems-message-text
 keys q
 wait_for problems-back-from-message 'Input problems'
-keys -l $'\eOH' # Home
-wait_for problems-home "^ probs\.log +$L_BAD +skipped"
+keys -l $'\eOH' # Home: the files' account rows come first, one per file
+wait_for problems-home "^ probs\.log +partly +Expressway log: 2 of 43 SIPMSG blocks"
+wait_for problems-account-cut '^ cut\.tar:b\^\[\[2Jcut\.log +read +Expressway log'
 keys Enter
+wait_for problems-account-note "the file's account"
+keys Down Down Down Enter
 wait_for problems-skipped-note "line $L_BAD was skipped"
 keys Escape
 wait_for problems-closes ' Calls .* calls'

@@ -175,7 +175,9 @@ test_find_call(void)
 	char err[128];
 	CHECK(model_find_call(m, "1", err, sizeof err) == &m->calls[0]);
 	CHECK(model_find_call(m, "Y@192.168.1.5", err, sizeof err) == &m->calls[0]);
-	CHECK(model_find_call(m, "opt", err, sizeof err) == &m->calls[1]);
+	CHECK(model_find_call(m, "opt@192", err, sizeof err) == &m->calls[1]);
+	CHECK(model_find_call(m, "opt", err, sizeof err) == NULL); /* under 6 characters */
+	CHECK(model_find_call(m, "3", err, sizeof err) == NULL);    /* a number only */
 	CHECK(model_find_call(m, "nope", err, sizeof err) == NULL);
 	model_free(m);
 	sbuf_free(&e);

@@ -77,9 +77,10 @@ test_sniff(void)
 	CHECK(log_format_sniff("\n\r\r\nhello there\n", 16) == NULL);
 }
 
-/* Through log_load: a recognised but unread file the user named is kept
- * with the same problem as unknown text (and knows its format); found in a
- * directory it is passed over; an xConfiguration dump is recorded. */
+/* Through log_load: a recognised but unread file is kept, ignored, saying
+ * what it is (and knowing its format), whether the user named it or it was
+ * found in a directory; an xConfiguration dump is recorded and accounted
+ * for as a file too. */
 static void
 test_load_through_table(void)
 {
@@ -97,15 +98,19 @@ test_load_through_table(void)
 	CHECK_INT(m->nfiles, 1);
 	if (m->nfiles == 1) {
 		CHECK(m->files[0].fmt != NULL && strcmp(m->files[0].fmt->name, "pcap") == 0);
-		CHECK_INT(problems_with(&m->files[0], "no Expressway log entries found"), 1);
+		CHECK(m->files[0].ignored != NULL && strstr(m->files[0].ignored, "packet capture"));
 	}
 	model_free(m);
 
 	m = model_new();
 	CHECK_INT(log_load(m, dir, err, sizeof err), 0);
-	CHECK_INT(m->nfiles, 1); /* the log; the capture and certificate are passed over */
-	CHECK(m->nfiles == 1 && m->files[0].fmt == log_format_default());
-	CHECK(m->nfiles == 1 && m->files[0].nproblems == 0);
+	CHECK_INT(m->nfiles, 4); /* in name order: capture, certificate, dump, log */
+	if (m->nfiles == 4) {
+		CHECK(m->files[0].ignored != NULL && m->files[1].ignored != NULL);
+		CHECK(m->files[2].ignored == NULL && m->files[2].fmt->take != NULL);
+		CHECK(m->files[3].fmt == log_format_default() && m->files[3].ignored == NULL);
+		CHECK(m->files[3].nproblems == 0);
+	}
 	CHECK_INT(m->nevents, 1);
 	CHECK_INT(m->nxconfigs, 1);
 	CHECK(m->nxconfigs == 1 && strstr(m->xconfig_texts[0], "SIP Mode") != NULL);

@@ -230,8 +230,24 @@ test_export_prompt(void)
 	type(f.u, path);
 	press(f.u, '\n');
 	CHECK(f.u->prompt.kind == UP_NONE);
-	CHECK(strstr(f.u->note, "written") != NULL);
+	CHECK(strstr(f.u->note, "written to /") != NULL); /* where, in full */
 	CHECK(access(path, R_OK) == 0);
+	/* a file that exists is overwritten only when asked: No (the default)
+	 * goes back to the name, yes writes */
+	type(f.u, "e\n");
+	press(f.u, UI_CTRL('u'));
+	type(f.u, path);
+	press(f.u, '\n');
+	CHECK(f.u->prompt.kind == UP_CHOICE);
+	CHECK(strstr(f.u->prompt.label, "exists") != NULL);
+	press(f.u, '\n');
+	CHECK(f.u->prompt.kind == UP_TEXT);
+	press(f.u, '\n');
+	CHECK(f.u->prompt.kind == UP_CHOICE);
+	press(f.u, KEY_RIGHT);
+	press(f.u, '\n');
+	CHECK(f.u->prompt.kind == UP_NONE);
+	CHECK(strstr(f.u->note, "written to /") != NULL);
 	unlink(path);
 	/* writing over an input log is refused and the prompt stays open */
 	type(f.u, "e\n");
@@ -355,10 +371,13 @@ test_input_problems(void)
 	check_message_at(&f, repaired);
 	type(f.u, "q");
 	CHECK_STR(ui_top(f.u), "problems");
-	/* Home goes back to the skipped one; moves past either end stay put */
+	/* Home goes to the file's account row, above the problems; moves past
+	 * either end stay put */
 	press(f.u, KEY_HOME);
 	type(f.u, "kk\n");
 	CHECK_STR(ui_top(f.u), "problems");
+	CHECK(strstr(f.u->note, "account") != NULL);
+	type(f.u, "j\n");
 	CHECK(strstr(f.u->note, want) != NULL);
 	type(f.u, "jjj\n");
 	check_message_at(&f, repaired);
