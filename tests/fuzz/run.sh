@@ -59,7 +59,7 @@ build() {
 	"$cc" -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Iinclude -Itests/fuzz \
 	    $(pkg-config --cflags libosip2 libpcre2-8) -O1 -g $san -fsanitize=fuzzer \
 	    -o "$bf/fuzz_$1" "tests/fuzz/fuzz_$1.c" $bf/libxw.a \
-	    $(pkg-config --libs ncursesw libosip2 libpcre2-8 libarchive zlib) -pthread -lm >&2
+	    $(pkg-config --libs ncursesw libosip2 libpcre2-8 libarchive zlib libpcap libcrypto) -pthread -lm >&2
 }
 
 # Runs harness $1 for $secs seconds; prints its summary and ok/FAIL.

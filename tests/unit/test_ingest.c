@@ -77,9 +77,9 @@ test_sniff(void)
 	CHECK(log_format_sniff("\n\r\r\nhello there\n", 16) == NULL);
 }
 
-/* Through log_load: a recognised but unread file the user named is kept
- * with the same problem as unknown text (and knows its format); found in a
- * directory it is passed over; an xConfiguration dump is recorded. */
+/* Through log_load: a capture is read as one (an empty one holds nothing
+ * and says nothing wrong); a certificate file that cannot be decoded is
+ * reported on an entry of its own; an xConfiguration dump is recorded. */
 static void
 test_load_through_table(void)
 {
@@ -97,15 +97,20 @@ test_load_through_table(void)
 	CHECK_INT(m->nfiles, 1);
 	if (m->nfiles == 1) {
 		CHECK(m->files[0].fmt != NULL && strcmp(m->files[0].fmt->name, "pcap") == 0);
-		CHECK_INT(problems_with(&m->files[0], "no Expressway log entries found"), 1);
+		CHECK_INT(m->files[0].nproblems, 0);
+		CHECK_INT(m->files[0].sip_messages, 0);
 	}
 	model_free(m);
 
 	m = model_new();
 	CHECK_INT(log_load(m, dir, err, sizeof err), 0);
-	CHECK_INT(m->nfiles, 1); /* the log; the capture and certificate are passed over */
-	CHECK(m->nfiles == 1 && m->files[0].fmt == log_format_default());
-	CHECK(m->nfiles == 1 && m->files[0].nproblems == 0);
+	CHECK_INT(m->nfiles, 3); /* the capture, the certificate that cannot be read, the log */
+	CHECK(m->nfiles == 3 && strcmp(m->files[0].fmt->name, "pcap") == 0);
+	CHECK(m->nfiles == 3 && m->files[1].fmt == NULL &&
+	    problems_with(&m->files[1], "certificate that cannot be read") == 1);
+	CHECK(m->nfiles == 3 && m->files[2].fmt == log_format_default());
+	CHECK(m->nfiles == 3 && m->files[2].nproblems == 0);
+	CHECK_INT(m->wire.ncerts, 0);
 	CHECK_INT(m->nevents, 1);
 	CHECK_INT(m->nxconfigs, 1);
 	CHECK(m->nxconfigs == 1 && strstr(m->xconfig_texts[0], "SIP Mode") != NULL);
