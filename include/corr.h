@@ -15,6 +15,10 @@ struct corr_opts {
 
 /* Returns 0 after correlating the loaded model; -1 with err for a bad option. */
 int corr_build(struct model *m, const struct corr_opts *o, char *err, size_t errlen);
+/* Ties the packet captures to the logs: a capture point that is a logged
+ * host becomes it, and a message both logged and captured one record
+ * (corr_wire.c). */
+void corr_wire(struct model *m);
 /* Works out each host's role from its traffic, then applies overrides. */
 int corr_roles(struct model *m, const struct corr_opts *o, char *err, size_t errlen);
 /* Builds the machines (ladder columns) and each message's from/to machine. */

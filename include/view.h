@@ -37,6 +37,13 @@ const char *view_machine_role(const struct model *m, int machine);
 /* Returns uri without its sip: or sips: scheme (a pointer into it), or none
  * when uri is NULL. */
 const char *view_brief_uri(const char *uri, const char *none);
+/* Returns buf (size bytes) holding where evidence e is: "FILE:LINE", or
+ * "FILE packet N" for a packet of a capture. Not made safe for any output. */
+char *view_evidence_where(const struct diag_evidence *e, char *buf, size_t size);
+/* Returns what a view quotes after where evidence e is: a packet's summary
+ * or a certificate's names and dates; NULL for a log or configuration line,
+ * whose place says enough. Untrusted text: make it safe for the output. */
+const char *view_evidence_quote(const struct diag_evidence *e);
 /* Appends s (may be NULL: nothing) with every byte outside printable ASCII
  * written as '?'; b holds a string afterwards even when s is empty. */
 void view_ascii(struct sbuf *b, const char *s);

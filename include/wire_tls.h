@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model.h"
 #include "xmem.h"
 
 #define WIRE_TLS_MAX_HANDSHAKE (256u << 10) /* bytes of one handshake message */
@@ -74,5 +75,9 @@ void wire_tls_free(struct wire_tls *t);
 const char *wire_tls_alert_name(uint8_t desc);
 /* Returns the name of a version ("TLS 1.2"), static. */
 const char *wire_tls_version_name(uint16_t v);
+/* Returns buf (size bytes) holding what a connection's step is, as a
+ * packet list would say it: "TCP SYN", "TLS Alert (fatal, unknown_ca)",
+ * "TLS Certificate (3 certificates)". */
+char *wire_step_label(const struct wire_step *st, char *buf, size_t size);
 
 #endif

@@ -92,9 +92,15 @@ print_text(FILE *fp, const struct model *m, const struct diag_result *r)
 		text_fputs(fp, f->summary);
 		fputc('\n', fp);
 		for (size_t e = 0; e < f->nev; e++) {
+			char where[1024];
+			const char *q = view_evidence_quote(&f->ev[e]);
 			fputs("  evidence: ", fp);
-			text_fputs(fp, f->ev[e].file);
-			fprintf(fp, ":%u\n", f->ev[e].line);
+			text_fputs(fp, view_evidence_where(&f->ev[e], where, sizeof where));
+			if (q != NULL) {
+				fputs(": ", fp);
+				text_fputs(fp, q);
+			}
+			fputc('\n', fp);
 		}
 		fputs("  fix: ", fp);
 		text_fputs(fp, f->fix);

@@ -255,6 +255,7 @@ check_tls(const struct diag_sig *sig, struct model *m, struct diag_result *r, vo
 {
 	const struct diag_ctx *ctx = vctx;
 	enum diag_phrase phrase = ((const struct tls_arg *)sig->arg)->phrase;
+	size_t first = r->n;
 	struct tls_group *gs = NULL;
 	size_t ng = 0, gcap = 0;
 	for (size_t i = 0; i < m->nevents; i++) {
@@ -280,6 +281,7 @@ check_tls(const struct diag_sig *sig, struct model *m, struct diag_result *r, vo
 		grow_group(sig, m, r, ctx, &gs[g], e, &c);
 	}
 	free(gs);
+	diag_wire_proof(sig, m, r, vctx, first, ((const struct tls_arg *)sig->arg)->fix);
 }
 
 /* This file's signatures, in the order their findings are made. */

@@ -547,8 +547,13 @@ finding_items(struct sbuf *b, const struct model *m, const struct diag_result *d
 			for (size_t e = 0; e < f->nev; e++) {
 				sbuf_puts(b, e ? ", "
 				    : "<div class=\"ev\">Evidence: <span class=\"mono\">");
-				esc(b, f->ev[e].file);
-				sbuf_printf(b, ":%u", f->ev[e].line);
+				char where[1024];
+				const char *q = view_evidence_quote(&f->ev[e]);
+				esc(b, view_evidence_where(&f->ev[e], where, sizeof where));
+				if (q != NULL) {
+					sbuf_puts(b, ": ");
+					esc(b, q);
+				}
 			}
 			sbuf_puts(b, f->nev ? "</span></div>" : "");
 		}

@@ -5,6 +5,7 @@
 #include "export.h"
 #include "ladder.h"
 #include "text.h"
+#include "view.h"
 
 /* The findings of one call, for the text notes. */
 struct text_ctx {
@@ -43,9 +44,16 @@ text_findings(struct sbuf *b, const struct diag_result *d, size_t call)
 		text_safe(b, f->summary, strlen(f->summary));
 		sbuf_puts(b, "\n");
 		for (size_t e = 0; e < f->nev; e++) {
+			char where[1024];
+			const char *q = view_evidence_quote(&f->ev[e]);
+			view_evidence_where(&f->ev[e], where, sizeof where);
 			sbuf_puts(b, "    evidence: ");
-			text_safe(b, f->ev[e].file, strlen(f->ev[e].file));
-			sbuf_printf(b, ":%u\n", f->ev[e].line);
+			text_safe(b, where, strlen(where));
+			if (q != NULL) {
+				sbuf_puts(b, ": ");
+				text_safe(b, q, strlen(q));
+			}
+			sbuf_puts(b, "\n");
 		}
 		sbuf_puts(b, "    fix: ");
 		text_safe(b, f->fix, strlen(f->fix));

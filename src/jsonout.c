@@ -363,7 +363,12 @@ jsonout_finding_text(struct sbuf *b, const struct diag_finding *f)
 	for (size_t e = 0; e < f->nev; e++) {
 		sbuf_puts(b, e ? ",{\"file\":" : "{\"file\":");
 		jstr(b, f->ev[e].file);
-		sbuf_printf(b, ",\"line\":%u}", f->ev[e].line);
+		sbuf_printf(b, f->ev[e].packet ? ",\"packet\":%u" : ",\"line\":%u", f->ev[e].line);
+		if (view_evidence_quote(&f->ev[e]) != NULL) { /* a packet's or a certificate's */
+			sbuf_puts(b, ",\"text\":");
+			jstr(b, f->ev[e].text);
+		}
+		sbuf_add(b, "}", 1);
 	}
 	sbuf_puts(b, "]");
 }

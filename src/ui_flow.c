@@ -305,8 +305,11 @@ finding_doc(const struct ui *u, const struct diag_finding *f, int w, struct ui_d
 		ui_doc_printf(doc, UA_HEADER, "Evidence");
 	}
 	for (size_t i = 0; i < f->nev; i++) {
+		char where[1024];
+		const char *q = view_evidence_quote(&f->ev[i]);
 		struct sbuf b = {0};
-		sbuf_printf(&b, "%s:%u", f->ev[i].file, f->ev[i].line);
+		sbuf_printf(&b, "%s%s%s", view_evidence_where(&f->ev[i], where, sizeof where),
+		    q ? ": " : "", q ? q : "");
 		ui_doc_raw(doc, b.s, b.len, UA_NORMAL);
 		sbuf_free(&b);
 	}

@@ -1,4 +1,5 @@
 /* view.c - what the views of the calls say the same way (see view.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,4 +113,17 @@ view_ascii(struct sbuf *b, const char *s)
 		char ch = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
 		sbuf_add(b, &ch, 1);
 	}
+}
+
+char *
+view_evidence_where(const struct diag_evidence *e, char *buf, size_t size)
+{
+	snprintf(buf, size, e->packet ? "%s packet %u" : "%s:%u", e->file, e->line);
+	return buf;
+}
+
+const char *
+view_evidence_quote(const struct diag_evidence *e)
+{
+	return e->packet || e->cert >= 0 ? e->text : NULL;
 }

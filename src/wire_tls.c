@@ -1,6 +1,7 @@
 /* wire_tls.c - TLS records and cleartext handshake messages of one
  * direction (see wire_tls.h). Every length read from the wire is checked
  * against the bytes that hold it before it is used. */
+#include <stdio.h>
 #include <string.h>
 
 #include "wire_tls.h"
@@ -308,4 +309,34 @@ void
 wire_tls_free(struct wire_tls *t)
 {
 	sbuf_free(&t->hs);
+}
+
+char *
+wire_step_label(const struct wire_step *st, char *buf, size_t size)
+{
+	switch (st->kind) {
+	case WS_SYN: snprintf(buf, size, "TCP SYN"); break;
+	case WS_SYNACK: snprintf(buf, size, "TCP SYN/ACK"); break;
+	case WS_RST: snprintf(buf, size, "TCP RST"); break;
+	case WS_FIN: snprintf(buf, size, "TCP FIN"); break;
+	case WS_CLIENT_HELLO:
+		snprintf(buf, size, "TLS ClientHello (up to %s)", wire_tls_version_name(st->detail));
+		break;
+	case WS_SERVER_HELLO:
+		snprintf(buf, size, "TLS ServerHello (%s)", wire_tls_version_name(st->detail));
+		break;
+	case WS_CERTIFICATE:
+		snprintf(buf, size, "TLS Certificate (%u certificate%s)", st->detail,
+		    st->detail == 1 ? "" : "s");
+		break;
+	case WS_CERT_REQUEST: snprintf(buf, size, "TLS CertificateRequest"); break;
+	case WS_CHANGE_CIPHER: snprintf(buf, size, "TLS ChangeCipherSpec"); break;
+	case WS_ALERT:
+		snprintf(buf, size, "TLS Alert (%s, %s)", st->detail >> 8 == 2 ? "fatal" :
+		    st->detail >> 8 == 1 ? "warning" : "level ?", wire_tls_alert_name(st->detail & 0xff));
+		break;
+	case WS_APPDATA: snprintf(buf, size, "TLS Application Data (encrypted)"); break;
+	default: snprintf(buf, size, "?"); break;
+	}
+	return buf;
 }
