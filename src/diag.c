@@ -82,11 +82,11 @@ diag_cert_text(const struct wire_cert *c, char *buf, size_t size)
 	model_time_iso(c->not_before, nb, sizeof nb);
 	model_time_iso(c->not_after, na, sizeof na);
 	nb[10] = na[10] = '\0'; /* the dates are enough */
-	snprintf(buf, size, "certificate %u/%u%s: %s, issued by %s%s%s%s, valid %s to %s, serial %s",
+	snprintf(buf, size, "certificate %u/%u%s: %s, issued by %s, valid %s to %s, serial %s, %s%s",
 	    c->pos + 1, c->count, c->self_signed ? " (self-signed)" : "",
-	    c->subject ? c->subject : "?", c->issuer ? c->issuer : "?",
-	    c->sans ? ", DNS names " : "", c->sans ? c->sans : "", c->sans ? "" : ", no DNS names",
-	    nb, na, c->serial ? c->serial : "?");
+	    c->subject ? c->subject : "?", c->issuer ? c->issuer : "?", nb, na,
+	    c->serial ? c->serial : "?", c->sans ? "DNS names " : "no DNS names",
+	    c->sans ? c->sans : "");
 	return buf;
 }
 

@@ -616,6 +616,10 @@ pem_chains(const struct diag_sig *sig, struct model *m, struct diag_result *r, s
 		if (f == NULL) {
 			f = diag_add(m, r, sig, -1, -1, -1, sum, "");
 			f->config = leaf->file;
+		} else { /* a capture showed it: the files say why */
+			char *more = xasprintf("%s The files say why: %s.", f->fix, sum);
+			f->fix = strpool_str(m->pool, more);
+			free(more);
 		}
 		diag_cert_evidence(m, f, (uint32_t)i);
 		for (size_t c = 0; c < m->wire.ncerts && f->nev < MAX_EVIDENCE; c++)
