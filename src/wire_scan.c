@@ -92,6 +92,8 @@ struct wire_scan {
 	struct u64map pair_ix;
 	struct u64map cert_ix;       /* DER hash -> a certificate of m->wire.certs */
 	struct wire_frags frags;
+	uint32_t packet;             /* the frame being read (0 once all are): it completes */
+	int64_t packet_us;           /* the messages its bytes end, as a packet list shows them */
 	size_t count[P_KINDS];
 	uint32_t first_packet[P_KINDS];
 };
@@ -223,8 +225,8 @@ emit(struct wire_scan *ws, uint32_t src, uint16_t sport, uint32_t dst, uint16_t 
 	struct log_pending p;
 	memset(&p, 0, sizeof p);
 	p.s.file = ws->fi;
-	p.s.line = p.s.msg_line = last->packet;
-	p.s.time = p.s.ctime = last->us / 1000;
+	p.s.line = p.s.msg_line = ws->packet ? ws->packet : last->packet;
+	p.s.time = p.s.ctime = (ws->packet ? ws->packet_us : last->us) / 1000;
 	p.s.twin = -1;
 	p.s.call = -1;
 	p.s.action = ACT_SENT; /* as the sender sees it, until the capture point is known */
@@ -735,6 +737,8 @@ wire_scan_frame(struct wire_scan *ws, const struct wire_frame *fr)
 		return;
 	}
 	log_scan_at(&ws->sc, fr->at);
+	ws->packet = fr->number;
+	ws->packet_us = fr->ns / 1000;
 	if (!wire_decode(fr->dlt, fr->data, fr->caplen, &p))
 		return;
 	if (p.outgoing >= 0)
@@ -990,6 +994,7 @@ report(struct wire_scan *ws)
 void
 wire_scan_end(struct wire_scan *ws)
 {
+	ws->packet = 0; /* what ends now ends with its own last packet */
 	for (size_t i = 0; i < ws->nflows; i++)
 		flow_close(ws, (uint32_t)i);
 	log_scan_finish(&ws->sc);

@@ -68,6 +68,29 @@ else
 	ok tshark-absent-counts-skipped
 fi
 
+# Each message at the frame where tshark completes it (the table's "SIP f,..").
+python3 - "$XW" "$CAP" <<'EOF' && ok sip-frames || fail sip-frames
+import json, re, subprocess, sys
+xw, cap = sys.argv[1], sys.argv[2]
+text = open(cap + '/README.md').read().split('<!-- table:begin -->')[1].split('<!-- table:end -->')[0]
+for row in text.strip().split('\n')[2:]:
+    c = [x.strip() for x in row.strip().strip('|').split('|')]
+    m = re.search(r'SIP ([0-9x,\[\]+]+)', c[4])
+    if not m:
+        continue
+    want = []
+    for item in m.group(1).split(','):
+        item = re.sub(r'\[.*\]', '', item)
+        n, _, k = item.partition('x')
+        want += [int(n)] * int(k or 1)
+    path = cap + '/' + c[1].strip('`')
+    got = []
+    for call in json.loads(subprocess.check_output([xw, 'list', '--json', '--all', '-q', path]))['calls']:
+        s = json.loads(subprocess.check_output([xw, 'show', '--json', '-q', str(call['number']), path]))
+        got += [r['packet'] for msg in s['messages'] for r in msg['records']]
+    assert sorted(got) == sorted(want), (path, want, sorted(got))
+EOF
+
 # Captures alone: machines named as for logs, messages Sent or Received as
 # the capture point sees them.
 "$XW" show -q 1 "$CAP/sip-tcp-split.pcap" > "$T/split.show"
