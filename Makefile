@@ -5,7 +5,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS     = ncursesw libosip2 libpcre2-8 libarchive zlib
+PKGS     = ncursesw libosip2 libpcre2-8 libarchive zlib libpcap libcrypto
 VERSION  = 0.1.0
 
 CFLAGS  ?= -O2 -g

@@ -19,6 +19,10 @@ int corr_build(struct model *m, const struct corr_opts *o, char *err, size_t err
  * held: the same host, UTC time and content (corr_dedup.c). Each file that
  * repeated another gets one problem naming it and the count. */
 void corr_dedup(struct model *m);
+/* Ties the packet captures to the logs: a capture point that is a logged
+ * host becomes it, and a message both logged and captured one record
+ * (corr_wire.c). */
+void corr_wire(struct model *m);
 /* Works out each host's role from its traffic, then applies overrides. */
 int corr_roles(struct model *m, const struct corr_opts *o, char *err, size_t errlen);
 /* Builds the machines (ladder columns) and each message's from/to machine. */

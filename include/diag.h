@@ -23,13 +23,16 @@
 
 enum diag_severity { DIAG_INFO, DIAG_WARNING, DIAG_ERROR };
 
-/* A log or configuration line that proves a finding. */
+/* A log or configuration line, a captured packet or a certificate that
+ * proves a finding. */
 struct diag_evidence {
 	const char *file;      /* pooled: a log, dump, capture or certificate file */
 	uint32_t line;         /* 1-based line, or with packet, a packet number */
 	bool packet;           /* line counts the packets of a capture */
 	const char *text;      /* the line (or packet) quoted: pooled, untrusted, cut to
 	                        * DIAG_QUOTE_MAX bytes; NULL when nothing can be quoted */
+	int32_t cert;          /* the certificate it shows (m->wire.certs), or -1; its
+	                        * text then names it: subject, issuer, names, dates */
 };
 
 #define DIAG_QUOTE_MAX 400 /* bytes of an evidence line kept: views cut to their width */
@@ -126,7 +129,14 @@ char diag_marker(const char *id);
 /* Returns true when the id names a signature of the table. */
 bool diag_known_id(const char *id);
 /* The groups of the check files (static), walked by diag_sigs.c. */
-extern const struct diag_group diag_sip_group, diag_net_group, diag_tls_group, diag_call_group;
+extern const struct diag_group diag_sip_group, diag_net_group, diag_tls_group, diag_wire_group,
+    diag_call_group;
+/* Returns nothing; adds what the captures show of the TLS failures of sig
+ * (a diag_tls.c row) to its findings r->f[first ..], and makes findings of
+ * sig for the connections only a capture shows, with fix (the row's) as
+ * their fix (diag_wire.c; called at the end of the row's check). */
+void diag_wire_proof(const struct diag_sig *sig, struct model *m, struct diag_result *r,
+    void *ctx, size_t first, const char *fix);
 
 /* Findings (diag.c). */
 
@@ -140,6 +150,16 @@ struct diag_finding *diag_add(struct model *m, struct diag_result *r, const stru
 /* Adds a file:line to a finding's evidence (file copied into the pool). */
 void diag_evidence(struct model *m, struct diag_finding *f, const char *file, uint32_t line,
     const char *text);
+/* Adds packet number packet of capture file to a finding's evidence,
+ * quoting text (a one-line summary of the packet). */
+void diag_packet_evidence(struct model *m, struct diag_finding *f, const char *file,
+    uint32_t packet, const char *text);
+/* Adds certificate ci of m->wire.certs to a finding's evidence: where it
+ * was seen (its packet, or its PEM file's BEGIN line) and what it says. */
+void diag_cert_evidence(struct model *m, struct diag_finding *f, uint32_t ci);
+/* Returns buf (size bytes) holding one line about certificate c: its place
+ * in its chain, subject, issuer, DNS names and validity. */
+char *diag_cert_text(const struct wire_cert *c, char *buf, size_t size);
 
 /*
  * For the checks: what diag_run gives every check as its ctx, and the

@@ -25,7 +25,9 @@ struct log_pending {
 	struct sip_msg s;        /* the record, set by the scan */
 	struct sip_fields f;     /* what the bytes say, set by the parse */
 	const struct sip_fields *same; /* or those of identical bytes read before */
-	size_t off, end;         /* the framed bytes */
+	size_t off, end;         /* the framed bytes: of the file's text, or of the
+	                          * batch's own bytes when own is set */
+	bool own;                /* handed over by the reader (log_scan_block_bytes) */
 	int closed;              /* 1 when the closing pipe was found */
 	bool cut;                /* longer than LOG_MAX_BLOCK: cut there */
 	int rc;                  /* sip_parse's result */
@@ -40,6 +42,7 @@ struct log_job {
 	size_t done;             /* blocks parsed (under the crew lock) */
 	size_t text_from;        /* scan position when the batch began */
 	const char *data;        /* the file's text */
+	struct sbuf own;         /* bytes the reader handed over with its blocks */
 	/* appends the wire text of the n framed bytes at p to out (the reader's
 	 * framing); returns true when the frame was closed */
 	bool (*unframe)(const char *p, size_t n, struct sbuf *out);

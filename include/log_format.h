@@ -56,6 +56,13 @@ struct log_format {
 	 * from path (the bytes are not kept: copy them); the file's entry, for
 	 * its problems, is the last of m->files. */
 	int (*take)(struct model *m, const char *path, const char *d, size_t n);
+	/* Returns how many of the original packets that carried s (a record of
+	 * a file of this format) it handed to emit, in capture order: each
+	 * one's time (microseconds since the epoch) and its n bytes from the IP
+	 * header on; NULL for formats that hold no packets. */
+	size_t (*packets)(const struct model *m, const struct sip_msg *s,
+	    void (*emit)(void *arg, int64_t us, const uint8_t *ip, size_t n), void *arg);
+	bool counts_packets; /* a record's line (and a problem's) is a packet number */
 };
 
 /* Returns the first row of the table whose sniff claims the n bytes at d

@@ -109,6 +109,12 @@ log_scan_host(struct log_scan *sc, const char *name, size_t n)
  * model with its problems in log order; it counts as seen in the file's
  * account, then as read or reported. */
 void log_scan_block(struct log_scan *sc, struct log_pending *p);
+/* Returns nothing; queues the n bytes at bytes (copied) for parsing as one
+ * framed block, for a reader whose messages are not a stretch of its file
+ * (a capture's, cut from packets): p->s is kept as the reader set it but
+ * for flen (n), p->closed and p->cut as log_scan_block's. */
+void log_scan_block_bytes(struct log_scan *sc, struct log_pending *p, const char *bytes,
+    size_t n);
 /* Returns a pooled copy of a message's fields, which the records of the same
  * bytes share. */
 const struct sip_fields *log_scan_fields(struct model *m, const struct sip_fields *f);

@@ -200,7 +200,8 @@ struct sip_fields {
  * and what it says (sip, shared with every record of the same bytes). A 1 GB
  * pair holds 150,000 of these. */
 struct sip_msg {
-	uint64_t off;              /* byte offset of the first message line's framing */
+	uint64_t off;              /* byte offset of the first message line's framing; a
+	                            * capture's record: index of its first piece (m->wire) */
 	uint64_t msg_hash;         /* hash of the Msg-Hash value logged, 0 when none */
 	uint64_t frame_hash;       /* hash of the framed bytes, 0 for summaries */
 	xw_time time;              /* UTCTime as logged */
@@ -209,8 +210,10 @@ struct sip_msg {
 	const struct sip_fields *sip; /* never NULL once the record is in the model */
 
 	uint32_t file;             /* index in m->files */
-	uint32_t line;             /* line of the log entry header (1-based) */
-	uint32_t msg_line;         /* line of the message's first line, 0 if summary only */
+	uint32_t line;             /* line of the log entry header (1-based); a capture's
+	                            * record: the packet that completed the message */
+	uint32_t msg_line;         /* line of the message's first line, 0 if summary only
+	                            * (a capture's record: its packet again) */
 	uint32_t flen;             /* framed byte length from off (0 if summary only) */
 	uint32_t host;             /* index in m->hosts */
 	int32_t twin;              /* the same wire message in another host's evidence, or -1 */
@@ -308,6 +311,108 @@ struct call {
 	size_t nhosts;
 };
 
+/* What packet captures and certificate files add: filled by their readers
+ * (fmt_pcap.c, fmt_pem.c), tied to the logs by correlation (corr_wire.c),
+ * read by the diagnosis and the views. */
+
+/* A stretch of a captured SIP message and the packet that carried it. A
+ * captured record's off is the index of its first piece in m->wire.pieces;
+ * its pieces follow one another, in stream order, and their lengths add up
+ * to its flen. */
+struct wire_piece {
+	uint64_t ip_off;           /* where the packet's IP header is in the capture file */
+	int64_t us;                /* the packet's time, microseconds since the epoch */
+	uint32_t ip_len;           /* bytes captured of the packet from its IP header on */
+	uint32_t at, len;          /* the piece: len bytes from at (counted from ip_off) */
+	uint32_t packet;           /* the packet's number in its capture (1 first) */
+};
+
+/* What a packet of a TCP connection did, when a diagnosis or a ladder needs it. */
+enum wire_step_kind {
+	WS_SYN,                    /* a connection attempt (each retransmission too) */
+	WS_SYNACK,                 /* the answer that accepts it */
+	WS_RST,                    /* a reset (the first of each side) */
+	WS_FIN,                    /* a close (the first of each side) */
+	WS_CLIENT_HELLO, WS_SERVER_HELLO,
+	WS_CERTIFICATE,            /* a cleartext TLS Certificate message; detail: certificates */
+	WS_CERT_REQUEST,           /* the server asks for the client's (mutual TLS) */
+	WS_CHANGE_CIPHER,          /* from here on that side's records are encrypted */
+	WS_ALERT,                  /* a cleartext TLS alert; detail: level << 8 | description */
+	WS_APPDATA,                /* the first encrypted application data of each side */
+	WS_KINDS
+};
+
+/* One packet of a connection's steps. */
+struct wire_step {
+	xw_time time;              /* the packet's (on its host's log clock once correlated) */
+	uint32_t packet;           /* its number in the capture */
+	uint16_t detail;           /* what the kind says it holds, else 0 */
+	uint8_t kind;              /* enum wire_step_kind */
+	bool from_server;          /* sent by the connection's server (else its client) */
+};
+
+/* A TCP connection a capture holds on a SIP or traversal port (5060-5062,
+ * 5073-5075, 7001-7003 or a port SIP used), or one that carried SIP. Its
+ * client sent the SYN (or, caught after it, used the higher port). */
+struct wire_conn {
+	uint32_t file;             /* the capture (index in m->files) */
+	uint32_t host;             /* the capture point's host (index in m->hosts) */
+	const char *client_ip, *server_ip; /* pooled */
+	uint16_t client_port, server_port;
+	bool client_local;         /* the capture point is the client */
+	bool tls;                  /* a TLS handshake began on it */
+	bool tls13;                /* TLS 1.3: the certificates are encrypted, not seen */
+	bool cert_request;         /* the server asked for the client's certificate */
+	uint16_t version;          /* the TLS version the ServerHello chose (0x0303), or 0 */
+	const char *sni;           /* the server name the ClientHello asked for, or NULL */
+	uint32_t step, nsteps;     /* its steps: m->wire.steps[step ..], in packet order */
+	int32_t chain[2];          /* the first certificate the client [0] and the server [1]
+	                            * sent (index in m->wire.certs), or -1 */
+	uint8_t nchain[2];         /* and how many */
+	uint32_t packets[2];       /* packets the client and the server sent */
+	uint32_t records[2];       /* encrypted application data records each sent */
+	uint32_t sip;              /* cleartext SIP messages it carried */
+	xw_time first, last;       /* its first and last packet */
+};
+
+/* A certificate a capture's TLS handshake carried or a PEM file holds. */
+struct wire_cert {
+	const char *file;          /* the capture or PEM file (pooled path) */
+	uint32_t line;             /* its packet (packet set), or its BEGIN line */
+	bool packet;
+	bool self_signed;          /* its signature checks with its own key */
+	bool ca;                   /* a CA certificate */
+	bool temporary;            /* the Expressway's default ("Temporary Certificate" O/OU) */
+	uint8_t pos, count;        /* its place in the chain or file (0: the leaf or first),
+	                            * and the certificates there */
+	int32_t conn;              /* the connection that carried it (m->wire.conns), or -1 */
+	bool from_server;          /* sent by that connection's server */
+	xw_time time;              /* when the capture saw it; XW_TIME_NONE for a file */
+	xw_time not_before, not_after;
+	const char *subject, *issuer; /* one line each, "CN=x, O=y" (pooled, untrusted) */
+	const char *cn;            /* the subject's common name, or NULL */
+	const char *sans;          /* its DNS names, ", "-joined, or NULL */
+	uint32_t nsans;
+	const char *serial;        /* hexadecimal, "3001" */
+	uint64_t digest;           /* hash of its DER bytes: the same certificate seen twice */
+};
+
+struct wire_model {
+	/* captured copies of records a log holds: correlation takes them out of
+	 * m->msgs; each one's twin is the log's record, and they are in the
+	 * order of it (model_wire_copy finds one) */
+	struct sip_msg *copies;
+	size_t ncopies, copycap;
+	struct wire_piece *pieces;
+	size_t npieces, piececap;
+	struct wire_conn *conns;
+	size_t nconns, conncap;
+	struct wire_step *steps;
+	size_t nsteps, stepcap;
+	struct wire_cert *certs;
+	size_t ncerts, certcap;
+};
+
 /* Progress of a long load: called now and then with bytes done and total. */
 typedef void (*model_progress_fn)(void *arg, uint64_t done, uint64_t total);
 
@@ -333,6 +438,7 @@ struct model {
 	int ref_host;              /* the host whose clock corrected times are on, -1: none */
 	int64_t *skew;             /* per host: ms to subtract from its times */
 	uint32_t *skew_pairs;      /* per host: matched pairs behind its skew */
+	struct wire_model wire;    /* what captures and certificate files add */
 	model_progress_fn progress;
 	void *progress_arg;
 };
@@ -380,6 +486,9 @@ char *model_time_short(xw_time t, char *buf, size_t size);
 const char *model_event_value(const struct log_event *e, const char *key, size_t *len);
 /* Returns true when the message is a request with method meth. */
 bool model_is(const struct sip_msg *s, const char *meth);
+/* Returns the captured copy merged into record msg (see struct wire_model),
+ * or NULL when no capture holds it. */
+const struct sip_msg *model_wire_copy(const struct model *m, uint32_t msg);
 /* Returns the host label of a machine with its role, e.g. "amer-exp01 (E)". */
 const char *model_machine_label(const struct model *m, int machine, char *buf, size_t size);
 

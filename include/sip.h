@@ -60,6 +60,15 @@ char *sip_raw(const struct model *m, const struct sip_msg *s, size_t *n);
 /* Returns the line of its file that holds line k (0 first) of sip_raw's text
  * of s, or 0 when its format has no lines (a summary, a capture). */
 uint32_t sip_raw_line(const struct model *m, const struct sip_msg *s, size_t k);
+/* Returns true when s is a packet capture's record: its line is a packet
+ * number, not a line. */
+bool sip_is_captured(const struct model *m, const struct sip_msg *s);
+/* Returns how many original packets that carried s were handed to emit
+ * (time in microseconds since the epoch, the bytes from the IP header on),
+ * from its capture or, for a log's record, from its captured copy; 0 when
+ * no capture holds it. */
+size_t sip_packets(const struct model *m, const struct sip_msg *s,
+    void (*emit)(void *arg, int64_t us, const uint8_t *ip, size_t n), void *arg);
 /* Returns the first line of the message ("INVITE sip:...", "SIP/2.0 200 OK")
  * into buf (size bytes). */
 char *sip_first_line(const struct sip_msg *s, char *buf, size_t size);

@@ -37,6 +37,9 @@ const char *view_machine_role(const struct model *m, int machine);
 /* Returns uri without its sip: or sips: scheme (a pointer into it), or none
  * when uri is NULL. */
 const char *view_brief_uri(const char *uri, const char *none);
+/* Returns buf (size bytes) holding where evidence e is: "FILE:LINE", or
+ * "FILE packet N" for a packet of a capture. Not made safe for any output. */
+char *view_evidence_where(const struct diag_evidence *e, char *buf, size_t size);
 /* Appends s (may be NULL: nothing) with every byte outside printable ASCII
  * written as '?'; b holds a string afterwards even when s is empty. */
 void view_ascii(struct sbuf *b, const char *s);

@@ -370,6 +370,7 @@ int
 corr_build(struct model *m, const struct corr_opts *o, char *err, size_t errlen)
 {
 	corr_dedup(m);
+	corr_wire(m);
 	if (corr_roles(m, o, err, errlen) < 0)
 		return -1;
 	corr_machines(m);

@@ -203,9 +203,9 @@ corr_roles(struct model *m, const struct corr_opts *o, char *err, size_t errlen)
 		score(&m->msgs[i], &e[m->msgs[i].host], &c[m->msgs[i].host], mo);
 	}
 	free(mo);
-	for (size_t h = 0; h < m->nhosts; h++)
-		m->hosts[h].role = e[h] > c[h] ? ROLE_EXPRESSWAY_E
-		    : c[h] > e[h] ? ROLE_EXPRESSWAY_C : ROLE_UNKNOWN;
+	for (size_t h = 0; h < m->nhosts; h++) /* a capture point its traffic does not place stays one */
+		m->hosts[h].role = e[h] > c[h] ? ROLE_EXPRESSWAY_E : c[h] > e[h] ? ROLE_EXPRESSWAY_C
+		    : m->hosts[h].role == ROLE_CAPTURE ? ROLE_CAPTURE : ROLE_UNKNOWN;
 	/* two hosts, one known: the other is the other half of the pair */
 	if (m->nhosts == 2) {
 		struct host *a = &m->hosts[0], *b = &m->hosts[1];

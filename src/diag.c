@@ -46,10 +46,57 @@ diag_evidence(struct model *m, struct diag_finding *f, const char *file, uint32_
 	for (size_t i = 0; i < f->nev; i++)
 		if (!f->ev[i].packet && f->ev[i].line == line && strcmp(f->ev[i].file, file) == 0)
 			return;
-	struct diag_evidence e = {strpool_str(m->pool, file), line, false, NULL};
+	struct diag_evidence e = {strpool_str(m->pool, file), line, false, NULL, -1};
 	if (text != NULL)
 		e.text = strpool_intern(m->pool, text, strnlen(text, DIAG_QUOTE_MAX));
 	VEC_PUSH(f->ev, f->nev, f->evcap, e);
+}
+
+/* Adds packet (or, with cert >= 0, a certificate it or a PEM line holds) to
+ * f's evidence unless it is there. */
+static void
+packet_or_cert(struct model *m, struct diag_finding *f, const char *file, uint32_t line,
+    bool packet, int32_t cert, const char *text)
+{
+	for (size_t i = 0; i < f->nev; i++)
+		if (f->ev[i].packet == packet && f->ev[i].line == line && f->ev[i].cert == cert &&
+		    strcmp(f->ev[i].file, file) == 0)
+			return;
+	struct diag_evidence e = {strpool_str(m->pool, file), line, packet, NULL, cert};
+	if (text != NULL)
+		e.text = strpool_intern(m->pool, text, strnlen(text, DIAG_QUOTE_MAX));
+	VEC_PUSH(f->ev, f->nev, f->evcap, e);
+}
+
+void
+diag_packet_evidence(struct model *m, struct diag_finding *f, const char *file,
+    uint32_t packet, const char *text)
+{
+	packet_or_cert(m, f, file, packet, true, -1, text);
+}
+
+char *
+diag_cert_text(const struct wire_cert *c, char *buf, size_t size)
+{
+	char nb[32], na[32];
+	model_time_iso(c->not_before, nb, sizeof nb);
+	model_time_iso(c->not_after, na, sizeof na);
+	nb[10] = na[10] = '\0'; /* the dates are enough */
+	snprintf(buf, size, "certificate %u/%u%s: %s, issued by %s, valid %s to %s, serial %s, %s%s",
+	    c->pos + 1, c->count, c->self_signed ? " (self-signed)" : "",
+	    c->subject ? c->subject : "?", c->issuer ? c->issuer : "?", nb, na,
+	    c->serial ? c->serial : "?", c->sans ? "DNS names " : "no DNS names",
+	    c->sans ? c->sans : "");
+	return buf;
+}
+
+void
+diag_cert_evidence(struct model *m, struct diag_finding *f, uint32_t ci)
+{
+	const struct wire_cert *c = &m->wire.certs[ci];
+	char buf[DIAG_QUOTE_MAX + 1];
+	packet_or_cert(m, f, c->file, c->line, c->packet, (int32_t)ci,
+	    diag_cert_text(c, buf, sizeof buf));
 }
 
 /* Returns the length of the line at p (up to CR, LF or end, n bytes at most). */
@@ -109,7 +156,10 @@ record_line(struct model *m, struct diag_finding *f, const struct sip_msg *s,
 		line = s->msg_line ? s->msg_line : s->line;
 		sip_first_line(s, buf, sizeof buf);
 	}
-	diag_evidence(m, f, m->files[s->file].path, line, buf);
+	if (sip_is_captured(m, s))
+		diag_packet_evidence(m, f, m->files[s->file].path, s->line, buf);
+	else
+		diag_evidence(m, f, m->files[s->file].path, line, buf);
 	free(raw);
 	return found;
 }
@@ -125,6 +175,18 @@ diag_arrow_of(const struct call *c, uint32_t msg)
 	return -1;
 }
 
+/* Adds the packets of the copies a capture holds of record msg and of its
+ * twin (model_wire_copy), at the line that starts with prefix. */
+static void
+copy_lines(struct model *m, struct diag_finding *f, uint32_t msg, const char *prefix)
+{
+	const struct sip_msg *s = &m->msgs[msg], *w;
+	if ((w = model_wire_copy(m, msg)) != NULL)
+		record_line(m, f, w, prefix);
+	if (s->twin >= 0 && (w = model_wire_copy(m, (uint32_t)s->twin)) != NULL)
+		record_line(m, f, w, prefix);
+}
+
 /* Adds the lines of record msg and of its twin to f's evidence. */
 void
 diag_msg_evidence(struct model *m, struct diag_finding *f, uint32_t msg)
@@ -133,6 +195,7 @@ diag_msg_evidence(struct model *m, struct diag_finding *f, uint32_t msg)
 	record_line(m, f, s, NULL);
 	if (s->twin >= 0)
 		record_line(m, f, &m->msgs[s->twin], NULL);
+	copy_lines(m, f, msg, NULL);
 }
 
 /* Adds the line of record msg and of its twin that starts with prefix. */
@@ -144,6 +207,7 @@ diag_msg_line_evidence(struct model *m, struct diag_finding *f, uint32_t msg,
 	record_line(m, f, s, prefix);
 	if (s->twin >= 0)
 		record_line(m, f, &m->msgs[s->twin], prefix);
+	copy_lines(m, f, msg, prefix);
 }
 
 /* Adds the line of event e to f's evidence. */

@@ -141,7 +141,11 @@ ev_line_cmp(const void *a, const void *b)
 	int c = strcmp(x->file, y->file);
 	if (c != 0)
 		return c;
-	return x->line < y->line ? -1 : x->line > y->line;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->packet != y->packet)
+		return x->packet ? 1 : -1;
+	return x->cert < y->cert ? -1 : x->cert > y->cert; /* the packet before its certificates */
 }
 
 /* Orders each finding's evidence by file and line, as a reader scans them. */

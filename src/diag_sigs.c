@@ -12,6 +12,7 @@ static const struct diag_group *const groups[] = {
 	&diag_sip_group,   /* contact-param-stripped, preloaded-route-rejected */
 	&diag_net_group,   /* cpl-reject, webex-srv-wrong-domain, tcp-connect-failed */
 	&diag_tls_group,   /* tls-* */
+	&diag_wire_group,  /* tcp-*, tls-* and cert-* of captures and certificate files */
 	&diag_call_group,  /* sdp-codec-mismatch, q850-cause, cucm-message-too-large,
 	                    * no-final-response */
 	&xconf_lint_group, /* xconfig-* */

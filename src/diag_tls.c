@@ -272,6 +272,7 @@ check_tls(const struct diag_sig *sig, struct model *m, struct diag_result *r, vo
 {
 	const struct diag_ctx *ctx = vctx;
 	enum diag_phrase phrase = ((const struct tls_arg *)sig->arg)->phrase;
+	size_t first = r->n;
 	struct tls_group *gs = NULL;
 	size_t ng = 0, gcap = 0;
 	for (size_t i = 0; i < m->nevents; i++) {
@@ -300,6 +301,7 @@ check_tls(const struct diag_sig *sig, struct model *m, struct diag_result *r, vo
 		diag_tie_note(m, &r->f[gs[g].f], &t);
 	}
 	free(gs);
+	diag_wire_proof(sig, m, r, vctx, first, ((const struct tls_arg *)sig->arg)->fix);
 }
 
 /* This file's signatures, in the order their findings are made. */

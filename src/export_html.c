@@ -552,9 +552,10 @@ evidence(struct sbuf *b, const struct diag_finding *f)
 		return;
 	sbuf_puts(b, "<div class=\"ev\">Evidence:<ul class=\"evl\">");
 	for (size_t e = 0; e < f->nev; e++) {
+		char where[1024];
 		sbuf_puts(b, "<li><span class=\"mono\">");
-		esc(b, f->ev[e].file);
-		sbuf_printf(b, ":%s%u</span>", f->ev[e].packet ? "packet " : "", f->ev[e].line);
+		esc(b, view_evidence_where(&f->ev[e], where, sizeof where));
+		sbuf_puts(b, "</span>");
 		if (f->ev[e].text != NULL && f->ev[e].text[0] != '\0') {
 			sbuf_puts(b, "<pre class=\"quote\">");
 			esc(b, f->ev[e].text);

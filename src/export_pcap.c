@@ -1,5 +1,6 @@
-/* export_pcap.c - the pcap export: each message of the calls rebuilt as one
- * IP/UDP packet with the logged addresses, ports and corrected time.
+/* export_pcap.c - the pcap export: each message of the calls as the packets
+ * a capture holds of it (its original IP packets and times), else rebuilt
+ * as one IP/UDP packet with the logged addresses, ports and corrected time.
  *
  * Classic libpcap format (microsecond stamps, little-endian), link type
  * LINKTYPE_RAW so IPv4 and IPv6 mix in one file. UDP keeps the logged ports
@@ -166,11 +167,66 @@ unredact_keys(char *p, size_t n)
 	}
 }
 
-/* Appends one packet record for arrow a. */
+/* Where the export writes, and the captured packets written already (a
+ * segment that carried two messages is written once). */
+struct pcap_out {
+	struct sbuf *out;
+	const uint8_t **seen;    /* open addressing on the packets' bytes, NULL empty */
+	size_t nseen, cap;
+};
+
+/* Returns true when the captured packet at ip was written before (else
+ * notes it). */
+static bool
+seen_before(struct pcap_out *o, const uint8_t *ip)
+{
+	if (o->nseen * 2 >= o->cap) {
+		struct pcap_out g = {o->out, xcalloc(o->cap ? o->cap * 2 : 64, sizeof *g.seen), 0,
+		    o->cap ? o->cap * 2 : 64};
+		for (size_t i = 0; i < o->cap; i++)
+			if (o->seen[i] != NULL)
+				seen_before(&g, o->seen[i]);
+		free(o->seen);
+		*o = g;
+	}
+	size_t j = (size_t)(((uintptr_t)ip >> 4) * 0x9e3779b97f4a7c15ULL >> 20) & (o->cap - 1);
+	while (o->seen[j] != NULL && o->seen[j] != ip)
+		j = (j + 1) & (o->cap - 1);
+	if (o->seen[j] == ip)
+		return true;
+	o->seen[j] = ip;
+	o->nseen++;
+	return false;
+}
+
+/* Appends a captured packet (its bytes from the IP header on) with its
+ * original time, once. */
 static void
-packet(struct sbuf *out, const struct model *m, const struct call_arrow *a, uint16_t id)
+original(void *arg, int64_t us, const uint8_t *ip, size_t n)
+{
+	struct pcap_out *o = arg;
+	if (seen_before(o, ip))
+		return;
+	uint8_t rec[16];
+	size_t k = n < SNAPLEN ? n : SNAPLEN;
+	le32(rec, (uint32_t)(us / 1000000));
+	le32(rec + 4, (uint32_t)(us % 1000000));
+	le32(rec + 8, (uint32_t)k);
+	le32(rec + 12, (uint32_t)n);
+	sbuf_add(o->out, (const char *)rec, sizeof rec);
+	sbuf_add(o->out, (const char *)ip, k);
+}
+
+/* Appends arrow a's message: the packets a capture holds of it, else one
+ * packet rebuilt from the log. */
+static void
+packet(struct pcap_out *o, const struct model *m, const struct call_arrow *a, uint16_t id)
 {
 	const struct sip_msg *s = &m->msgs[a->msg];
+	if (sip_packets(m, s, original, o) > 0 ||
+	    (a->twin >= 0 && sip_packets(m, &m->msgs[a->twin], original, o) > 0))
+		return;
+	struct sbuf *out = o->out;
 	struct sbuf pl = {0};
 	size_t n = 0;
 	char *raw = sip_raw(m, s, &n);
@@ -235,8 +291,10 @@ export_pcap(struct sbuf *out, const struct model *m, const struct diag_result *d
 		for (size_t j = 0; j < m->calls[calls[i]].narrows; j++, k++)
 			v[k] = (struct pkt){&m->calls[calls[i]].arrows[j], k};
 	qsort(v, total, sizeof *v, by_time);
+	struct pcap_out o = {out, NULL, 0, 0};
 	for (size_t i = 0; i < total; i++)
-		packet(out, m, v[i].a, (uint16_t)(i + 1));
+		packet(&o, m, v[i].a, (uint16_t)(i + 1));
+	free(o.seen);
 	free(v);
 	return 0;
 }

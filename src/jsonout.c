@@ -207,7 +207,8 @@ record(struct sbuf *b, const struct model *m, const struct sip_msg *s)
 	bool first = true;
 	sbuf_add(b, "{", 1);
 	kstr(b, "file", m->files[s->file].path, &first);
-	kint(b, "line", s->msg_line ? s->msg_line : s->line, &first);
+	kint(b, sip_is_captured(m, s) ? "packet" : "line", s->msg_line ? s->msg_line : s->line,
+	    &first);
 	kstr(b, "host", m->hosts[s->host].name, &first);
 	kstr(b, "action", s->action == ACT_SENT ? "sent" : "received", &first);
 	kstr(b, "local_ip", s->local_ip, &first);
@@ -329,6 +330,14 @@ message(struct sbuf *b, const struct model *m, const struct call_arrow *a,
 		sbuf_add(b, ",", 1);
 		record(b, m, &m->msgs[a->twin]);
 	}
+	for (int k = 0; k < 2; k++) { /* the copies captures hold of what was logged */
+		const struct sip_msg *w = k == 0 || a->twin >= 0 ?
+		    model_wire_copy(m, k ? (uint32_t)a->twin : a->msg) : NULL;
+		if (w != NULL) {
+			sbuf_add(b, ",", 1);
+			record(b, m, w);
+		}
+	}
 	sbuf_add(b, "]", 1);
 	sip_fields(b, s, &first);
 	if (with_raw) {
@@ -419,7 +428,8 @@ jsonout_finding_text(struct sbuf *b, const struct diag_finding *f)
 	for (size_t e = 0; e < f->nev; e++) {
 		sbuf_puts(b, e ? ",{\"file\":" : "{\"file\":");
 		jstr(b, f->ev[e].file);
-		sbuf_printf(b, ",\"line\":%u,\"text\":", f->ev[e].line);
+		sbuf_printf(b, f->ev[e].packet ? ",\"packet\":%u,\"text\":" : ",\"line\":%u,\"text\":",
+		    f->ev[e].line);
 		jstr(b, f->ev[e].text);
 		sbuf_add(b, "}", 1);
 	}

@@ -15,7 +15,7 @@ parse_range(struct log_parser *pr, struct log_job *j, size_t from, size_t to)
 		if (p->same != NULL)
 			continue;
 		pr->text.len = 0;
-		j->unframe(j->data + p->off, p->end - p->off, &pr->text);
+		j->unframe((p->own ? j->own.s : j->data) + p->off, p->end - p->off, &pr->text);
 		if (p->end <= p->off || pr->text.len == 0)
 			snprintf(p->why, sizeof p->why, "empty message");
 		else

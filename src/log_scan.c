@@ -156,18 +156,18 @@ known_find(const struct log_scan *sc, uint64_t k, uint32_t flen)
 	return &sc->m->msgs[mi];
 }
 
-void
-log_scan_block(struct log_scan *sc, struct log_pending *p)
+/* Returns nothing; queues block p, whose framed bytes are [p->off, p->end)
+ * of base. */
+static void
+queue_block(struct log_scan *sc, struct log_pending *p, const char *base)
 {
-	p->s.off = p->off;
-	p->s.flen = (uint32_t)(p->end - p->off);
 	p->rc = -1;
 	p->why[0] = '\0';
 	p->same = NULL;
 	memset(&p->f, 0, sizeof p->f);
 	p->f.q850 = -1;
 	if (p->end > p->off) {
-		p->s.frame_hash = frame_hash(sc->d + p->off, p->end - p->off);
+		p->s.frame_hash = frame_hash(base + p->off, p->end - p->off);
 		const struct sip_msg *same = known_find(sc, p->s.frame_hash, p->s.flen);
 		if (same != NULL) { /* the parse would give the same: share it */
 			p->same = same->sip;
@@ -176,6 +176,27 @@ log_scan_block(struct log_scan *sc, struct log_pending *p)
 	}
 	VEC_PUSH(sc->job->pend, sc->job->n, sc->job->cap, *p);
 	sfile(sc)->blocks_seen++;
+}
+
+void
+log_scan_block(struct log_scan *sc, struct log_pending *p)
+{
+	p->s.off = p->off;
+	p->s.flen = (uint32_t)(p->end - p->off);
+	p->own = false;
+	queue_block(sc, p, sc->d);
+}
+
+void
+log_scan_block_bytes(struct log_scan *sc, struct log_pending *p, const char *bytes, size_t n)
+{
+	struct sbuf *own = &sc->job->own;
+	p->off = own->len;
+	p->end = own->len + n;
+	p->own = true;
+	p->s.flen = (uint32_t)n;
+	sbuf_add(own, bytes, n);
+	queue_block(sc, p, own->s);
 }
 
 /* Adds a parsed batch to the model in log order, and reports the others. */
@@ -223,6 +244,7 @@ commit_blocks(struct log_scan *sc, struct log_job *j)
 		sfile(sc)->blocks_read++;
 	}
 	j->n = 0;
+	j->own.len = 0;
 }
 
 /* Releases the mapped pages of [from, upto): a large log is never resident in
@@ -423,6 +445,8 @@ log_scan_end(struct log_scan *sc, uint32_t nlines)
 	keymap_free(&sc->known);
 	free(sc->jobs[0].pend);
 	free(sc->jobs[1].pend);
+	sbuf_free(&sc->jobs[0].own);
+	sbuf_free(&sc->jobs[1].own);
 	free(sc->pairs);
 	sbuf_free(&sc->kv);
 }

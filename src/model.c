@@ -61,6 +61,11 @@ model_free(struct model *m)
 	free(m->events);
 	free(m->skew);
 	free(m->skew_pairs);
+	free(m->wire.copies);
+	free(m->wire.pieces);
+	free(m->wire.conns);
+	free(m->wire.steps);
+	free(m->wire.certs);
 	strpool_free(m->pool);
 	for (size_t i = 0; i < m->nxpools; i++)
 		strpool_free(m->xpools[i]);
@@ -388,6 +393,21 @@ bool
 model_is(const struct sip_msg *s, const char *meth)
 {
 	return s->sip->is_request && s->sip->method != NULL && strcmp(s->sip->method, meth) == 0;
+}
+
+const struct sip_msg *
+model_wire_copy(const struct model *m, uint32_t msg)
+{
+	size_t lo = 0, hi = m->wire.ncopies;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((uint32_t)m->wire.copies[mid].twin < msg)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->wire.ncopies && (uint32_t)m->wire.copies[lo].twin == msg ? &m->wire.copies[lo]
+	    : NULL;
 }
 
 const char *

@@ -1,5 +1,6 @@
 /* sip_msg.c - what views ask of a message record: its wire text (through
  * the format of the file that logged it), first line, label and kind. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,29 @@ sip_raw_line(const struct model *m, const struct sip_msg *s, size_t k)
 		return 0;
 	const struct log_format *fmt = m->files[s->file].fmt;
 	return fmt != NULL && fmt->line != NULL ? fmt->line(m, s, k) : 0;
+}
+
+bool
+sip_is_captured(const struct model *m, const struct sip_msg *s)
+{
+	return s->file < m->nfiles && m->files[s->file].fmt != NULL &&
+	    m->files[s->file].fmt->counts_packets;
+}
+
+size_t
+sip_packets(const struct model *m, const struct sip_msg *s,
+    void (*emit)(void *arg, int64_t us, const uint8_t *ip, size_t n), void *arg)
+{
+	if (!sip_is_captured(m, s)) { /* a log's record: its captured copy, if any */
+		uintptr_t at = (uintptr_t)s, base = (uintptr_t)m->msgs;
+		if (at < base || at >= base + m->nmsgs * sizeof *s)
+			return 0;
+		s = model_wire_copy(m, (uint32_t)((at - base) / sizeof *s));
+	}
+	if (s == NULL || s->file >= m->nfiles)
+		return 0;
+	const struct log_format *fmt = m->files[s->file].fmt;
+	return fmt != NULL && fmt->packets != NULL ? fmt->packets(m, s, emit, arg) : 0;
 }
 
 const char *

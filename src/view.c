@@ -1,4 +1,5 @@
 /* view.c - what the views of the calls say the same way (see view.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,4 +146,12 @@ view_clock(struct sbuf *b, const struct model *m, const struct call *c)
 		sbuf_puts(b, ref ? ", others corrected by the estimated skew"
 		    : "'s clock, corrected by the estimated skew");
 	}
+}
+
+/* Returns buf holding where evidence e is (see view.h). */
+char *
+view_evidence_where(const struct diag_evidence *e, char *buf, size_t size)
+{
+	snprintf(buf, size, e->packet ? "%s packet %u" : "%s:%u", e->file ? e->file : "?", e->line);
+	return buf;
 }

@@ -104,13 +104,8 @@ labelled(struct sbuf *b, int indent, const char *label, const char *text, int wi
 static void
 evidence(struct sbuf *b, const struct diag_evidence *e, int indent, int width)
 {
-	char where[32];
-	snprintf(where, sizeof where, ":%s%u", e->packet ? "packet " : "", e->line);
-	struct sbuf t = {0};
-	sbuf_puts(&t, e->file != NULL ? e->file : "?");
-	sbuf_puts(&t, where);
-	labelled(b, indent, "evidence: ", t.s, width);
-	sbuf_free(&t);
+	char where[1024];
+	labelled(b, indent, "evidence: ", view_evidence_where(e, where, sizeof where), width);
 	if (e->text == NULL || e->text[0] == '\0')
 		return;
 	int at = indent + QUOTE_INDENT;

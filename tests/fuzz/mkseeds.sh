@@ -7,6 +7,9 @@
 #   xconf: every dump under tests/data/xconfig and examples/
 #   srule: each search rule of those dumps as type, behavior, pattern, alias, replace
 #   text:  short log lines (display names, User-Agents, headers)
+#   pcap:  every capture of tests/data/captures, and each cut in half
+#   tls:   one direction of each TLS connection of those captures (a 0 byte
+#          first: fed whole), and the certificate files
 #   export: the scan seeds, the regression logs, shorter C+E pairs, and copies of those pairs with
 #          markup ("<xw-evil", "-->", "@enduml", "end", ...) in display names,
 #          codec names, Reason, Server and host names
@@ -16,7 +19,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?usage: mkseeds.sh OUTDIR}
 real=${XW_REAL_LOGS:-tests/data/real-logs}
 rm -rf "$out"
-mkdir -p "$out"/{scan,sip,sdp,xconf,srule,text,bundle,export}
+mkdir -p "$out"/{scan,sip,sdp,xconf,srule,text,bundle,export,pcap,tls}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -123,8 +126,40 @@ for d in "$top"/examples/*/; do
 	    -e "s|^ User-Agent: | User-Agent: $evil |" "$p" > "$p-evil"
 	sed -e 's|^\([0-9][0-9-]*T[^ ]*\) \([^ ]*\) tvcs:|\1 \2<xw-evil>-->end tvcs:|' "$p" > "$p-evilhost"
 done
+# pcap: the captures whole and cut; tls: their TLS streams, one direction each
+for c in "$top"/tests/data/captures/*.pcap*; do
+	cp "$c" "$out/pcap/"
+	head -c $(( $(stat -c %s "$c") / 2 )) "$c" > "$out/pcap/$(basename "$c").cut"
+done
+python3 - "$out/tls" "$top"/tests/data/captures/*.pcap <<'EOF'
+import struct, sys
+out = sys.argv[1]
+for path in sys.argv[2:]:
+    d = open(path, 'rb').read()
+    link = struct.unpack('<I', d[20:24])[0]
+    at, flows = 24, {}
+    while at + 16 <= len(d):
+        cap = struct.unpack('<I', d[at + 8:at + 12])[0]
+        fr = d[at + 16:at + 16 + cap]
+        at += 16 + cap
+        off = {1: 14, 113: 16, 276: 20}.get(link)
+        if off is None or len(fr) < off + 40 or fr[off] >> 4 != 4 or fr[off + 9] != 6:
+            continue
+        ip = fr[off:]
+        hl, total = (ip[0] & 15) * 4, struct.unpack('>H', ip[2:4])[0]
+        t = ip[hl:total]
+        key = (ip[12:16], t[0:2], ip[16:20], t[2:4])
+        flows.setdefault(key, {})[struct.unpack('>I', t[4:8])[0]] = t[(t[12] >> 4) * 4:]
+    for i, (key, segs) in enumerate(flows.items()):
+        data = b''.join(segs[s] for s in sorted(segs))
+        if data[:1] in (b'\x16', b'\x15', b'\x17', b'\x14'):
+            open('%s/%s-%d' % (out, path.rsplit('/', 1)[1], i), 'wb').write(b'\x00' + data)
+EOF
+for c in "$top"/tests/data/certs/*.pem; do
+	{ printf '\000'; cat "$c"; } > "$out/tls/$(basename "$c")"
+done
 # the committed seeds come on top
-for h in scan sip sdp xconf srule text bundle export; do
+for h in scan sip sdp xconf srule text bundle export pcap tls; do
 	[ -d "$top/tests/fuzz/seeds/$h" ] && cp "$top/tests/fuzz/seeds/$h"/* "$out/$h/" 2>/dev/null || true
 	echo "$h: $(ls "$out/$h" | wc -l) seeds"
 done

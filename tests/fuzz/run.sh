@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-names=${*:-scan sip sdp text xconf srule bundle export}
+names=${*:-scan sip sdp text xconf srule bundle export pcap tls}
 jobs=${FUZZ_JOBS:-1}
 cc=${FUZZ_CC:-$(command -v clang-14 || command -v clang)}
 bf=build-fuzz
@@ -23,7 +23,8 @@ cflags="-O1 -g $san -fsanitize=fuzzer-no-link"
 # max input length per harness: logs and dumps need room, patterns do not
 maxlen() {
 	case $1 in
-	scan|xconf|bundle) echo 65536 ;;
+	scan|xconf|bundle|pcap) echo 65536 ;;
+	tls) echo 32768 ;;
 	export) echo 32768 ;; # every output of every call per run: keep runs quick
 	sip) echo 16384 ;;
 	sdp) echo 8192 ;;
@@ -38,6 +39,8 @@ dict() {
 	export) cat tests/fuzz/log.dict tests/fuzz/sip.dict tests/fuzz/export.dict > $bf/export.dict
 		echo $bf/export.dict ;;
 	bundle) echo tests/fuzz/log.dict ;;
+	pcap) cat tests/fuzz/pcap.dict tests/fuzz/sip.dict > $bf/pcap.dict; echo $bf/pcap.dict ;;
+	tls) echo tests/fuzz/tls.dict ;;
 	sip|sdp|text) echo tests/fuzz/sip.dict ;;
 	xconf) echo tests/fuzz/xconf.dict ;;
 	srule) echo tests/fuzz/srule.dict ;;
@@ -59,7 +62,7 @@ build() {
 	"$cc" -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Iinclude -Itests/fuzz \
 	    $(pkg-config --cflags libosip2 libpcre2-8) -O1 -g $san -fsanitize=fuzzer \
 	    -o "$bf/fuzz_$1" "tests/fuzz/fuzz_$1.c" $bf/libxw.a \
-	    $(pkg-config --libs ncursesw libosip2 libpcre2-8 libarchive zlib) -pthread -lm >&2
+	    $(pkg-config --libs ncursesw libosip2 libpcre2-8 libarchive zlib libpcap libcrypto) -pthread -lm >&2
 }
 
 # Runs harness $1 for $secs seconds; prints its summary and ok/FAIL.

@@ -17,7 +17,7 @@ import fnmatch, glob, os, subprocess, sys
 LAYERS = [
     ("util",      ["xmem", "text", "smap", "q850", "srule"]),
     ("model",     ["model"]),
-    ("ingest",    ["log_*", "fmt_*", "sip*", "sdp*", "xconf", "pcap*", "tcp*", "tls*", "cert*"]),
+    ("ingest",    ["log_*", "fmt_*", "sip*", "sdp*", "xconf", "pcap*", "tcp*", "tls*", "cert*", "wire_*"]),
     ("correlate", ["corr*"]),
     ("diagnose",  ["diag*", "xconf_*"]),
     ("views",     ["ladder*", "export*", "jsonout", "ui*", "view*"]),

@@ -66,7 +66,9 @@ test_sniff(void)
 	CHECK((f = log_format_sniff(pcapng, sizeof pcapng - 1)) && strcmp(f->name, "pcapng") == 0);
 	CHECK((f = log_format_sniff(pem, strlen(pem))) && strcmp(f->name, "pem-certificate") == 0);
 	CHECK((f = log_format_sniff(log_line, strlen(log_line))) && f == log_format_default());
-	CHECK((f = log_format_sniff("xConfiguration Zones\n", 21)) && f->take != NULL);
+	CHECK((f = log_format_sniff("*c xConfiguration SIP Mode: On\n", 31)) && f->take != NULL);
+	/* prose that names xConfiguration is no dump */
+	CHECK(log_format_sniff("xConfiguration Zones\n", 21) == NULL);
 	CHECK(log_format_sniff("hello\n", 6) == NULL);
 	CHECK(log_format_sniff("", 0) == NULL);
 	/* a log that quotes a certificate is a log */
@@ -77,10 +79,10 @@ test_sniff(void)
 	CHECK(log_format_sniff("\n\r\r\nhello there\n", 16) == NULL);
 }
 
-/* Through log_load: a recognised but unread file is kept, ignored, saying
- * what it is (and knowing its format), whether the user named it or it was
- * found in a directory; an xConfiguration dump is recorded and accounted
- * for as a file too. */
+/* Through log_load: a capture is read as one (an empty one holds nothing
+ * and says nothing wrong); a certificate file that cannot be decoded is
+ * reported on an entry of its own; an xConfiguration dump is recorded and
+ * accounted for as a file too; a directory's files come in name order. */
 static void
 test_load_through_table(void)
 {
@@ -98,7 +100,9 @@ test_load_through_table(void)
 	CHECK_INT(m->nfiles, 1);
 	if (m->nfiles == 1) {
 		CHECK(m->files[0].fmt != NULL && strcmp(m->files[0].fmt->name, "pcap") == 0);
-		CHECK(m->files[0].ignored != NULL && strstr(m->files[0].ignored, "packet capture"));
+		CHECK(m->files[0].ignored == NULL);
+		CHECK_INT(m->files[0].nproblems, 0);
+		CHECK_INT(m->files[0].sip_messages, 0);
 	}
 	model_free(m);
 
@@ -106,11 +110,13 @@ test_load_through_table(void)
 	CHECK_INT(log_load(m, dir, err, sizeof err), 0);
 	CHECK_INT(m->nfiles, 4); /* in name order: capture, certificate, dump, log */
 	if (m->nfiles == 4) {
-		CHECK(m->files[0].ignored != NULL && m->files[1].ignored != NULL);
+		CHECK(strcmp(m->files[0].fmt->name, "pcap") == 0 && m->files[0].ignored == NULL);
+		CHECK(problems_with(&m->files[1], "certificate that cannot be read") == 1);
 		CHECK(m->files[2].ignored == NULL && m->files[2].fmt->take != NULL);
 		CHECK(m->files[3].fmt == log_format_default() && m->files[3].ignored == NULL);
 		CHECK(m->files[3].nproblems == 0);
 	}
+	CHECK_INT(m->wire.ncerts, 0);
 	CHECK_INT(m->nevents, 1);
 	CHECK_INT(m->nxconfigs, 1);
 	CHECK(m->nxconfigs == 1 && strstr(m->xconfig_texts[0], "SIP Mode") != NULL);

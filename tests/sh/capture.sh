@@ -1,0 +1,184 @@
+# capture.sh - packet captures and certificate files: every finding on its
+# capture and on no other (tests/data/captures/README.md's table), the SIP
+# messages and Call-IDs tshark sees, the bundles that hold a log beside its
+# capture (tests/data/bundles/), certificate files, the pcap export of
+# captured messages, and captures cut short or mangled.
+. "$TOP/tests/lib.sh"
+cd "$TOP" || exit 2
+T=$XW_TMP/capture; mkdir -p "$T"
+CAP=tests/data/captures CERT=tests/data/certs BUN=tests/data/bundles
+
+# The README's table as "file|expected finding|tshark options" lines.
+python3 - "$CAP/README.md" > "$T/table" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read().split('<!-- table:begin -->')[1].split('<!-- table:end -->')[0]
+for row in text.strip().split('\n')[2:]:
+    c = [x.strip() for x in row.strip().strip('|').split('|')]
+    opts = ' '.join(re.findall(r'`(-[^`]*)`', c[6]))
+    print('%s|%s|%s' % (c[1].strip('`'), c[5], opts))
+EOF
+[ "$(wc -l < "$T/table")" -ge 20 ] && ok table-read || fail table-read "$(wc -l < "$T/table") rows"
+
+# findings FILE JSON: the "id:severity" of every error and warning, sorted.
+findings() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(" ".join(sorted("%s" % f["id"] for f in d["findings"] if f["severity"] != "info")))' "$1"
+}
+
+# Each capture: exactly its finding (or none); evidence packets exist.
+while IFS='|' read -r f want opts; do
+	n=${f%%.*}
+	"$XW" diagnose --json -q "$CAP/$f" > "$T/$n.json" 2> "$T/$n.err"
+	got=$(findings "$T/$n.json")
+	[ "$want" = none ] && want=
+	[ "$got" = "$want" ] && ok "finding-$n" || fail "finding-$n" "want '$want', got '$got'"
+	python3 - "$T/$n.json" "$CAP/$f" <<'EOF' && ok "evidence-$n" || fail "evidence-$n"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for f in d['findings']:
+    assert f['evidence'], f['id']
+    for e in f['evidence']:
+        assert 'packet' in e and e['packet'] >= 1 and e['text'], e
+        assert e['file'] == sys.argv[2], e
+EOF
+done < "$T/table"
+
+# The SIP messages and Call-IDs, as tshark counts them (its options from the table).
+if command -v tshark > /dev/null; then
+	while IFS='|' read -r f want opts; do
+		n=${f%%.*}
+		# shellcheck disable=SC2086
+		tshark -r "$CAP/$f" $opts -Y sip -T fields -e sip.Call-ID 2>/dev/null > "$T/$n.tshark"
+		"$XW" list --json --all -q "$CAP/$f" > "$T/$n.list"
+		python3 - "$T/$n.tshark" "$T/$n.list" <<'EOF' && ok "tshark-count-$n" || fail "tshark-count-$n"
+import collections, json, sys
+want = collections.Counter(c for l in open(sys.argv[1]) for c in l.strip().split(',') if c)
+d = json.load(open(sys.argv[2]))
+got = collections.Counter()
+for c in d['calls']:
+    assert len(c['call_ids']) == 1, c['call_ids']
+    got[c['call_ids'][0]] += c['messages']
+n = sum(f['sip_messages'] for f in d['files'])
+assert n == sum(want.values()) and got == want, (n, dict(want), dict(got))
+EOF
+	done < "$T/table"
+else
+	ok tshark-absent-counts-skipped
+fi
+
+# Each message at the frame where tshark completes it (the table's "SIP f,..").
+python3 - "$XW" "$CAP" <<'EOF' && ok sip-frames || fail sip-frames
+import json, re, subprocess, sys
+xw, cap = sys.argv[1], sys.argv[2]
+text = open(cap + '/README.md').read().split('<!-- table:begin -->')[1].split('<!-- table:end -->')[0]
+for row in text.strip().split('\n')[2:]:
+    c = [x.strip() for x in row.strip().strip('|').split('|')]
+    m = re.search(r'SIP ([0-9x,\[\]+]+)', c[4])
+    if not m:
+        continue
+    want = []
+    for item in m.group(1).split(','):
+        item = re.sub(r'\[.*\]', '', item)
+        n, _, k = item.partition('x')
+        want += [int(n)] * int(k or 1)
+    path = cap + '/' + c[1].strip('`')
+    got = []
+    for call in json.loads(subprocess.check_output([xw, 'list', '--json', '--all', '-q', path]))['calls']:
+        s = json.loads(subprocess.check_output([xw, 'show', '--json', '-q', str(call['number']), path]))
+        got += [r['packet'] for msg in s['messages'] for r in msg['records']]
+    assert sorted(got) == sorted(want), (path, want, sorted(got))
+EOF
+
+# Captures alone: machines named as for logs, messages Sent or Received as
+# the capture point sees them.
+"$XW" show -q 1 "$CAP/sip-tcp-split.pcap" > "$T/split.show"
+contains split-capture-point "$T/split.show" '192\.168\.1\.5 +CUCM 192\.168\.1\.21'
+contains split-role "$T/split.show" 'expressway-c +cucm'
+contains split-invite-in "$T/split.show" '<-+\|$'
+"$XW" list --json -q "$CAP/sip-tcp-sll.pcap" | grep -q '"host":"192.168.1.5"' &&
+	ok sll-capture-point || fail sll-capture-point
+"$XW" list -q "$CAP/" > "$T/all.list" 2>&1 && ok directory-of-captures || fail directory-of-captures
+contains directory-calls "$T/all.list" '^9 calls \(9 OPTIONS'
+
+# A message logged and captured is one message; the capture's clock is the log's.
+"$XW" list --json --all "$BUN/c-udp-merge.tar.gz" > "$T/merge.json" 2> "$T/merge.err"
+python3 - "$T/merge.json" <<'EOF' && ok merge-one-record || fail merge-one-record
+import json, sys
+d = json.load(open(sys.argv[1]))
+calls = sorted((c['method'], c['messages'], tuple(c['hosts'])) for c in d['calls'])
+assert calls == [('INVITE', 7, ('rtp12-tpdmz-118-VCSC',)), ('OPTIONS', 2, ('rtp12-tpdmz-118-VCSC',))], calls
+hosts = {f['host'] for f in d['files']}
+assert hosts == {'rtp12-tpdmz-118-VCSC'}, hosts
+EOF
+contains merge-clock-note "$T/merge.err" "clock is 1200 ms behind the log of rtp12-tpdmz-118-VCSC \(from 8 messages"
+"$XW" show --json -q 2 "$BUN/c-udp-merge.tar.gz" > "$T/merge.show"
+python3 - "$T/merge.show" <<'EOF' && ok merge-records || fail merge-records
+import json, sys
+d = json.load(open(sys.argv[1]))
+opt, ok200 = d['messages']
+assert [('packet' in r) for r in opt['records']] == [False, True], opt['records']
+assert [('packet' in r) for r in ok200['records']] == [True], ok200['records']
+# the capture saw the 200 OK 21 ms after the OPTIONS; on the log's clock too
+assert ok200['time'] == '2026-12-07T00:32:45.729Z' and opt['time'] == '2026-12-07T00:32:45.708Z', \
+    (opt['time'], ok200['time'])
+EOF
+
+# The log's TLS finding gains the capture's proof, and is made once.
+"$XW" diagnose --json -q "$BUN/e-untrusted-ca.tar.gz" > "$T/untrusted.json"
+python3 - "$T/untrusted.json" <<'EOF' && ok bundle-untrusted-proof || fail bundle-untrusted-proof
+import json, sys
+fs = json.load(open(sys.argv[1]))['findings']
+assert [f['id'] for f in fs] == ['tls-untrusted-ca'], [f['id'] for f in fs]
+ev = fs[0]['evidence']
+assert any(e.get('packet') == 18 and 'unknown_ca' in e['text'] for e in ev), ev
+assert any(e.get('packet') == 17 and 'Hydrant SSL ICA G2' in e['text'] for e in ev), ev
+assert any('line' in e and e['file'].endswith('.txt') for e in ev), ev
+assert 'The capture shows it' in fs[0]['fix'] and fs[0]['host'] == 'amer-expressway01', fs[0]
+EOF
+"$XW" diagnose --json -q "$BUN/e-cert-unknown.tar.gz" > "$T/certunknown.json"
+python3 - "$T/certunknown.json" <<'EOF' && ok bundle-cert-unknown-cause || fail bundle-cert-unknown-cause
+import json, sys
+fs = {f['id']: f for f in json.load(open(sys.argv[1]))['findings']}
+assert sorted(fs) == ['tls-cert-unknown', 'tls-chain-incomplete'], sorted(fs)
+assert 'see tls-chain-incomplete' in fs['tls-cert-unknown']['fix']
+ev = fs['tls-chain-incomplete']['evidence']
+assert any(e['file'].endswith('certificates/trusted_ca.pem') for e in ev), ev
+assert any(e.get('packet') == 12 for e in ev), ev
+EOF
+
+# Certificate files: the server certificate against the trusted CA list,
+# self-signed ones, dates judged at the evidence's newest time only.
+pem() { # NAME WANT FILE...
+	local name=$1 want=$2; shift 2
+	"$XW" diagnose --json -q "$@" > "$T/$name.json" 2> "$T/$name.err"
+	local got; got=$(findings "$T/$name.json")
+	[ "$got" = "$want" ] && ok "pem-$name" || fail "pem-$name" "want '$want', got '$got'"
+}
+pem chain-lacks-issuing tls-chain-incomplete "$CERT/e-server.pem" "$CERT/e-trusted-ca-no-issuing.pem"
+pem chain-complete "" "$CERT/e-server.pem" "$CERT/e-trusted-ca.pem"
+pem self-signed tls-self-signed-cert "$CERT/e-selfsigned.pem"
+pem expired-alone "" "$CERT/e-server-expired.pem"
+pem expired-with-capture cert-expired "$CERT/e-server-expired.pem" "$CAP/tls-healthy-outbound.pcap"
+grep -q '"line":1' "$T/expired-with-capture.json" && ok pem-evidence-line || fail pem-evidence-line
+
+# The pcap export keeps the captured packets and their times.
+if command -v tshark > /dev/null; then
+	"$XW" export --format pcap --call 1 -o "$T/split.pcap" -q "$CAP/sip-tcp-split.pcap"
+	n=$(tshark -r "$T/split.pcap" -Y sip 2>/dev/null | wc -l)
+	[ "$n" = 7 ] && ok export-pcap-sip || fail export-pcap-sip "$n SIP frames"
+	a=$(tshark -r "$CAP/sip-tcp-split.pcap" -T fields -e frame.time_epoch -Y 'frame.number == 10' 2>/dev/null)
+	b=$(tshark -r "$T/split.pcap" -T fields -e frame.time_epoch -c 1 2>/dev/null)
+	[ "${a:0:17}" = "${b:0:17}" ] && ok export-pcap-time || fail export-pcap-time "$a vs $b"
+fi
+
+# Cut short, mangled: read up to the damage, never fatal.
+head -c 3000 "$CAP/sip-udp-call.pcap" > "$T/cut.pcap"
+"$XW" list --json "$T/cut.pcap" > "$T/cut.json" 2> "$T/cut.err"; rc=$?
+[ $rc -eq 0 ] && ok cut-capture-read || fail cut-capture-read "rc=$rc"
+contains cut-capture-reported "$T/cut.err" 'read up to packet [0-9]+'
+python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); sys.stdout.buffer.write(d[:24]+bytes(b ^ 0x5a for b in d[24:]))' \
+	"$CAP/sip-tcp-split.pcap" > "$T/noise.pcap"
+"$XW" diagnose -q "$T/noise.pcap" > /dev/null 2>&1; rc=$?
+[ $rc -le 1 ] && ok noise-capture || fail noise-capture "rc=$rc"
