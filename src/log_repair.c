@@ -296,10 +296,45 @@ entry_at(const char *s, size_t n)
 	return te == NULL ? true : te[-1] == ':' && te + 1 == e;
 }
 
+static size_t syslog_at(const char *p, size_t n);
+
+/* Returns true when the n bytes at p can be what a tool puts before lines:
+ * marks and blanks only (quotes "> ", indentation, list and table marks),
+ * or a line number ("Line 190: ", "190:", "   190<tab>", "log.txt:190:");
+ * text that merely ends where a time starts (a message line run into an
+ * entry) is none. */
+static bool
+prefix_ok(const char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n && strchr(" \t>|#*-:.", p[i]) != NULL)
+		i++;
+	if (i == n)
+		return true;
+	if (n - i > 5 && memcmp(p + i, "Line", 4) == 0 && (p[i + 4] == ' ' || p[i + 4] == '\t'))
+		for (i += 4; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
+			;
+	else if (!isdigit((unsigned char)p[i])) { /* a file name before the number */
+		while (i < n && p[i] != ' ' && p[i] != '\t' && !(i > 0 && (p[i - 1] == ':' ||
+		    p[i - 1] == '-') && isdigit((unsigned char)p[i])))
+			i++;
+	}
+	if (i >= n || !isdigit((unsigned char)p[i]))
+		return false;
+	while (i < n && isdigit((unsigned char)p[i]))
+		i++;
+	if (i < n && strchr(":-|).]", p[i]) != NULL)
+		i++;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	return i == n;
+}
+
 /* Returns the offset in the line (n bytes at s) where an entry's time
  * starts after a prefix of at most MAX_PREFIX bytes, or -1. A prefix holds
  * no '"' or '=' and no '<' but a syslog priority's: a time inside a field or
- * a markup attribute (in a message body) starts no entry. */
+ * a markup attribute (in a message body) starts no entry; and the part of
+ * it before any syslog framing is what a tool puts (prefix_ok). */
 static long
 entry_offset(const char *s, size_t n)
 {
@@ -313,7 +348,7 @@ entry_offset(const char *s, size_t n)
 		if (!isdigit((unsigned char)s[p]))
 			continue;
 		if (n - p >= 20 && s[p + 4] == '-' && s[p + 10] == 'T' && entry_at(s + p, n - p))
-			return (long)p;
+			return prefix_ok(s, syslog_at(s, p)) ? (long)p : -1;
 	}
 	return -1;
 }
@@ -751,6 +786,22 @@ emit(struct rep *r, struct sbuf *out, const char *s, size_t n, uint32_t no)
 	r->out->map[r->out->nmap++] = no;
 }
 
+/* Returns true when the line (n bytes at s) starts with a field of an
+ * entry (Key="...", the key upper-case first): the rest of an entry line
+ * broken between two of its fields (text copied out of a document). */
+static bool
+starts_field(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	if (i >= n || !isupper((unsigned char)s[i]))
+		return false;
+	while (i < n && log_is_key_char(s[i]))
+		i++;
+	return i + 1 < n && s[i] == '=' && s[i + 1] == '"';
+}
+
 /* Returns the index after an entry's header line i and the pieces of it
  * that were cut off, joined into one line of out. */
 static size_t
@@ -765,11 +816,13 @@ join_head(struct rep *r, struct sbuf *out, size_t i)
 		if (nx->head || blank(nx) || sipmsg_line(nx))
 			break;
 		bool cut = cut_here(r, last, true), open = odd_quotes(b.s, b.len) ||
-		    b.s[b.len - 1] == '=';
-		if (!cut && !open)
+		    b.s[b.len - 1] == '=', more = !cut && !open && starts_field(nx->s, nx->n);
+		if (!cut && !open && !more)
 			break;
 		note(r, cut ? RK_FOLD : RK_QUOTEJOIN, nx->no, NULL, 0);
 		r->width = r->width ? r->width : cut ? (uint32_t)last->n : 0;
+		if (more && b.s[b.len - 1] != ' ' && nx->s[0] != ' ')
+			sbuf_add(&b, " ", 1); /* the blank between two fields, where the line broke */
 		sbuf_add(&b, nx->s, nx->n);
 		last = nx;
 	}
@@ -1070,8 +1123,8 @@ write_notes(struct rep *r)
 		case RK_FOLD: w = xasprintf("%u line%s cut at %u columns (folded by a mail or ticket system) "
 		    "joined back onto the line%s before", s->count, s_of(s->count),
 		    fold_of(r), s_of(s->count)); break;
-		case RK_QUOTEJOIN: w = xasprintf("%u line%s continuing a line cut inside a quoted value "
-		    "joined back", s->count, s_of(s->count)); break;
+		case RK_QUOTEJOIN: w = xasprintf("%u line%s continuing an entry line cut inside a quoted "
+		    "value or between two fields joined back", s->count, s_of(s->count)); break;
 		default: w = xasprintf("%s (%u time%s)", what[k], s->count, s_of(s->count)); break;
 		}
 		add_note(r->out, s->line, true, w);
@@ -1205,6 +1258,7 @@ window_signs(const struct wline *w, size_t nw)
 		if (l->at == 0) {
 			in_block = false;
 			if (odd_tag(l->s, l->n) || (odd_quotes(l->s, l->n) && next_piece) ||
+			    (nx != NULL && nx->at < 0 && starts_field(nx->s, nx->n)) ||
 			    (memmem(l->s, l->n, "#012", 4) != NULL && memmem(l->s, l->n, "SIPMSG", 6) != NULL))
 				return true;
 		} else if (memmem(l->s, l->n < 16 ? l->n : 16, "SIPMSG:", 7) != NULL) {

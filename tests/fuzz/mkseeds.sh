@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mkseeds.sh OUTDIR - seed corpora for the fuzzers, cut from the example logs,
 # the real sample and the test xConfiguration dumps:
-#   scan:  runs of whole entries (a few KB each), and C+E pairs joined by "--8<--"
+#   scan:  runs of whole entries (a few KB each), C+E pairs joined by "--8<--", and
+#          every pasted and mangled form of a few runs (tests/tools/mkpasted.py)
 #   sip:   every framed SIPMSG block, from its " |" line to its closing "|"
 #   sdp:   the SDP bodies of those blocks, unframed
 #   xconf: every dump under tests/data/xconfig and examples/
@@ -52,6 +53,17 @@ for d in "$top"/examples/*/; do
 	{ head -c 30000 "$d/expressway-e.log"; printf '\n--8<--\n'; head -c 30000 "$d/expressway-c.log"; } \
 	    > "$out/scan/pair-$(basename "$d")"
 done
+
+# scan: every pasted and mangled form (tests/tools/mkpasted.py) of a few short
+# runs of entries and of the real sample's first entries, for log_repair.c
+mkdir -p "$tmp/pasted"
+pick=$(ls "$out"/scan/* 2>/dev/null | grep -v '/pair-' | awk 'NR % 40 == 1' | head -6)
+if [ -n "$pick" ] && command -v python3 >/dev/null 2>&1; then
+	python3 "$top/tests/tools/mkpasted.py" "$tmp/pasted" $pick >/dev/null
+	for f in "$tmp"/pasted/*/*; do
+		head -c 16000 "$f" > "$out/scan/pasted-$(basename "$(dirname "$f")")-$(basename "$f")"
+	done
+fi
 
 # sip and sdp: framed blocks and their bodies
 for l in $logs; do

@@ -8,7 +8,7 @@ lines (priority, doubled program tag, BSD relay stamps, RFC 5424 headers,
 #012-escaped line breaks), mail quotes of any depth, markdown indentation
 (spaces, tabs, both), code fences (markdown, Jira), "| INVITE", values
 padded inside their quotes, folds at several widths (every line, header
-lines only, quoted after folding), UTF-16 with and without a byte order
+lines only, quoted after folding), entry lines broken between fields, UTF-16 with and without a byte order
 mark, CRLF and CR CR LF, the characters a web page puts for spaces and
 quotes. Every form must read as the same calls and messages as the clean
 file (tests/sh/pasted.sh). Prints the form names, one a line.
@@ -131,6 +131,28 @@ def fold(width, headers_only=False):
     return f
 
 
+FIELD = re.compile(r' (?=[A-Z][A-Za-z-]*=")')
+
+
+def wrap_fields(lines):
+    """Entry lines broken between two fields at about 100 columns, the blank
+    there dropped: text copied out of a PDF or a word processor."""
+    out = []
+    for l in lines:
+        if not is_header(l):
+            out.append(l)
+            continue
+        cur = ''
+        for p in FIELD.split(l):
+            if cur and len(cur) + len(p) > 100:
+                out.append(cur)
+                cur = p
+            else:
+                cur = cur + ' ' + p if cur else p
+        out.append(cur)
+    return out
+
+
 def quoted_fold(lines):
     return ['> ' + l for l in fold(76)(lines)]
 
@@ -172,6 +194,7 @@ FORMS = {
     'fold76': fold(76),
     'fold133-headers': fold(133, headers_only=True),
     'fold-quoted': quoted_fold,
+    'wrap-fields': wrap_fields,
     'web': web,
 }
 
