@@ -6,7 +6,9 @@
 # files: the floor (LC_ALL=C grep -c 'SIPMSG:', one pass over the bytes),
 # `xwtrace list --json`, `xwtrace diagnose --json`, the TUI's first screen
 # (xwtrace FILES in tmux, polled until the call list shows), and for
-# comparison a pcap export of the same calls loaded by sngrep and tshark.
+# comparison a pcap export of the same calls loaded by sngrep and tshark,
+# and read back by xwtrace itself (list --json of the capture: its speed
+# against theirs, and its peak memory against the capture's size).
 # Prints one table row per size; times are also given as a ratio to the
 # floor measured in the same run. A step whose command is missing or fails
 # shows n/a; the table is printed anyway.
@@ -202,11 +204,11 @@ tui_first_screen() {
 	tmux -L "$tmux_sock" kill-session -t xwtui >/dev/null 2>&1
 }
 
-# others: exports a pcap of every call and times sngrep and tshark on it;
-# sets PCAP_T, SNGREP_T, TSHARK_T.
+# others: exports a pcap of every call and times sngrep, tshark and xwtrace
+# reading it; sets PCAP_T, PCAP_MB, SNGREP_T, TSHARK_T, XWCAP_T, XWCAP_RSS.
 others() {
 	local pcap=$tmp/calls.pcap
-	PCAP_T=n/a SNGREP_T=n/a TSHARK_T=n/a
+	PCAP_T=n/a PCAP_MB=n/a SNGREP_T=n/a TSHARK_T=n/a XWCAP_T=n/a XWCAP_RSS=n/a
 	rm -f "$pcap"
 	xw_step pcap export --format pcap --all -o "$pcap" "$C" "$E" || return
 	if [ ! -s "$pcap" ]; then
@@ -214,7 +216,13 @@ others() {
 		return
 	fi
 	PCAP_T=$pcap_T
+	PCAP_MB=$(calc '%.1f' 'a / 1048576' "$(stat -c %s "$pcap")")
 	cat "$pcap" >/dev/null
+	if xw_step xwcap list --json --all -q "$pcap"; then
+		XWCAP_T=$xwcap_T
+		XWCAP_RSS=$(calc '%.1f' 'a * 102400 / b' "$xwcap_RSS" "$(stat -c %s "$pcap")")
+		capture_counts "$pcap"
+	fi
 	if have sngrep; then
 		# -N -q: load without the UI; -l: keep every dialog (the default stops at 20000)
 		timed sngrep /dev/null sngrep -I "$pcap" -N -q -l 100000000 && SNGREP_T=$T
@@ -222,11 +230,19 @@ others() {
 		note "sngrep not installed: sngrep column is n/a"
 	fi
 	if have tshark; then
-		timed tshark /dev/null tshark -r "$pcap" -Y sip && TSHARK_T=$T
+		timed tshark "$tmp/tshark.out" tshark -r "$pcap" -Y sip && TSHARK_T=$T
+		[ "$XWCAP_T" != n/a ] && [ "$(wc -l < "$tmp/tshark.out")" != "$CAP_MSGS" ] &&
+			note "xwtrace read $CAP_MSGS SIP messages from the capture, tshark $(wc -l < "$tmp/tshark.out")"
 	else
 		note "tshark not installed: tshark column is n/a"
 	fi
 	rm -f "$pcap"
+}
+
+# capture_counts PCAP: sets CAP_MSGS, the SIP messages xwtrace read from it.
+capture_counts() {
+	CAP_MSGS=$(python3 -c 'import json,sys; print(sum(f["sip_messages"] for f in json.load(open(sys.argv[1]))["files"]))' \
+	    "$tmp/xwcap.out" 2>/dev/null || echo '?')
 }
 
 # row SIZE: runs every step on one size and adds its table row to ROWS.
@@ -249,10 +265,10 @@ row() {
 	    "$(calc '%.1f' 'a / 1048576 / b' "$BYTES" "$list_T")" "$(calc '%.0f' 'a / b' "$MSGS" "$list_T")" \
 	    "$diag_T" "$(ratio "$diag_T" "$GREP_T")" "$TUI_T" "$(ratio "$TUI_T" "$GREP_T")" \
 	    "$(calc '%.1f' 'a * 102400 / b' "$list_RSS" "$BYTES")" "$(calc '%.1f' 'a * 102400 / b' "$diag_RSS" "$BYTES")" \
-	    "$PCAP_T" "$SNGREP_T" "$TSHARK_T")")
+	    "$PCAP_T" "$PCAP_MB" "$SNGREP_T" "$TSHARK_T" "$XWCAP_T" "$XWCAP_RSS")")
 }
 
-FMT='%8s %9s %6s %7s %7s %6s %8s %9s %7s %6s %7s %6s %7s %7s %7s %8s %8s\n'
+FMT='%8s %9s %6s %7s %7s %6s %8s %9s %7s %6s %7s %6s %7s %7s %7s %7s %8s %8s %7s %7s\n'
 
 main() {
 	build
@@ -260,7 +276,7 @@ main() {
 	[ -x "$XW" ] || note "no xwtrace at $XW (run make, or set XW): xwtrace columns are n/a"
 	local h
 	h=$(printf "$FMT" size_MB messages calls grep_s list_s list_x list_MB/s list_msg/s diag_s diag_x \
-	    tui_s tui_x rss_lst% rss_dia% pcap_s sngrep_s tshark_s)
+	    tui_s tui_x rss_lst% rss_dia% pcap_s pcap_MB sngrep_s tshark_s xwcap_s rss_cap%)
 	ROWS=()
 	for SIZE in $BENCH_SIZES; do
 		row "$SIZE"
@@ -269,7 +285,9 @@ main() {
 	echo
 	echo "xwtrace scale benchmark: seed $BENCH_SEED, data in $BENCH_DIR, xwtrace $XW"
 	echo "floor = LC_ALL=C grep -c 'SIPMSG:' on both files, page cache warm; _x = time / floor;"
-	echo "rss_* = peak resident memory as % of input size; pcap_s = xwtrace export --format pcap --all"
+	echo "rss_* = peak resident memory as % of input size; pcap_s = xwtrace export --format pcap --all;"
+	echo "sngrep_s, tshark_s, xwcap_s = sngrep -I, tshark -r -Y sip, xwtrace list --json reading that capture;"
+	echo "rss_cap% = xwtrace's peak memory reading it, as % of the capture's size"
 	echo "$h"
 	if [ "${#ROWS[@]}" -gt 0 ]; then printf '%s\n' "${ROWS[@]}"; fi
 	if [ "${#notes[@]}" -gt 0 ]; then
