@@ -251,6 +251,9 @@ size_t diag_events_from(const struct model *m, const struct diag_ctx *ctx, int h
  * owned by ctx, or NULL. */
 const struct diag_window *diag_window_at(const struct model *m, const struct diag_ctx *ctx,
     int h, xw_time t);
+/* Returns the index in ctx->win of the first window that starts after t
+ * (ctx->nwin when none does): the windows are in order of their start. */
+size_t diag_windows_after(const struct diag_ctx *ctx, xw_time t);
 /* Returns the latest started window of host h that holds time t and whose
  * INVITE came from ip (and port, unless 0), owned by ctx, or NULL. */
 const struct diag_window *diag_window_from(const struct model *m, const struct diag_ctx *ctx,

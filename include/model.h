@@ -227,6 +227,9 @@ struct sip_msg {
 	bool retrans;              /* same message seen earlier on the same hop */
 	uint8_t fork;              /* a response of a forked request: which early dialog
 	                            * (To-tag) on its hop, 1 first; 0 when not forked */
+	uint8_t msg_sub;           /* in a repaired file, how many lines of the repaired copy
+	                            * before the message's first line come from the same
+	                            * line of the file (a line with #012 breaks), else 0 */
 };
 
 enum ev_kind {

@@ -340,11 +340,13 @@ check_roles(const struct model *m, const struct cmd_common *o, char *err, size_t
 }
 
 /* Returns true when the model holds something the command can use: a SIP
- * message or a log event, or, for diagnose, an xConfiguration dump. */
+ * message, a log event or a captured connection on a SIP port, or, for
+ * diagnose, an xConfiguration dump or a certificate. */
 static bool
 usable(const struct model *m, const struct cmd_common *o)
 {
-	return m->nmsgs > 0 || m->nevents > 0 || (o->dumps_suffice && m->nxconfigs > 0);
+	return m->nmsgs > 0 || m->nevents > 0 || m->wire.nconns > 0 ||
+	    (o->dumps_suffice && (m->nxconfigs > 0 || m->wire.ncerts > 0));
 }
 
 /* Returns nothing; appends what file f looked like, when nothing of it
@@ -362,7 +364,8 @@ describe(const struct log_file *f, const struct cmd_common *o, struct sbuf *b)
 		sbuf_printf(b, "%s whose %u SIPMSG block%s could not be read (see above)", what,
 		    f->blocks_seen, f->blocks_seen == 1 ? "" : "s");
 	else
-		sbuf_printf(b, "%s with no SIP message, INFO summary or diagnostic event in it", what);
+		sbuf_printf(b, "%s with no SIP message, INFO summary, diagnostic event or connection "
+		    "on a SIP port in it", what);
 }
 
 /* Returns -1 with err saying that nothing in m is usable and what each

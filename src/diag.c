@@ -509,10 +509,9 @@ diag_events_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_ti
 	return lo;
 }
 
-/* Returns the latest window of host h holding t whose INVITE came from ip:port. */
-const struct diag_window *
-diag_window_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t,
-    const char *ip, unsigned port)
+/* Returns the index of the first window that starts after t (see diag.h). */
+size_t
+diag_windows_after(const struct diag_ctx *ctx, xw_time t)
 {
 	size_t lo = 0, hi = ctx->nwin;
 	while (lo < hi) {
@@ -522,6 +521,15 @@ diag_window_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_ti
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* Returns the latest window of host h holding t whose INVITE came from ip:port. */
+const struct diag_window *
+diag_window_from(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t,
+    const char *ip, unsigned port)
+{
+	size_t lo = diag_windows_after(ctx, t);
 	for (size_t k = 0; k < WINDOW_LOOKBACK && lo > 0; k++) {
 		const struct diag_window *w = &ctx->win[--lo];
 		const struct sip_msg *s = &m->msgs[w->invite];

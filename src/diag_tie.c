@@ -163,21 +163,6 @@ diag_tie_note(struct model *m, struct diag_finding *f, const struct diag_tie *t)
 
 /* The windows: each call's routing on a host. */
 
-/* Returns the index of the first window that starts after t. */
-static size_t
-windows_after(const struct diag_ctx *ctx, xw_time t)
-{
-	size_t lo = 0, hi = ctx->nwin;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ctx->win[mid].start <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* Returns the INVITE host h forwarded for window w to another machine, or -1. */
 static int32_t
 forwarded(const struct model *m, const struct diag_ctx *ctx, const struct diag_window *w)
@@ -386,7 +371,7 @@ diag_tie_conn(struct model *m, const struct diag_ctx *ctx, int h, const struct d
 		return;
 	}
 	xw_time tc = opened != XW_TIME_NONE ? opened : ended;
-	for (size_t i = windows_after(ctx, tc), k = 0; i > 0 && k < WINDOW_LOOKBACK; k++) {
+	for (size_t i = diag_windows_after(ctx, tc), k = 0; i > 0 && k < WINDOW_LOOKBACK; k++) {
 		const struct diag_window *w = &ctx->win[--i];
 		if (w->host != h || w->end < tc)
 			continue;
@@ -497,7 +482,7 @@ searching(const struct model *m, const struct diag_ctx *ctx, int h, xw_time t0,
     bool (*ok)(const struct model *, const struct diag_window *, const void *), const void *arg,
     struct diag_tie *t)
 {
-	for (size_t i = windows_after(ctx, t0 + 1000), k = 0; i > 0 && k < WINDOW_LOOKBACK; k++) {
+	for (size_t i = diag_windows_after(ctx, t0 + 1000), k = 0; i > 0 && k < WINDOW_LOOKBACK; k++) {
 		const struct diag_window *w = &ctx->win[--i];
 		if (w->host == h && w->end >= t0 && in_search(w, t0) && ok(m, w, arg))
 			add_cand(t, w->call, w);
@@ -683,7 +668,7 @@ tie_cpl(struct model *m, const struct diag_ctx *ctx, const struct log_event *e,
 	}
 	unsigned port = event_num(e, "Remote-port");
 	bool reject = diag_event_has(e, "<reject");
-	for (size_t i = windows_after(ctx, e->ctime), k = 0; i > 0 && k < WINDOW_LOOKBACK; k++) {
+	for (size_t i = diag_windows_after(ctx, e->ctime), k = 0; i > 0 && k < WINDOW_LOOKBACK; k++) {
 		const struct diag_window *w = &ctx->win[--i];
 		const struct sip_msg *s = &m->msgs[w->invite];
 		if (w->host != (int)e->host || w->end < e->ctime || s->remote_ip == NULL ||

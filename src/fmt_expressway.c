@@ -143,7 +143,7 @@ expressway_line(const struct model *m, const struct sip_msg *s, size_t k)
 		return 0;
 	if (f->line_map == NULL)
 		return s->msg_line + (uint32_t)k;
-	uint32_t first = log_repair_unline(f->line_map, f->nline_map, s->msg_line);
+	uint32_t first = log_repair_unline(f->line_map, f->nline_map, s->msg_line) + s->msg_sub;
 	return log_repair_line(f->line_map, f->nline_map, first, k);
 }
 

@@ -163,8 +163,13 @@ reline(struct model *m, uint32_t fi, size_t m0, size_t e0, size_t p0, uint32_t f
 	uint32_t nmap = f->nline_map;
 	for (size_t i = m0; i < m->nmsgs; i++) {
 		struct sip_msg *s = &m->msgs[i];
+		uint32_t copy = s->msg_line;
 		s->line = log_repair_line(map, nmap, s->line, 0);
 		s->msg_line = log_repair_line(map, nmap, s->msg_line, 0);
+		if (copy != 0 && s->msg_line != 0) {
+			uint32_t sub = copy - log_repair_unline(map, nmap, s->msg_line);
+			s->msg_sub = (uint8_t)(sub < 255 ? sub : 255);
+		}
 	}
 	for (size_t i = e0; i < m->nevents; i++)
 		m->events[i].line = log_repair_line(map, nmap, m->events[i].line, 0);

@@ -160,10 +160,13 @@ from_utf16(const unsigned char *u, size_t n, int order, struct sbuf *b)
 	}
 }
 
-/* Characters a web page or a word processor puts for plain ones. */
-static const struct {
+/* A run of text and what it stands for. */
+struct swap {
 	const char *from, *to;
-} odd_chars[] = {
+};
+
+/* Characters a web page or a word processor puts for plain ones. */
+static const struct swap odd_chars[] = {
 	{"\xc2\xa0", " "},          /* no-break space */
 	{"\xe2\x80\xaf", " "},      /* narrow no-break space */
 	{"\xe2\x80\x9c", "\""},     /* left double quotation mark */
@@ -177,9 +180,7 @@ static const struct {
 };
 
 /* HTML entities of a page's source. */
-static const struct {
-	const char *from, *to;
-} entities[] = {
+static const struct swap entities[] = {
 	{"&quot;", "\""}, {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&#39;", "'"},
 	{"&#34;", "\""}, {"&apos;", "'"}, {"&nbsp;", " "},
 };
@@ -188,8 +189,8 @@ static const struct {
  * table (k rows) replaced by its to, counting them as kind k in r (lines
  * counted on the way, for the note). */
 static void
-replace_all(struct rep *r, enum rk kind, const char *d, size_t n, const char *const *from,
-    const char *const *to, size_t k, struct sbuf *b)
+replace_all(struct rep *r, enum rk kind, const char *d, size_t n, const struct swap *tab,
+    size_t k, struct sbuf *b)
 {
 	uint32_t line = 1;
 	size_t i = 0, run = 0;
@@ -198,11 +199,11 @@ replace_all(struct rep *r, enum rk kind, const char *d, size_t n, const char *co
 		bool hit = false;
 		if (c == '&' || c >= 0x80) {
 			for (size_t j = 0; j < k && !hit; j++) {
-				size_t fl = strlen(from[j]);
-				if (fl <= n - i && memcmp(d + i, from[j], fl) == 0) {
+				size_t fl = strlen(tab[j].from);
+				if (fl <= n - i && memcmp(d + i, tab[j].from, fl) == 0) {
 					sbuf_add(b, d + run, i - run);
-					sbuf_puts(b, to[j]);
-					note(r, kind, line, from[j], fl);
+					sbuf_puts(b, tab[j].to);
+					note(r, kind, line, tab[j].from, fl);
 					i += fl;
 					run = i;
 					hit = true;
@@ -216,6 +217,21 @@ replace_all(struct rep *r, enum rk kind, const char *d, size_t n, const char *co
 		i++;
 	}
 	sbuf_add(b, d + run, n - run);
+}
+
+/* Returns the text after replacing the runs of tab (k rows) in the *n bytes
+ * at d (which may be t's): t holds the new copy, *n its length. */
+static const char *
+swap_all(struct rep *r, enum rk kind, const struct swap *tab, size_t k, const char *d,
+    size_t *n, struct sbuf *t)
+{
+	struct sbuf u = {0};
+	replace_all(r, kind, d, *n, tab, k, &u);
+	sbuf_free(t);
+	*t = u;
+	sbuf_add(t, "", 0);
+	*n = t->len;
+	return t->s;
 }
 
 /* Returns true when the n bytes at d hold a run the table replaces in a
@@ -248,29 +264,10 @@ fix_bytes(struct rep *r, const char *d, size_t *n, struct sbuf *b)
 		note(r, RK_BOM, 1, NULL, 0);
 		d += 3, *n -= 3;
 	}
-	const char *from[16], *to[16];
-	if (has_odd_chars(d, *n)) {
-		size_t k = sizeof odd_chars / sizeof odd_chars[0];
-		for (size_t i = 0; i < k; i++)
-			from[i] = odd_chars[i].from, to[i] = odd_chars[i].to;
-		struct sbuf u = {0};
-		replace_all(r, RK_CHARS, d, *n, from, to, k, &u);
-		sbuf_free(&t);
-		t = u;
-		sbuf_add(&t, "", 0);
-		d = t.s, *n = t.len;
-	}
-	if (memmem(d, *n, "=&quot;", 7) != NULL) {
-		size_t k = sizeof entities / sizeof entities[0];
-		for (size_t i = 0; i < k; i++)
-			from[i] = entities[i].from, to[i] = entities[i].to;
-		struct sbuf u = {0};
-		replace_all(r, RK_ENTITY, d, *n, from, to, k, &u);
-		sbuf_free(&t);
-		t = u;
-		sbuf_add(&t, "", 0);
-		d = t.s, *n = t.len;
-	}
+	if (has_odd_chars(d, *n))
+		d = swap_all(r, RK_CHARS, odd_chars, sizeof odd_chars / sizeof odd_chars[0], d, n, &t);
+	if (memmem(d, *n, "=&quot;", 7) != NULL)
+		d = swap_all(r, RK_ENTITY, entities, sizeof entities / sizeof entities[0], d, n, &t);
 	*b = t;
 	return d;
 }
@@ -816,13 +813,18 @@ join_head(struct rep *r, struct sbuf *out, size_t i)
 		if (nx->head || blank(nx) || sipmsg_line(nx))
 			break;
 		bool cut = cut_here(r, last, true), open = odd_quotes(b.s, b.len) ||
-		    b.s[b.len - 1] == '=', more = !cut && !open && starts_field(nx->s, nx->n);
+		    b.s[b.len - 1] == '=', field = starts_field(nx->s, nx->n),
+		    more = !cut && !open && field;
 		if (!cut && !open && !more)
 			break;
 		note(r, cut ? RK_FOLD : RK_QUOTEJOIN, nx->no, NULL, 0);
 		r->width = r->width ? r->width : cut ? (uint32_t)last->n : 0;
-		if (more && b.s[b.len - 1] != ' ' && nx->s[0] != ' ')
-			sbuf_add(&b, " ", 1); /* the blank between two fields, where the line broke */
+		/* the blank between two fields, where the line broke: a field never
+		 * follows a closed value without one, so even a cut that looked like
+		 * a fold (header lines of one length) gets it back */
+		if (field && !open && b.s[b.len - 1] != ' ' && nx->s[0] != ' ' &&
+		    (more || b.s[b.len - 1] == '"'))
+			sbuf_add(&b, " ", 1);
 		sbuf_add(&b, nx->s, nx->n);
 		last = nx;
 	}

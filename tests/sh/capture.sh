@@ -100,7 +100,7 @@ contains split-invite-in "$T/split.show" '<-+\|$'
 "$XW" list --json -q "$CAP/sip-tcp-sll.pcap" | grep -q '"host":"192.168.1.5"' &&
 	ok sll-capture-point || fail sll-capture-point
 "$XW" list -q "$CAP/" > "$T/all.list" 2>&1 && ok directory-of-captures || fail directory-of-captures
-contains directory-calls "$T/all.list" '^9 calls \(9 OPTIONS'
+contains directory-calls "$T/all.list" '^9 calls on [0-9-]+ \(9 OPTIONS'
 
 # A message logged and captured is one message; the capture's clock is the log's.
 "$XW" list --json --all "$BUN/c-udp-merge.tar.gz" > "$T/merge.json" 2> "$T/merge.err"
@@ -109,7 +109,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 calls = sorted((c['method'], c['messages'], tuple(c['hosts'])) for c in d['calls'])
 assert calls == [('INVITE', 7, ('rtp12-tpdmz-118-VCSC',)), ('OPTIONS', 2, ('rtp12-tpdmz-118-VCSC',))], calls
-hosts = {f['host'] for f in d['files']}
+hosts = {f['host'] for f in d['files'] if f['format'] != 'xconfig'}
 assert hosts == {'rtp12-tpdmz-118-VCSC'}, hosts
 EOF
 contains merge-clock-note "$T/merge.err" "clock is 1200 ms behind the log of rtp12-tpdmz-118-VCSC \(from 8 messages"
@@ -180,5 +180,7 @@ head -c 3000 "$CAP/sip-udp-call.pcap" > "$T/cut.pcap"
 contains cut-capture-reported "$T/cut.err" 'read up to packet [0-9]+'
 python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); sys.stdout.buffer.write(d[:24]+bytes(b ^ 0x5a for b in d[24:]))' \
 	"$CAP/sip-tcp-split.pcap" > "$T/noise.pcap"
-"$XW" diagnose -q "$T/noise.pcap" > /dev/null 2>&1; rc=$?
-[ $rc -le 1 ] && ok noise-capture || fail noise-capture "rc=$rc"
+"$XW" diagnose -q "$T/noise.pcap" > /dev/null 2> "$T/noise.err"; rc=$?
+# nothing of it reads as a packet on a SIP port: no usable input (exit 2), said
+[ $rc -eq 2 ] && ok noise-capture || fail noise-capture "rc=$rc"
+contains noise-capture-said "$T/noise.err" 'nothing usable in the input: .*noise\.pcap: packet capture'

@@ -261,7 +261,7 @@ keys q
 wait_for problems-back-from-message 'Input problems'
 keys -l $'\eOH' # Home: the files' account rows come first, one per file
 wait_for problems-home "^ probs\.log +partly +Expressway log: 2 of 43 SIPMSG blocks"
-wait_for problems-account-cut '^ cut\.tar:b\^\[\[2Jcut\.log +read +Expressway log'
+wait_for problems-account-cut '^ zcut\.tar:b\^\[\[2Jcut\.log +read +Expressway log'
 keys Enter
 wait_for problems-account-note "the file's account"
 keys Down Down Down Enter
@@ -327,7 +327,7 @@ wait_for finding-message-line '^>m=audio 0 RTP/SAVP 18 +\[G729\]'
 keys q
 wait_for finding-ladder-at-arrow '^ Call 1 +INVITE .* 10/21 '
 screen | grep -qE '^ +M +│ 200 OK \(audio refuse' && ok finding-arrow-marked || fail finding-arrow-marked
-screen | grep -qE 'times on rtp12-tpdmz-118-VCSC, others corrected by the estimated skew' \
+screen | grep -qE 'times on amer-expressway01, others corrected by the estimated skew' \
     && ok ladder-says-clock || fail ladder-says-clock
 keys Q
 wait_for call-findings-quit '^EXITED 0'
