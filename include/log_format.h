@@ -12,7 +12,7 @@
  *   take: the file is one of m->files too, with no text, for the account;
  *   neither: a format recognised but not read yet, handled like unknown
  *         text: the file is one of m->files with no text, ignored, saying
- *         what it looked like ("packet capture (not read by this version)").
+ *         what it looked like ("WHAT (not read by this version)").
  *
  * Before any sniff, text that was pasted, quoted, forwarded or re-encoded
  * is put back the way its program wrote it (log_repair.h): every text
