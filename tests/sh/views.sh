@@ -9,7 +9,9 @@ cd "$TOP" || exit 2
 T=$XW_TMP/views
 mkdir -p "$T"
 REAL=$XW_SHARED/real-logs
-INPUTS=$(ls -d examples/*/ "$REAL/")
+# the examples, the real sample, the bundles and the captures that hold a finding
+INPUTS=$(ls -d examples/*/ "$REAL/" tests/data/bundles/*.tar.gz tests/data/captures/tls-*.pcap \
+    tests/data/captures/tcp-*.pcap tests/data/captures/cert-*.pcap)
 
 # name DIR: the name of an input for file names
 name() { basename "$1"; }
