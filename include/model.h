@@ -492,6 +492,13 @@ bool model_is(const struct sip_msg *s, const char *meth);
 /* Returns the captured copy merged into record msg (see struct wire_model),
  * or NULL when no capture holds it. */
 const struct sip_msg *model_wire_copy(const struct model *m, uint32_t msg);
+/* Returns the time of step st of connection c on the reference clock: its
+ * capture host's clock corrected by that host's skew, as a message's ctime. */
+xw_time model_step_ctime(const struct model *m, const struct wire_conn *c,
+    const struct wire_step *st);
+/* Returns the machine (index in m->machines) that was seen with address ip,
+ * the first of them, or -1. */
+int model_machine_at(const struct model *m, const char *ip);
 /* Returns the host label of a machine with its role, e.g. "amer-exp01 (E)". */
 const char *model_machine_label(const struct model *m, int machine, char *buf, size_t size);
 

@@ -149,7 +149,7 @@ host_name(const struct model *m, const struct wire_conn *c)
 static xw_time
 step_ctime(const struct model *m, const struct wire_conn *c, const struct wire_step *st)
 {
-	return st->time - (m->skew != NULL && c->host < m->nhosts ? m->skew[c->host] : 0);
+	return model_step_ctime(m, c, st);
 }
 
 /* Findings of connections, one per host, port, direction and call. */

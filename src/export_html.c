@@ -223,8 +223,8 @@ head(struct sbuf *b, const char *title)
 	sbuf_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
 }
 
-/* The geometry of one call's ladder: its layout (every arrow shown, so
- * step i is arrow i) in pixels. */
+/* The geometry of one call's ladder: its layout (every arrow shown, and
+ * the connection rows among them) in pixels. */
 struct geo {
 	const struct ladder_layout *l;
 	int colw, width, height;
@@ -251,7 +251,7 @@ geo_make(const struct ladder_layout *l)
 	g.colw = (int)longest * CHARW + 36;
 	g.colw = g.colw < 190 ? 190 : g.colw > 460 ? 460 : g.colw;
 	g.width = LEFT + (int)l->ncols * g.colw + 10;
-	g.height = TOP + 24 + (int)l->c->narrows * ROW;
+	g.height = TOP + 24 + (int)l->nsteps * ROW;
 	return g;
 }
 
@@ -314,10 +314,40 @@ svg_shaft(struct sbuf *b, const struct geo *g, const struct ladder_step *st, int
 	    x1, y, x2 - 9 * dir, x2, y, -10 * dir, (x1 + x2) / 2, y - 6, label);
 }
 
-/* Appends one arrow of call ci as <g class="arrow"> linked to its message. */
+/* Appends connection row st (row v of the ladder) as <g class="conn">:
+ * a dotted grey shaft, its label dim unless a finding cites it. */
+static void
+svg_conn(struct sbuf *b, const struct diag_result *d, const struct geo *g,
+    const struct ladder_step *st, size_t v)
+{
+	const struct ladder_conn *r = &g->l->conns[st->ai];
+	const struct diag_finding *f = r->finding >= 0 && d != NULL ? &d->f[r->finding] : NULL;
+	int y = TOP + 20 + (int)v * ROW, x1 = geo_x(g, st->from), x2 = geo_x(g, st->to);
+	int dir = x2 > x1 ? 1 : -1;
+	char t[24];
+	sbuf_printf(b, "<g class=\"conn%s%s\"><title>", f ? " " : "", f ? sev_class((int)f->severity)
+	    : "");
+	esc(b, r->label);
+	if (f != NULL) {
+		sbuf_printf(b, "\n%s ", diag_severity_name(f->severity));
+		esc(b, f->id);
+	}
+	sbuf_printf(b, "</title><text class=\"time\" x=\"8\" y=\"%d\">%s</text>"
+	    "<path class=\"shaft\" style=\"stroke-dasharray:2 3%s\" d=\"M%d %dH%d\"/>"
+	    "<path class=\"head\"%s d=\"M%d %dl%d -5v10z\"/>"
+	    "<text class=\"label\" style=\"font-style:italic%s\" x=\"%d\" y=\"%d\">", y + 4,
+	    model_time_short(st->t, t, sizeof t), f ? "" : ";stroke:#999", x1, y, x2 - 9 * dir,
+	    f ? "" : " style=\"fill:#999\"", x2, y, -10 * dir, f ? "" : ";fill:var(--dim)",
+	    (x1 + x2) / 2, y - 6);
+	esc(b, r->label);
+	sbuf_puts(b, "</text></g>\n");
+}
+
+/* Appends one arrow of call ci (row v of the ladder) as <g class="arrow">
+ * linked to its message. */
 static void
 svg_arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t ci,
-    size_t i, const struct geo *g)
+    size_t i, size_t v, const struct geo *g)
 {
 	const struct call *c = &m->calls[ci];
 	const struct call_arrow *a = &c->arrows[i];
@@ -325,7 +355,7 @@ svg_arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, si
 	const struct diag_finding *w = diag_arrow_worst(d, ci, i);
 	const size_t *idx;
 	size_t nf = diag_call_findings(d, (long)ci, &idx);
-	int y = TOP + 20 + (int)i * ROW, sev = w != NULL ? (int)w->severity : -1;
+	int y = TOP + 20 + (int)v * ROW, sev = w != NULL ? (int)w->severity : -1;
 	char t[24];
 	struct sbuf label = {0};
 	esc(&label, g->l->labels[i]);
@@ -349,8 +379,8 @@ svg_arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, si
 	}
 	sbuf_printf(b, "</title><rect class=\"hit\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
 	    "<text class=\"time\" x=\"8\" y=\"%d\">%s</text>", y - ROW + 10, g->width, ROW, y + 4,
-	    model_time_short(g->l->steps[i].t, t, sizeof t));
-	svg_shaft(b, g, &g->l->steps[i], y, label.s);
+	    model_time_short(g->l->steps[v].t, t, sizeof t));
+	svg_shaft(b, g, &g->l->steps[v], y, label.s);
 	if (g->l->nlegs > 1)
 		sbuf_printf(b, "<text class=\"legt\" x=\"%d\" y=\"%d\">%c</text>", LEFT - 38, y + 4,
 		    ladder_leg_letter(g->l->legs[i]));
@@ -374,8 +404,11 @@ svg_ladder(struct sbuf *b, const struct model *m, const struct diag_result *d, s
 	    "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"Ladder of call %u\">\n", g.width,
 	    g.height, g.width, g.height, c->number);
 	svg_machines(b, m, &g);
-	for (size_t i = 0; i < c->narrows; i++)
-		svg_arrow(b, m, d, ci, i, &g);
+	for (size_t v = 0; v < l->nsteps; v++)
+		if (l->steps[v].conn)
+			svg_conn(b, d, &g, &l->steps[v], v);
+		else
+			svg_arrow(b, m, d, ci, l->steps[v].ai, v, &g);
 	sbuf_puts(b, "</svg></div>\n");
 }
 
@@ -754,7 +787,7 @@ call_section(struct sbuf *b, const struct model *m, const struct diag_result *d,
 		sbuf_puts(b, "<p>None.</p>\n");
 	}
 	sbuf_puts(b, "<h2>Ladder</h2>\n");
-	ladder_layout(&l, m, d, c, LADDER_ALL);
+	ladder_layout(&l, m, d, c, LADDER_ALL | LADDER_CONNS);
 	svg_ladder(b, m, d, ci, &l);
 	for (size_t i = 0; i < c->narrows; i++)
 		msg_section(b, m, d, ci, &l, i);

@@ -115,6 +115,36 @@ arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t
 		sbuf_puts(b, "    end\n");
 }
 
+/* Returns true when machine mach is one of the np participants p. */
+static bool
+declared(const int *p, size_t np, int mach)
+{
+	for (size_t i = 0; i < np; i++)
+		if (p[i] == mach)
+			return true;
+	return false;
+}
+
+/* Appends connection row st: a dotted arrow with an open head (in a
+ * coloured rect when a finding cites it), between declared participants. */
+static void
+conn_arrow(struct sbuf *b, const struct diag_result *d, const struct ladder_layout *l,
+    const struct ladder_step *st, const int *p, size_t np)
+{
+	const struct ladder_conn *r = &l->conns[st->ai];
+	int sev = r->finding >= 0 && d != NULL ? (int)d->f[r->finding].severity : -1;
+	char t[24];
+	if (!declared(p, np, r->from) || !declared(p, np, r->to))
+		return;
+	if (sev >= 0)
+		sbuf_printf(b, "    rect %s\n", sev_rgb(sev));
+	sbuf_printf(b, "    m%d--)m%d: %s ", r->from, r->to, model_time_short(st->t, t, sizeof t));
+	mmd_text(b, r->label);
+	sbuf_puts(b, "\n");
+	if (sev >= 0)
+		sbuf_puts(b, "    end\n");
+}
+
 /* Appends a note across every participant. */
 static void
 banner(struct sbuf *b, const char *text, const int *p, size_t np)
@@ -141,9 +171,12 @@ call_body(struct sbuf *b, const struct model *m, const struct diag_result *d, si
 	sbuf_puts(&t, "; ");
 	view_clock(&t, m, &m->calls[ci]);
 	banner(b, t.s, p, np);
-	ladder_layout(&l, m, d, &m->calls[ci], LADDER_FLAGGED);
+	ladder_layout(&l, m, d, &m->calls[ci], LADDER_FLAGGED | LADDER_CONNS);
 	for (size_t k = 0; k < l.nsteps; k++)
-		arrow(b, m, d, ci, &l, &l.steps[k]);
+		if (l.steps[k].conn)
+			conn_arrow(b, d, &l, &l.steps[k], p, np);
+		else
+			arrow(b, m, d, ci, &l, &l.steps[k]);
 	notes(b, d, ci, -1, p[0], p[np - 1]);
 	if (l.folded)
 		sbuf_printf(b, "    %%%% %zu same-host hop%s (Expressway B2BUA) folded\n",

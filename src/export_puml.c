@@ -110,6 +110,34 @@ arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t
 	notes(b, d, ci, (int)st->ai, a->to, a->to);
 }
 
+/* Returns true when machine mach is one of the np participants p. */
+static bool
+declared(const int *p, size_t np, int mach)
+{
+	for (size_t i = 0; i < np; i++)
+		if (p[i] == mach)
+			return true;
+	return false;
+}
+
+/* Appends connection row st: a grey arrow with an open head (red, orange
+ * or blue when a finding cites it), between declared participants only. */
+static void
+conn_arrow(struct sbuf *b, const struct diag_result *d, const struct ladder_layout *l,
+    const struct ladder_step *st, const int *p, size_t np)
+{
+	const struct ladder_conn *r = &l->conns[st->ai];
+	int sev = r->finding >= 0 && d != NULL ? (int)d->f[r->finding].severity : -1;
+	char t[24];
+	if (!declared(p, np, r->from) || !declared(p, np, r->to))
+		return;
+	sbuf_printf(b, "m%d -[%s]->> m%d : %s ", r->from, sev == DIAG_ERROR ? "#D00000" :
+	    sev == DIAG_WARNING ? "#E07000" : sev == DIAG_INFO ? "#2060C0" : "#999999", r->to,
+	    model_time_short(st->t, t, sizeof t));
+	puml_text(b, r->label);
+	sbuf_puts(b, "\n");
+}
+
 /* Appends the arrows of call ci with its notes. As in the text ladder,
  * same-host (B2BUA) hops are folded unless a finding concerns them; a gap of
  * a second or more shows as a delay. */
@@ -118,11 +146,14 @@ call_body(struct sbuf *b, const struct model *m, const struct diag_result *d, si
     const int *p, size_t np)
 {
 	struct ladder_layout l;
-	ladder_layout(&l, m, d, &m->calls[ci], LADDER_FLAGGED);
+	ladder_layout(&l, m, d, &m->calls[ci], LADDER_FLAGGED | LADDER_CONNS);
 	for (size_t i = 0; i < l.nsteps; i++) {
 		if (l.steps[i].dt >= 1000)
 			sbuf_printf(b, "...%.1f s...\n", (double)l.steps[i].dt / 1000);
-		arrow(b, m, d, ci, &l, &l.steps[i]);
+		if (l.steps[i].conn)
+			conn_arrow(b, d, &l, &l.steps[i], p, np);
+		else
+			arrow(b, m, d, ci, &l, &l.steps[i]);
 	}
 	notes(b, d, ci, -1, p[0], p[np - 1]);
 	if (l.folded)

@@ -72,6 +72,10 @@ columns(struct ladder_layout *l, const struct model *m)
 		column(m, c, cols, rk, &n, c->arrows[l->steps[i].ai].from);
 		column(m, c, cols, rk, &n, c->arrows[l->steps[i].ai].to);
 	}
+	for (size_t i = 0; i < l->nconns; i++) { /* after the arrows': theirs stay first */
+		column(m, c, cols, rk, &n, l->conns[i].from);
+		column(m, c, cols, rk, &n, l->conns[i].to);
+	}
 	for (size_t i = 1; i < n; i++) /* stable insertion sort by rank */
 		for (size_t j = i; j > 0 && rk[j - 1] > rk[j]; j--) {
 			int t = rk[j]; rk[j] = rk[j - 1]; rk[j - 1] = t;
@@ -124,6 +128,33 @@ labels(struct ladder_layout *l, const struct model *m)
 		l->labels[i] = sbuf_take(&b);
 		l->legs[i] = l->nlegs > 1 ? leg_of(m, c, &c->arrows[i]) : 0;
 	}
+	for (size_t i = 0; i < l->nconns; i++) {
+		size_t n = strlen(l->conns[i].label);
+		l->longest = n > l->longest ? n : l->longest;
+	}
+}
+
+/* Puts the connection rows among the arrows of l->steps, by time (a row
+ * before an arrow of the same millisecond: a connection opens before it
+ * carries), with their columns, and sets every row's delta. */
+static void
+merge_conns(struct ladder_layout *l)
+{
+	size_t na = l->nsteps, n = na + l->nconns, a = 0, k = 0;
+	struct ladder_step *all = xcalloc(n + 1, sizeof *all);
+	for (size_t i = 0; i < n; i++) {
+		if (k < l->nconns && (a == na || l->conns[k].t <= l->steps[a].t)) {
+			const struct ladder_conn *r = &l->conns[k];
+			all[i] = (struct ladder_step){k++, column_of(l, r->from), column_of(l, r->to),
+			    r->t, 0, true};
+		} else {
+			all[i] = l->steps[a++];
+		}
+		all[i].dt = i == 0 ? 0 : all[i].t - all[i - 1].t;
+	}
+	free(l->steps);
+	l->steps = all;
+	l->nsteps = n;
 }
 
 /* Fills l with the layout of call c (see ladder.h). */
@@ -132,6 +163,8 @@ ladder_layout(struct ladder_layout *l, const struct model *m, const struct diag_
     const struct call *c, enum ladder_hops hops)
 {
 	size_t ci = (size_t)(c - m->calls);
+	bool conns = (hops & LADDER_CONNS) != 0;
+	hops &= ~LADDER_CONNS;
 	memset(l, 0, sizeof *l);
 	l->c = c;
 	l->steps = xcalloc(c->narrows + 1, sizeof *l->steps);
@@ -143,14 +176,18 @@ ladder_layout(struct ladder_layout *l, const struct model *m, const struct diag_
 		}
 		const struct call_arrow *a = &c->arrows[i];
 		l->steps[l->nsteps++] = (struct ladder_step){i, -1, -1, a->t,
-		    prev == XW_TIME_NONE ? 0 : a->t - prev};
+		    prev == XW_TIME_NONE ? 0 : a->t - prev, false};
 		prev = a->t;
 	}
+	if (conns && m->wire.nconns > 0)
+		l->conns = ladder_conns(m, d, c, &l->nconns);
 	columns(l, m);
 	for (size_t i = 0; i < l->nsteps; i++) {
 		l->steps[i].from = column_of(l, c->arrows[l->steps[i].ai].from);
 		l->steps[i].to = column_of(l, c->arrows[l->steps[i].ai].to);
 	}
+	if (l->nconns > 0)
+		merge_conns(l);
 	labels(l, m);
 }
 
@@ -165,6 +202,7 @@ ladder_layout_free(struct ladder_layout *l)
 	free(l->legs);
 	free(l->cols);
 	free(l->steps);
+	ladder_conns_free(l->conns, l->nconns);
 	memset(l, 0, sizeof *l);
 }
 
@@ -228,6 +266,32 @@ ladder_fit_label(struct sbuf *b, const struct ladder_layout *l, size_t ai, int r
 		text_cut(b, lab, n, (size_t)room, mark);
 	sbuf_free(&t);
 	return l->telling[ai] || flagged ? LF_CUT_TELL : LF_CUT;
+}
+
+/* Returns the label of row st. */
+const char *
+ladder_step_label(const struct ladder_layout *l, const struct ladder_step *st)
+{
+	return st->conn ? l->conns[st->ai].label : l->labels[st->ai];
+}
+
+/* Appends the label of row st fitted to room cells; returns how it fitted. */
+enum ladder_fitting
+ladder_fit_step(struct sbuf *b, const struct ladder_layout *l, const struct ladder_step *st,
+    int room, const char *mark, bool flagged)
+{
+	if (!st->conn)
+		return ladder_fit_label(b, l, st->ai, room, mark, flagged);
+	const char *lab = l->conns[st->ai].label;
+	size_t n = strlen(lab);
+	sbuf_add(b, "", 0);
+	if ((int)n <= room) {
+		sbuf_add(b, lab, n);
+		return LF_WHOLE;
+	}
+	if (room > 0)
+		text_cut(b, lab, n, (size_t)room, mark);
+	return LF_CUT_TELL;
 }
 
 /* Returns the letter of leg k. */

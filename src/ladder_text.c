@@ -23,6 +23,7 @@
 #define NARROW_MARGIN 13 /* "18:01:48.140 " on the shaft line, "A S   +0.012 " above */
 #define NARROW_MIN 10
 #define NOTE_MIN 80      /* the full layout's notes wrap at its width, at least this */
+#define SEV_DIM 3        /* a cell's "severity" for connection rows: dim in colour */
 
 /* A ladder being drawn: its layout, the options, and the geometry. */
 struct lad {
@@ -98,7 +99,9 @@ emit(struct sbuf *b, const struct lad *l, const struct row *r)
 		size_t j = i;
 		while (j < n && r->a[j] == r->a[i])
 			j++;
-		if (color && r->a[i])
+		if (color && r->a[i] == SEV_DIM + 1)
+			sbuf_puts(b, "\033[2m");
+		else if (color && r->a[i])
 			view_sgr(b, true, r->a[i] - 1);
 		sbuf_add(b, r->s + i, j - i);
 		if (color && r->a[i])
@@ -131,11 +134,29 @@ header(struct sbuf *b, const struct lad *l)
 	row_free(&roles);
 }
 
-/* Writes the leg letter and the markers of the findings on arrow ai into
- * the margin of r, markers ending before cell end; returns nothing. */
+/* Writes the marker of the finding that cites connection row k (if any)
+ * into the margin of r, ending before cell end; returns nothing. */
 static void
-marks(const struct lad *l, struct row *r, size_t ai, int end)
+conn_marks(const struct lad *l, struct row *r, size_t k, int end)
 {
+	int32_t fi = l->lay.conns[k].finding;
+	if (fi >= 0 && l->o->d != NULL && end > 2) {
+		char mk[2] = {diag_marker(l->o->d->f[fi].id), '\0'};
+		put(l, r, 2, mk, 1, (int)l->o->d->f[fi].severity);
+	}
+}
+
+/* Writes the leg letter and the markers of the findings on row st (an
+ * arrow's, or a connection row's) into the margin of r, markers ending
+ * before cell end; returns nothing. */
+static void
+marks(const struct lad *l, struct row *r, const struct ladder_step *st, int end)
+{
+	size_t ai = st->ai;
+	if (st->conn) {
+		conn_marks(l, r, ai, end);
+		return;
+	}
 	if (l->lay.nlegs > 1) {
 		char leg[2] = {ladder_leg_letter(l->lay.legs[ai]), '\0'};
 		put(l, r, 0, leg, 1, -1);
@@ -166,39 +187,53 @@ times(const struct lad *l, struct row *top, struct row *low, const struct ladder
 		snprintf(d, sizeof d, "%+.3f", dt);
 		snprintf(margin, sizeof margin, "%12s %8s", t, d);
 		put(l, low, 0, margin, WIDE_MARGIN, -1);
-		marks(l, top, st->ai, WIDE_MARGIN - 1);
+		marks(l, top, st, WIDE_MARGIN - 1);
 		return;
 	}
 	snprintf(d, sizeof d, dt < 100 && dt > -100 ? "%+.3f" : "%+.0fs", dt);
 	int dx = NARROW_MARGIN - 1 - (int)strlen(d);
 	put(l, top, dx, d, (int)strlen(d), -1);
 	put(l, low, 0, t, NARROW_MARGIN - 1, -1);
-	marks(l, top, st->ai, dx - 1);
+	marks(l, top, st, dx - 1);
 }
 
-/* Draws one arrow (two lines: label, then shaft); returns how its label fitted. */
+/* Returns the finding that colours row st (the worst on its arrow, or the
+ * worst citing its connection row's packets), or NULL. */
+static const struct diag_finding *
+worst(const struct lad *l, const struct ladder_step *st)
+{
+	if (l->o->d == NULL)
+		return NULL;
+	if (!st->conn)
+		return diag_arrow_worst(l->o->d, l->ci, st->ai);
+	int32_t fi = l->lay.conns[st->ai].finding;
+	return fi >= 0 ? &l->o->d->f[fi] : NULL;
+}
+
+/* Draws one row (two lines: label, then shaft: dots for a connection row,
+ * dim in colour unless a finding cites it); returns how its label fitted. */
 static enum ladder_fitting
 arrow(struct sbuf *b, const struct lad *l, const struct ladder_step *st)
 {
 	struct row top = row_new(l), low = row_new(l);
-	const struct diag_finding *w = l->o->d != NULL ? diag_arrow_worst(l->o->d, l->ci, st->ai)
-	    : NULL;
-	int sev = w != NULL ? (int)w->severity : -1;
+	const struct diag_finding *w = worst(l, st);
+	int sev = w != NULL ? (int)w->severity : st->conn ? SEV_DIM : -1;
+	const char *shaft = st->conn ? "." : "-";
 	int x1 = center(l, st->from), x2 = center(l, st->to), room;
 	struct sbuf lab = {0};
 	enum ladder_fitting fit;
 	if (x1 == x2) { /* a hop inside one Expressway */
 		put(l, &low, x1 + 1, "<-+", 3, sev);
 		room = l->width - 3;
-		fit = ladder_fit_label(&lab, &l->lay, st->ai, room, "~", w != NULL);
+		fit = ladder_fit_step(&lab, &l->lay, st, room, "~", w != NULL);
 		put(l, &top, x1 + 2, lab.s, room, sev);
 	} else {
 		int lo = x1 < x2 ? x1 : x2, hi = x1 < x2 ? x2 : x1;
 		for (int x = lo + 1; x < hi; x++)
-			put(l, &low, x, "-", 1, sev);
+			put(l, &low, x, shaft, 1, sev);
 		put(l, &low, x1 < x2 ? hi - 1 : lo + 1, x1 < x2 ? ">" : "<", 1, sev);
 		room = hi - lo - 3;
-		fit = ladder_fit_label(&lab, &l->lay, st->ai, room, "~", w != NULL);
+		fit = ladder_fit_step(&lab, &l->lay, st, room, "~", w != NULL);
 		int n = (int)lab.len;
 		put(l, &top, lo + 2 + (room - n) / 2, lab.s, room, sev);
 	}
@@ -211,16 +246,19 @@ arrow(struct sbuf *b, const struct lad *l, const struct ladder_step *st)
 	return fit;
 }
 
-/* Appends the notes under arrow ai: its full label when a cut hid what
- * matters, then each finding on it, wrapped. */
+/* Appends the notes under row st: its full label when a cut hid what
+ * matters, then each finding on its arrow, wrapped. */
 static void
-notes(struct sbuf *b, const struct lad *l, size_t ai, enum ladder_fitting fit)
+notes(struct sbuf *b, const struct lad *l, const struct ladder_step *st,
+    enum ladder_fitting fit)
 {
-	size_t at = (size_t)l->margin;
+	size_t at = (size_t)l->margin, ai = st->ai;
 	if (fit == LF_CUT_TELL) {
 		sbuf_printf(b, "%*s> ", l->margin, "");
-		text_wrap(b, l->lay.labels[ai], at + 2, (size_t)l->wrap, at + 2);
+		text_wrap(b, ladder_step_label(&l->lay, st), at + 2, (size_t)l->wrap, at + 2);
 	}
+	if (st->conn)
+		return; /* its findings are the call's, told after the ladder */
 	const size_t *idx;
 	size_t n = l->o->d != NULL ? diag_call_findings(l->o->d, (long)l->ci, &idx) : 0;
 	for (size_t k = 0; k < n; k++) {
@@ -356,13 +394,13 @@ ladder_text(struct sbuf *b, const struct model *m, const struct call *c,
 {
 	static const struct ladder_opts none = {0};
 	struct lad l = {.m = m, .o = o != NULL ? o : &none, .ci = (size_t)(c - m->calls)};
-	ladder_layout(&l.lay, m, l.o->d, c, l.o->all_hops ? LADDER_ALL
-	    : l.o->d != NULL ? LADDER_FLAGGED : LADDER_FOLD);
+	ladder_layout(&l.lay, m, l.o->d, c, (l.o->all_hops ? LADDER_ALL
+	    : l.o->d != NULL ? LADDER_FLAGGED : LADDER_FOLD) | (l.o->no_conns ? 0 : LADDER_CONNS));
 	geometry(&l);
 	title(b, &l, c);
 	header(b, &l);
 	for (size_t i = 0; i < l.lay.nsteps; i++)
-		notes(b, &l, l.lay.steps[i].ai, arrow(b, &l, &l.lay.steps[i]));
+		notes(b, &l, &l.lay.steps[i], arrow(b, &l, &l.lay.steps[i]));
 	footer(b, &l, c);
 	findings(b, &l, c);
 	ladder_layout_free(&l.lay);

@@ -424,3 +424,21 @@ model_machine_label(const struct model *m, int machine, char *buf, size_t size)
 	snprintf(buf, size, "%s%s", mc->name, tag);
 	return buf;
 }
+
+/* Returns the step's time on the reference clock (see model.h). */
+xw_time
+model_step_ctime(const struct model *m, const struct wire_conn *c, const struct wire_step *st)
+{
+	return st->time - (m->skew != NULL && c->host < m->nhosts ? m->skew[c->host] : 0);
+}
+
+/* Returns the first machine seen with address ip, or -1. */
+int
+model_machine_at(const struct model *m, const char *ip)
+{
+	for (size_t i = 0; ip != NULL && i < m->nmachines; i++)
+		for (size_t a = 0; a < m->machines[i].naddrs; a++)
+			if (strcmp(m->machines[i].addrs[a], ip) == 0)
+				return (int)i;
+	return -1;
+}

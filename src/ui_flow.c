@@ -97,6 +97,15 @@ geometry(const struct ui *u, const struct flow_st *st, struct geo *g)
 		g->colw = st->fitw < 30 ? st->fitw : 30;
 }
 
+/* Returns the arrow of the selected row, or -1 (none, or a connection row). */
+static long
+sel_arrow(const struct flow_st *st)
+{
+	if (st->lay.nsteps == 0 || st->lay.steps[st->sel].conn)
+		return -1;
+	return (long)st->lay.steps[st->sel].ai;
+}
+
 /* Returns the virtual x of a column's line. */
 static int
 center(const struct geo *g, int col)
@@ -109,14 +118,14 @@ center(const struct geo *g, int col)
 static void
 build(struct ui *u, struct flow_st *st)
 {
-	size_t keep = st->lay.nsteps ? st->lay.steps[st->sel].ai : 0;
+	size_t keep = sel_arrow(st) >= 0 ? (size_t)sel_arrow(st) : 0;
 	ladder_layout_free(&st->lay);
 	ladder_layout(&st->lay, u->m, u->d, &u->m->calls[st->ci],
-	    st->all_hops ? LADDER_ALL : LADDER_FOLD);
+	    (st->all_hops ? LADDER_ALL : LADDER_FOLD) | LADDER_CONNS);
 	st->fitw = ladder_fit(&st->lay, COL_MIN, COL_MAX);
 	st->sel = 0;
 	for (size_t v = 0; v < st->lay.nsteps; v++)
-		if (st->lay.steps[v].ai >= keep) {
+		if (!st->lay.steps[v].conn && st->lay.steps[v].ai >= keep) {
 			st->sel = v;
 			break;
 		}
@@ -171,16 +180,22 @@ static void
 draw_margin(const struct ui *u, const struct flow_st *st, size_t v, int y, attr_t sel)
 {
 	size_t ai = st->lay.steps[v].ai;
+	bool conn = st->lay.steps[v].conn;
 	char t[24], d[24];
-	if (st->mark == (long)ai)
+	if (conn && st->lay.conns[ai].finding >= 0) {
+		const struct diag_finding *f = &u->d->f[st->lay.conns[ai].finding];
+		char mk = diag_marker(f->id);
+		ui_text(u, y, MARGIN - 2, 1, 0, &mk, 1, ui_sev_attr(u, (int)f->severity) | A_BOLD);
+	}
+	if (!conn && st->mark == (long)ai)
 		ui_text(u, y, 0, 1, 0, "*", 1, u->attr[UA_MARK]);
-	if (st->lay.nlegs > 1) {
+	if (!conn && st->lay.nlegs > 1) {
 		int leg = st->lay.legs[ai];
 		char l = ladder_leg_letter((size_t)leg);
 		ui_text(u, y, 1, 1, 0, &l, 1, leg > 0 ? u->attr[UA_LEG1 + (leg - 1) % 3] : 0);
 	}
 	int x = MARGIN - 2;
-	for (size_t i = st->nf; i-- > 0 && x > 2;) {
+	for (size_t i = conn ? 0 : st->nf; i-- > 0 && x > 2;) {
 		const struct diag_finding *f = &u->d->f[st->fidx[i]];
 		char mk = diag_marker(f->id);
 		if (f->arrow == (int)ai)
@@ -195,14 +210,23 @@ draw_margin(const struct ui *u, const struct flow_st *st, size_t v, int y, attr_
 	    sizeof t), d);
 }
 
-/* Returns the attribute of an arrow: severity, retransmission, selection. */
+/* Returns the attribute of a row: severity, retransmission, selection; a
+ * connection row is dim unless a finding cites it. */
 static attr_t
-arrow_attr(const struct ui *u, const struct flow_st *st, size_t ai, bool selected)
+arrow_attr(const struct ui *u, const struct flow_st *st, const struct ladder_step *row,
+    bool selected)
 {
 	const struct call *c = &u->m->calls[st->ci];
+	size_t ai = row->ai;
+	attr_t a;
+	if (row->conn) {
+		int32_t fi = st->lay.conns[ai].finding;
+		a = fi >= 0 ? ui_sev_attr(u, (int)u->d->f[fi].severity) : u->attr[UA_DIM];
+		return selected ? a | A_REVERSE | (st->focus == F_LADDER ? A_BOLD : 0) : a;
+	}
 	const struct diag_finding *w = diag_arrow_worst(u->d, st->ci, ai);
 	int leg = st->lay.nlegs > 1 ? st->lay.legs[ai] : 0;
-	attr_t a = w != NULL ? ui_sev_attr(u, (int)w->severity)
+	a = w != NULL ? ui_sev_attr(u, (int)w->severity)
 	    : u->m->msgs[c->arrows[ai].msg].retrans ? u->attr[UA_DIM]
 	    : leg > 0 ? u->attr[UA_LEG1 + (leg - 1) % 3] : 0;
 	if (selected)
@@ -214,9 +238,10 @@ arrow_attr(const struct ui *u, const struct flow_st *st, size_t ai, bool selecte
 static void
 draw_arrow(const struct ui *u, const struct flow_st *st, const struct geo *g, size_t v, int y)
 {
-	size_t ai = st->lay.steps[v].ai;
-	attr_t at = arrow_attr(u, st, ai, v == st->sel);
-	attr_t lat = st->hit && st->hit[ai] ? at | u->attr[UA_MATCH] : at;
+	const struct ladder_step *row = &st->lay.steps[v];
+	attr_t at = arrow_attr(u, st, row, v == st->sel);
+	attr_t lat = st->hit && !row->conn && st->hit[row->ai] ? at | u->attr[UA_MATCH] : at;
+	const char *hline = row->conn ? "." : u->g->hline;
 	int x1 = center(g, st->lay.steps[v].from), x2 = center(g, st->lay.steps[v].to);
 	struct sbuf sh = {0};
 	draw_margin(u, st, v, y, v == st->sel ? A_REVERSE : 0);
@@ -225,7 +250,7 @@ draw_arrow(const struct ui *u, const struct flow_st *st, const struct geo *g, si
 		sbuf_puts(&sh, u->g->corner_top);
 		vput(u, g, st->hscroll, y, x1 + 1, sh.s, at);
 		struct sbuf cut = {0};
-		ladder_fit_label(&cut, &st->lay, ai, g->colw - 5, u->g->more, false);
+		ladder_fit_step(&cut, &st->lay, row, g->colw - 5, u->g->more, false);
 		vput(u, g, st->hscroll, y, x1 + 4, cut.s, lat);
 		sbuf_free(&cut);
 		sh.len = 0;
@@ -241,12 +266,12 @@ draw_arrow(const struct ui *u, const struct flow_st *st, const struct geo *g, si
 		if (x1 > x2)
 			sbuf_puts(&sh, "<");
 		for (int x = lo + 1 + (x1 > x2); x < hi - (x1 < x2); x++)
-			sbuf_puts(&sh, u->g->hline);
+			sbuf_puts(&sh, hline);
 		if (x1 < x2)
 			sbuf_puts(&sh, ">");
 		vput(u, g, st->hscroll, y + 1, lo + 1, sh.s, at);
 		struct sbuf cut = {0};
-		ladder_fit_label(&cut, &st->lay, ai, room, u->g->more, false);
+		ladder_fit_step(&cut, &st->lay, row, room, u->g->more, false);
 		int n = ui_width(u, cut.s, cut.len);
 		vput(u, g, st->hscroll, y, l0 + (room - n) / 2, cut.s, lat);
 		sbuf_free(&cut);
@@ -306,12 +331,46 @@ draw_findings(const struct ui *u, struct flow_st *st, const struct geo *g)
 	}
 }
 
+/* Writes into buf where connection row k's packet is: "packet 8 of FILE". */
+static char *
+conn_where(const struct ui *u, const struct flow_st *st, size_t k, char *buf, size_t size)
+{
+	const struct ladder_conn *r = &st->lay.conns[k];
+	const struct wire_conn *c = &u->m->wire.conns[r->conn];
+	snprintf(buf, size, "packet %u of %s", u->m->wire.steps[r->step].packet,
+	    u->m->files[c->file].path);
+	return buf;
+}
+
+/* Fills doc with connection row k: what it is, the connection, its packet,
+ * the finding that cites it. */
+static void
+conn_doc(const struct ui *u, const struct flow_st *st, size_t k, struct ui_doc *doc)
+{
+	const struct ladder_conn *r = &st->lay.conns[k];
+	const struct wire_conn *c = &u->m->wire.conns[r->conn];
+	char where[512];
+	ui_doc_raw(doc, r->label, strlen(r->label), UA_START);
+	ui_doc_printf(doc, UA_NORMAL, "%s connection %s:%u -> %s:%u", c->tls ? "TLS" : "TCP",
+	    c->client_ip, c->client_port, c->server_ip, c->server_port);
+	conn_where(u, st, k, where, sizeof where);
+	ui_doc_raw(doc, where, strlen(where), UA_DIM);
+	if (r->finding >= 0) {
+		const struct diag_finding *f = &u->d->f[r->finding];
+		ui_doc_printf(doc, UA_NORMAL, "%s", "");
+		ui_doc_printf(doc, UA_NORMAL, "cited by %s:", f->id);
+		ui_doc_raw(doc, f->summary, strlen(f->summary), UA_NORMAL);
+	}
+}
+
 /* Makes sure the preview document matches the selection. */
 static void
 preview_doc(const struct ui *u, struct flow_st *st, int w)
 {
 	bool fin = st->focus == F_FINDINGS && st->nf > 0;
-	long key = fin ? -2 - (long)st->fsel * 1000 - w : st->lay.nsteps ? (long)st->lay.steps[st->sel].ai : -1;
+	bool conn = !fin && st->lay.nsteps && st->lay.steps[st->sel].conn;
+	long key = fin ? -2 - (long)st->fsel * 1000 - w : conn ? -500000000L - (long)st->sel
+	    : st->lay.nsteps ? (long)st->lay.steps[st->sel].ai : -1;
 	if (key == st->pdoc_key && st->pdoc.n > 0)
 		return;
 	ui_doc_free(&st->pdoc);
@@ -319,6 +378,8 @@ preview_doc(const struct ui *u, struct flow_st *st, int w)
 	st->ptop = 0, st->pskip = 0;
 	if (fin)
 		ui_finding_doc(u, &u->d->f[st->fidx[st->fsel]], w, &st->pdoc);
+	else if (conn)
+		conn_doc(u, st, st->lay.steps[st->sel].ai, &st->pdoc);
 	else if (st->lay.nsteps)
 		ui_sip_doc(u, &st->pdoc, u->m->calls[st->ci].arrows[st->lay.steps[st->sel].ai].msg,
 		    (long)st->ci, (int)st->lay.steps[st->sel].ai);
@@ -337,7 +398,9 @@ draw_preview(const struct ui *u, struct flow_st *st, const struct geo *g)
 		for (int r = 0; r < g->pre_h; r++)
 			ui_text(u, y + r, x - 1, 1, 0, u->g->vline, strlen(u->g->vline), u->attr[UA_DIM]);
 	char where[256] = "";
-	if (!(st->focus == F_FINDINGS && st->nf > 0))
+	if (!(st->focus == F_FINDINGS && st->nf > 0) && st->lay.steps[st->sel].conn)
+		conn_where(u, st, st->lay.steps[st->sel].ai, where, sizeof where);
+	else if (!(st->focus == F_FINDINGS && st->nf > 0))
 		ui_sip_where(u, u->m->calls[st->ci].arrows[st->lay.steps[st->sel].ai].msg, true, where,
 		    sizeof where);
 	ui_fill(u, y, x, g->pre_w, u->attr[UA_HEADER]);
@@ -423,7 +486,7 @@ select_arrow(struct ui *u, struct flow_st *st, size_t ai)
 {
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t v = 0; v < st->lay.nsteps; v++)
-			if (st->lay.steps[v].ai == ai) {
+			if (!st->lay.steps[v].conn && st->lay.steps[v].ai == ai) {
 				st->sel = v;
 				st->follow = true;
 				return;
@@ -445,7 +508,7 @@ search_next(struct ui *u, struct flow_st *st, int dir)
 	}
 	for (size_t k = 1; k <= st->lay.nsteps; k++) {
 		size_t v = (st->sel + st->lay.nsteps + (size_t)dir * k) % st->lay.nsteps;
-		if (st->hit[st->lay.steps[v].ai]) {
+		if (!st->lay.steps[v].conn && st->hit[st->lay.steps[v].ai]) {
 			st->sel = v;
 			st->follow = true;
 			return;
@@ -501,7 +564,7 @@ search_done(struct ui *u, void *vst, const char *text, int choice, bool ok)
 	}
 	snprintf(st->pat, sizeof st->pat, "%s", text);
 	search_apply(u, st);
-	if (st->lay.nsteps && !st->hit[st->lay.steps[st->sel].ai])
+	if (st->lay.nsteps && (sel_arrow(st) < 0 || !st->hit[sel_arrow(st)]))
 		search_next(u, st, 1);
 	return true;
 }
@@ -536,7 +599,7 @@ flow_mouse(struct ui *u, struct flow_st *st, const struct ui_ev *ev)
 		if (v < st->lay.nsteps) {
 			st->focus = F_LADDER;
 			st->sel = v;
-			if (ev->button == UI_DCLICK)
+			if (ev->button == UI_DCLICK && !st->lay.steps[v].conn)
 				ui_msg_open(u, st->ci, (int)st->lay.steps[v].ai, false);
 		}
 	}
@@ -608,8 +671,10 @@ flow_enter(struct ui *u, struct flow_st *st)
 		}
 		select_arrow(u, st, (size_t)a);
 	}
-	if (st->lay.nsteps > 0)
-		ui_msg_open(u, st->ci, (int)st->lay.steps[st->sel].ai, false);
+	if (st->lay.nsteps > 0 && sel_arrow(st) < 0)
+		ui_note(u, false, "a connection row: its packet is in the capture, not a SIP message");
+	else if (st->lay.nsteps > 0)
+		ui_msg_open(u, st->ci, (int)sel_arrow(st), false);
 }
 
 /* c: compares the marked arrow with the selected one, or the call's logs. */
@@ -617,9 +682,11 @@ static void
 flow_compare(struct ui *u, struct flow_st *st)
 {
 	const struct call *c = &u->m->calls[st->ci];
-	if (st->lay.nsteps == 0)
+	if (sel_arrow(st) < 0) {
+		ui_note(u, true, "compare needs a SIP message: this is a connection row");
 		return;
-	size_t ai = st->lay.steps[st->sel].ai;
+	}
+	size_t ai = (size_t)sel_arrow(st);
 	if (st->mark >= 0 && (size_t)st->mark != ai)
 		ui_compare_pair_open(u, st->ci, c->arrows[st->mark].msg, c->arrows[ai].msg);
 	else
@@ -646,8 +713,8 @@ flow_key(struct ui *u, void *vst, const struct ui_ev *ev)
 	struct flow_st *st = vst;
 	int k = ev->key;
 	if (k == ' ' || k == 'm') {
-		if (st->lay.nsteps)
-			st->mark = st->mark == (long)st->lay.steps[st->sel].ai ? -1 : (long)st->lay.steps[st->sel].ai;
+		if (sel_arrow(st) >= 0)
+			st->mark = st->mark == sel_arrow(st) ? -1 : sel_arrow(st);
 		return true;
 	}
 	if (flow_move(u, st, k))
@@ -688,7 +755,7 @@ flow_context(const struct ui *u, const void *vst, size_t *call, int *arrow)
 	const struct flow_st *st = vst;
 	(void)u;
 	*call = st->ci;
-	*arrow = st->lay.nsteps ? (int)st->lay.steps[st->sel].ai : -1;
+	*arrow = (int)sel_arrow(st);
 	return true;
 }
 

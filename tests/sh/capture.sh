@@ -102,6 +102,20 @@ contains split-invite-in "$T/split.show" '<-+\|$'
 "$XW" list -q "$CAP/" > "$T/all.list" 2>&1 && ok directory-of-captures || fail directory-of-captures
 contains directory-calls "$T/all.list" '^9 calls on [0-9-]+ \(9 OPTIONS'
 
+# Connection rows: the TCP connection that carried the call, among its
+# arrows (SYN and SYN/ACK before the INVITE, the FINs after), dotted; none
+# for a log alone; every line within the width.
+"$XW" show -q 1 "$CAP/sip-tcp-call.pcap" > "$T/conn.show"
+contains conn-row-syn "$T/conn.show" '\| +TCP SYN +\|$'
+contains conn-row-dotted "$T/conn.show" '^00:32:48\.173 +\|\.+>\|$'
+"$XW" show -q --width 100 1 "$CAP/sip-tcp-call.pcap" > "$T/conn100.show"
+golden capture-conn-show-100.txt "$T/conn100.show"
+"$XW" show -q --width 80 1 "$CAP/sip-tcp-call.pcap" > "$T/conn80.show"
+awk 'length > 80 { bad = 1 } END { exit bad }' "$T/conn80.show" && grep -q 'TCP FIN' "$T/conn80.show" &&
+	ok conn-rows-fit-80 || fail conn-rows-fit-80
+"$XW" show -q 1 "$BUN/c-udp-merge.tar.gz" > "$T/conn-udp.show"
+lacks conn-none-over-udp "$T/conn-udp.show" 'TCP |TLS '
+
 # A message logged and captured is one message; the capture's clock is the log's.
 "$XW" list --json --all "$BUN/c-udp-merge.tar.gz" > "$T/merge.json" 2> "$T/merge.err"
 python3 - "$T/merge.json" <<'EOF' && ok merge-one-record || fail merge-one-record

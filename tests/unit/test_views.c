@@ -236,5 +236,124 @@ test_show_fits(void)
 	}
 }
 
+/* Returns the call of e whose first request is meth and whose number is
+ * the lowest such, or NULL. */
+static const struct call *
+call_of(const struct ex *e, const char *meth, size_t skip)
+{
+	for (size_t i = 0; i < e->m->ncalls; i++)
+		if (e->m->calls[i].method != NULL && strcmp(e->m->calls[i].method, meth) == 0 &&
+		    skip-- == 0)
+			return &e->m->calls[i];
+	return NULL;
+}
+
+/* Returns the column of the machine named name in l, or -1. */
+static int
+col_named(const struct ladder_layout *l, const char *name)
+{
+	for (size_t i = 0; i < l->ncols; i++)
+		if (strcmp(l->cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A capture's TCP call: the connection's SYN and SYN/ACK before the
+ * INVITE, its FINs after the last 200 OK, between the call's columns and
+ * in time order; none without LADDER_CONNS; show fits every width. */
+static void
+test_conn_rows(void)
+{
+	struct ex e;
+	if (!ex_open(&e, "tests/data/captures/sip-tcp-call.pcap"))
+		return;
+	const struct call *c = call_of(&e, "INVITE", 0);
+	CHECK(c != NULL);
+	struct ladder_layout l;
+	ladder_layout(&l, e.m, &e.co.diag, c, LADDER_ALL);
+	CHECK_INT(l.nconns, 0);
+	CHECK_INT(l.nsteps, c->narrows);
+	ladder_layout_free(&l);
+	ladder_layout(&l, e.m, &e.co.diag, c, LADDER_ALL | LADDER_CONNS);
+	int cm = col_named(&l, "CUCM 192.168.1.21"), xc = col_named(&l, "192.168.1.5");
+	CHECK(cm >= 0 && xc >= 0 && l.ncols == 2);
+	CHECK_INT(l.nconns, 4);
+	CHECK_INT(l.nsteps, c->narrows + 4);
+	static const char *const want[] = {"TCP SYN", "TCP SYN/ACK", "INVITE", "100", "180",
+	    "200", "ACK", "BYE", "200", "TCP FIN", "TCP FIN"};
+	for (size_t i = 0; i < l.nsteps && i < sizeof want / sizeof want[0]; i++) {
+		const struct ladder_step *st = &l.steps[i];
+		const char *lab = ladder_step_label(&l, st);
+		CHECK(strncmp(lab, want[i], strlen(want[i])) == 0);
+		CHECK(st->conn == (strncmp(want[i], "TCP", 3) == 0));
+		CHECK(i == 0 || st->t >= l.steps[i - 1].t);
+		CHECK(i == 0 || st->dt == st->t - l.steps[i - 1].t);
+	}
+	CHECK(l.steps[0].from == cm && l.steps[0].to == xc);  /* the CM connects */
+	CHECK(l.steps[1].from == xc && l.steps[1].to == cm);
+	CHECK(l.steps[9].from == cm && l.steps[10].from == xc); /* the CM closes first */
+	CHECK(l.conns[0].finding == -1 && l.conns[0].count == 1);
+	CHECK_INT(e.m->wire.steps[l.conns[0].step].packet, 3);
+	ladder_layout_free(&l);
+	for (int w = 40; w <= 200; w += 20) {
+		struct sbuf b = {0};
+		struct ladder_opts o = {.width = w, .d = &e.co.diag};
+		ladder_text(&b, e.m, c, &o);
+		CHECK(widest(b.s) <= (size_t)w);
+		CHECK(strstr(b.s, "TCP SYN/ACK") != NULL);
+		sbuf_free(&b);
+	}
+	ex_close(&e);
+}
+
+/* A finding of a call citing a packet of a connection that did not carry
+ * it: that connection's rows are shown, the cited one marked. */
+static void
+test_conn_cited(void)
+{
+	struct ex e;
+	if (!ex_open(&e, "tests/data/captures/sip-ipv6.pcapng"))
+		return;
+	const struct call *udp = call_of(&e, "INVITE", 0);
+	struct ladder_layout l;
+	CHECK(udp != NULL && e.m->wire.nconns == 1);
+	if (udp == NULL || e.m->wire.nconns != 1) {
+		ex_close(&e);
+		return;
+	}
+	ladder_layout(&l, e.m, NULL, udp, LADDER_ALL | LADDER_CONNS);
+	CHECK_INT(l.nconns, 0); /* over UDP: no connection carried it */
+	ladder_layout_free(&l);
+	struct diag_result r = {0};
+	struct diag_finding f = {.id = "tcp-syn-unanswered", .severity = DIAG_ERROR,
+	    .call = (int)(udp - e.m->calls), .arrow = -1, .host = -1, .summary = "s", .fix = "f"};
+	f.ev = xcalloc(1, sizeof *f.ev);
+	f.ev[0] = (struct diag_evidence){e.m->files[e.m->wire.conns[0].file].path, 12, true,
+	    "TCP SYN", -1};
+	f.nev = f.evcap = 1;
+	VEC_PUSH(r.f, r.n, r.cap, f);
+	diag_index_build(e.m, &r);
+	ladder_layout(&l, e.m, &r, udp, LADDER_ALL | LADDER_CONNS);
+	CHECK(l.nconns >= 2);
+	CHECK(l.nconns > 0 && strcmp(l.conns[0].label, "TCP SYN") == 0 && l.conns[0].finding == 0);
+	for (size_t i = 1; i < l.nconns; i++)
+		CHECK(l.conns[i].finding == -1);
+	for (size_t v = 0; v < l.nsteps; v++)
+		if (l.steps[v].conn && l.steps[v].ai == 0)
+			CHECK(l.steps[v].from == col_named(&l, "CUCM 2001:db8:1::21") &&
+			    l.steps[v].to == col_named(&l, "2001:db8:1::5"));
+	ladder_layout_free(&l);
+	struct sbuf b = {0};
+	struct ladder_opts o = {.width = 100, .d = &r};
+	ladder_text(&b, e.m, udp, &o);
+	const char *syn = strstr(b.s, "TCP SYN "), *bol = syn;
+	while (bol != NULL && bol > b.s && bol[-1] != '\n')
+		bol--;
+	CHECK(bol != NULL && bol[2] == diag_marker("tcp-syn-unanswered")); /* marked in the margin */
+	sbuf_free(&b);
+	diag_result_free(&r);
+	ex_close(&e);
+}
+
 T_LIST(T(test_cells), T(test_cut), T(test_wrap), T(test_labels), T(test_narrow_layout),
-    T(test_legs_and_clock), T(test_show_fits))
+    T(test_legs_and_clock), T(test_show_fits), T(test_conn_rows), T(test_conn_cited))
