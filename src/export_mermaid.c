@@ -115,16 +115,6 @@ arrow(struct sbuf *b, const struct model *m, const struct diag_result *d, size_t
 		sbuf_puts(b, "    end\n");
 }
 
-/* Returns true when machine mach is one of the np participants p. */
-static bool
-declared(const int *p, size_t np, int mach)
-{
-	for (size_t i = 0; i < np; i++)
-		if (p[i] == mach)
-			return true;
-	return false;
-}
-
 /* Appends connection row st: a dotted arrow with an open head (in a
  * coloured rect when a finding cites it), between declared participants. */
 static void
@@ -132,9 +122,9 @@ conn_arrow(struct sbuf *b, const struct diag_result *d, const struct ladder_layo
     const struct ladder_step *st, const int *p, size_t np)
 {
 	const struct ladder_conn *r = &l->conns[st->ai];
-	int sev = r->finding >= 0 && d != NULL ? (int)d->f[r->finding].severity : -1;
+	int sev = export_conn_severity(d, r);
 	char t[24];
-	if (!declared(p, np, r->from) || !declared(p, np, r->to))
+	if (!export_conn_drawn(r, p, np))
 		return;
 	if (sev >= 0)
 		sbuf_printf(b, "    rect %s\n", sev_rgb(sev));

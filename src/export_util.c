@@ -103,3 +103,28 @@ export_escape(struct sbuf *b, const char *s,
 	}
 	sbuf_free(&t);
 }
+
+/* Returns true when machine mach is one of the np participants p. */
+static bool
+declared(const int *p, size_t np, int mach)
+{
+	for (size_t i = 0; i < np; i++)
+		if (p[i] == mach)
+			return true;
+	return false;
+}
+
+/* Returns true when row r joins two participants (see export_util.h). */
+bool
+export_conn_drawn(const struct ladder_conn *r, const int *p, size_t np)
+{
+	return declared(p, np, r->from) && declared(p, np, r->to);
+}
+
+/* Returns the severity of the finding citing row r, or -1 (see export_util.h). */
+int
+export_conn_severity(const struct diag_result *d, const struct ladder_conn *r)
+{
+	return r->finding >= 0 && d != NULL && (size_t)r->finding < d->n
+	    ? (int)d->f[r->finding].severity : -1;
+}
