@@ -469,7 +469,7 @@ NOCOV static void
 check_puml(const char *s, size_t n)
 {
 	static const char *const lines[] = {"' ", "skinparam ", "title ", "box \"",
-		"participant \"", "end box", "note ", "== ", "...", NULL};
+		"participant \"", "end box", "note ", "== ", "...", "caption ", NULL};
 	static const char start[] = "@startuml\n", end[] = "@enduml\n";
 	check_ascii("plantuml", s, n);
 	check_marker("plantuml", s, n);
