@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "corr.h"
+#include "fuzz_util.h"
 #include "log.h"
 #include "sip.h"
 
@@ -26,11 +27,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	int fd = memfd_create("fuzz-bundle", MFD_CLOEXEC);
-	if (fd < 0 || (n > 0 && write(fd, d, n) != (ssize_t)n))
-		abort();
 	char path[64], err[512];
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	int fd = fuzz_memfile("fuzz-bundle", d, n, path, sizeof path);
 	struct model *m = model_new();
 	if (log_load(m, path, err, sizeof err) == 0) {
 		struct corr_opts co = {0};

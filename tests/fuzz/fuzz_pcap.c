@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "corr.h"
+#include "fuzz_util.h"
 #include "diag.h"
 #include "export.h"
 #include "jsonout.h"
@@ -60,11 +61,8 @@ render(const struct model *m, const struct diag_result *r)
 int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	int fd = memfd_create("fuzz-pcap", MFD_CLOEXEC);
-	if (fd < 0 || (n > 0 && write(fd, d, n) != (ssize_t)n))
-		abort();
 	char path[64], err[512];
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	int fd = fuzz_memfile("fuzz-pcap", d, n, path, sizeof path);
 	struct model *m = model_new();
 	struct diag_result r = {0};
 	if (log_load(m, path, err, sizeof err) == 0) {

@@ -137,4 +137,16 @@ fuzz_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 	return len;
 }
 
+/* Returns a new memory file (the caller closes it) holding the n bytes at d,
+ * with its /proc path in path: the input as a file the user named. */
+static inline int
+fuzz_memfile(const char *name, const uint8_t *d, size_t n, char *path, size_t size)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	if (fd < 0 || (n > 0 && write(fd, d, n) != (ssize_t)n))
+		abort();
+	snprintf(path, size, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
 #endif
