@@ -109,6 +109,13 @@ log_scan_host(struct log_scan *sc, const char *name, size_t n)
  * model with its problems in log order; it counts as seen in the file's
  * account, then as read or reported. */
 void log_scan_block(struct log_scan *sc, struct log_pending *p);
+/* Returns nothing; gives back the mapped pages of file f around the n bytes
+ * at off once a reader's raw hook has copied them out. A fault maps the
+ * pages around it too (64 KB, or a large folio of up to 2 MB), so a
+ * diagnosis that quotes a thousand messages would otherwise keep much of a
+ * large log resident. A heap copy
+ * (a repaired or decompressed file) is left alone. */
+void log_scan_release(const struct log_file *f, uint64_t off, size_t n);
 /* Returns nothing; queues the n bytes at bytes (copied) for parsing as one
  * framed block, for a reader whose messages are not a stretch of its file
  * (a capture's, cut from packets): p->s is kept as the reader set it but

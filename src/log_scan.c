@@ -262,6 +262,21 @@ release_pages(struct log_scan *sc, size_t from, size_t upto)
 		madvise((char *)f->map_base + a, b - a, MADV_DONTNEED);
 }
 
+/* Returns nothing; releases the pages around [off, off + n) (see log_scan.h). */
+void
+log_scan_release(const struct log_file *f, uint64_t off, size_t n)
+{
+	/* what one fault may map: the fault-around window (64 KB), or a whole
+	 * large folio of the page cache (up to a huge page, 2 MB) */
+	const size_t around = 2u << 20;
+	if (f->map_base == NULL || f->map_base != (const void *)f->data || off >= f->map_len)
+		return;
+	size_t a = (size_t)off / around * around, b = (size_t)off + n;
+	b = b > f->map_len - around ? f->map_len : (b + around - 1) / around * around;
+	if (b > a)
+		madvise((char *)f->map_base + a, b - a, MADV_DONTNEED);
+}
+
 void
 log_scan_chunk(struct log_scan *sc, size_t at)
 {
