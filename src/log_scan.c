@@ -271,8 +271,10 @@ log_scan_release(const struct log_file *f, uint64_t off, size_t n)
 	const size_t around = 2u << 20;
 	if (f->map_base == NULL || f->map_base != (const void *)f->data || off >= f->map_len)
 		return;
-	size_t a = (size_t)off / around * around, b = (size_t)off + n;
-	b = b > f->map_len - around ? f->map_len : (b + around - 1) / around * around;
+	size_t a = (size_t)off / around * around;
+	size_t b = ((size_t)off + n + around - 1) / around * around;
+	if (b > f->map_len)
+		b = f->map_len; /* never past the mapping's end: another mapping may follow */
 	if (b > a)
 		madvise((char *)f->map_base + a, b - a, MADV_DONTNEED);
 }
