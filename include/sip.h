@@ -57,6 +57,12 @@ const char *sip_cut_reason(int bit, char *buf, size_t size);
  * n is not NULL), rebuilt by the format of the file that logged it; NULL when
  * only a summary was logged. */
 char *sip_raw(const struct model *m, const struct sip_msg *s, size_t *n);
+/* Returns sip_raw's text of s, for a reader that will not come back to the
+ * message's neighbours (a finding quoting a line of it): the log's pages it
+ * faulted in are given back (log_scan_release), so quoting a thousand
+ * messages does not keep a large log resident. A view that reads message
+ * after message (an export, the browser) uses sip_raw. */
+char *sip_raw_once(const struct model *m, const struct sip_msg *s, size_t *n);
 /* Returns the line of its file that holds line k (0 first) of sip_raw's text
  * of s, or 0 when its format has no lines (a summary, a capture). */
 uint32_t sip_raw_line(const struct model *m, const struct sip_msg *s, size_t k);

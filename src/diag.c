@@ -144,7 +144,7 @@ record_line(struct model *m, struct diag_finding *f, const struct sip_msg *s,
     const char *prefix)
 {
 	size_t n = 0, k = 0, at = 0, len = 0;
-	char *raw = prefix != NULL ? sip_raw(m, s, &n) : NULL, buf[DIAG_QUOTE_MAX + 1];
+	char *raw = prefix != NULL ? sip_raw_once(m, s, &n) : NULL, buf[DIAG_QUOTE_MAX + 1];
 	bool found = raw != NULL && find_line(raw, n, prefix, &k, &at, &len);
 	uint32_t line = found ? sip_raw_line(m, s, k) : 0;
 	if (line != 0) {

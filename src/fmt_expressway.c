@@ -127,7 +127,6 @@ expressway_raw(const struct model *m, const struct sip_msg *s, size_t *n)
 		return NULL;
 	struct sbuf b = {0};
 	fmt_expressway_unframe(f->data + s->off, s->flen, &b);
-	log_scan_release(f, s->off, s->flen);
 	if (n != NULL)
 		*n = b.len;
 	return sbuf_take(&b);

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "log_format.h"
-#include "log_scan.h"
 #include "wire.h"
 #include "wire_scan.h"
 
@@ -163,7 +162,6 @@ pcap_raw(const struct model *m, const struct sip_msg *s, size_t *n)
 	char *out = xmalloc((size_t)s->flen + 1), *q = out;
 	for (size_t i = 0; i < k; i++) {
 		memcpy(q, d + p[i].ip_off + p[i].at, p[i].len);
-		log_scan_release(&m->files[s->file], p[i].ip_off + p[i].at, p[i].len);
 		q += p[i].len;
 	}
 	*q = '\0';

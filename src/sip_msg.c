@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log_format.h"
+#include "log_scan.h"
 #include "sip.h"
 
 char *
@@ -14,6 +15,15 @@ sip_raw(const struct model *m, const struct sip_msg *s, size_t *n)
 		return NULL;
 	const struct log_format *fmt = m->files[s->file].fmt;
 	return fmt != NULL && fmt->raw != NULL ? fmt->raw(m, s, n) : NULL;
+}
+
+char *
+sip_raw_once(const struct model *m, const struct sip_msg *s, size_t *n)
+{
+	char *raw = sip_raw(m, s, n);
+	if (raw != NULL && !sip_is_captured(m, s))
+		log_scan_release(&m->files[s->file], s->off, s->flen);
+	return raw;
 }
 
 uint32_t
