@@ -306,6 +306,8 @@ text_wrap(struct sbuf *b, const char *s, size_t at, size_t w, size_t indent)
 			sbuf_printf(b, "\n%*s", (int)indent, "");
 			col = indent, sp = 0, fresh = true; /* spaces at a break are dropped */
 		}
+		if (col + sp + ww > w) /* blanks wider than the line: what leaves the word room */
+			sp = col + ww < w ? w - col - ww : 0;
 		sbuf_add(b, t.s + word - sp, sp);
 		col += sp;
 		for (size_t j = word, e = word + k, c; j < e;) { /* a word too long: cut */

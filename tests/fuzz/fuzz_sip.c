@@ -10,19 +10,28 @@
 #include "fuzz_util.h"
 #include "sip.h"
 
-/* Returns 0 after initialising libosip2 once. */
+/* The parse arena, as each parsing thread of the program has one. The
+ * unframed copy is parsed on the heap instead, where ASan sees a read past
+ * any block libosip2 allocated; there libosip2's own leak of a multipart
+ * part's first Content-Type, when the part holds two, is suppressed
+ * (tests/fuzz/lsan.supp): the program parses in arenas, emptied after each
+ * message, and never leaks it. */
+static struct sip_arena *arena;
+
+/* Returns 0 after initialising libosip2 and the arena once. */
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
 	sip_init();
+	arena = sip_arena_new();
 	return 0;
 }
 
 /* Returns nothing; parses n bytes of text (what the message holds is in m's pool). */
 static void
-parse_one(struct model *m, const char *text, size_t n)
+parse_one(struct model *m, const char *text, size_t n, struct sip_arena *a)
 {
 	struct sip_msg s;
 	struct sip_fields f;
@@ -32,7 +41,7 @@ parse_one(struct model *m, const char *text, size_t n)
 	s.sip = &f;
 	f.q850 = -1;
 	char why[256], buf[128];
-	if (sip_parse(m->pool, NULL, &f, text, n, why, sizeof why) != 0)
+	if (sip_parse(m->pool, a, &f, text, n, why, sizeof why) != 0)
 		return; /* the arrays are in the pool */
 	sip_first_line(&s, buf, sizeof buf);
 	sip_label(&s, buf, sizeof buf);
@@ -49,8 +58,8 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	fmt_expressway_unframe(in, n, &text);
 	/* an exact-size copy, so a read past the unframed text is caught too */
 	char *un = fuzz_copy((const uint8_t *)text.s, text.len);
-	parse_one(m, un, text.len);
-	parse_one(m, in, n);
+	parse_one(m, un, text.len, NULL);
+	parse_one(m, in, n, arena);
 	fuzz_free(un, text.len);
 	sbuf_free(&text);
 	model_free(m);

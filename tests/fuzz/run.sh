@@ -69,6 +69,7 @@ build() {
 run_one() {
 	local n=$1 log=$bf/log/$1.txt
 	mkdir -p "$bf/corpus/$n" "$bf/artifacts/$n" "$bf/log"
+	LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 XW_FUZZ_NO_DIAG=${XW_FUZZ_NO_DIAG:-} \
 	"$bf/fuzz_$n" -max_len="$(maxlen "$n")" -timeout=10 -rss_limit_mb=2048 \

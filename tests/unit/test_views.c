@@ -65,6 +65,10 @@ test_wrap(void)
 	text_wrap(&b, "abcdefghijklmnopqrst uv", 4, 12, 0); /* a word too long is cut */
 	CHECK_STR(b.s, "abcdefgh\nijklmnopqrst\nuv\n");
 	b.len = 0;
+	/* blanks wider than the line (found by fuzz_text): what leaves the word room */
+	text_wrap(&b, "                                     x", 3, 16, 4);
+	CHECK_STR(b.s, "            x\n");
+	b.len = 0;
 	const char *s = "the INVITE (CSeq 101) never got a final response in these logs; "
 	    "the last hop it was seen on is Expressway 10.81.54.102";
 	for (size_t w = 15; w < 90; w += 7) { /* at least the indent and 8 */
