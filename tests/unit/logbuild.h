@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
+#include "model.h"
 #include "xmem.h"
 
 /* Appends an entry header line of host at UTC time utc ("2017-09-19 18:01:48,140"). */
@@ -63,6 +65,26 @@ lb_with_body(const char *headers, const char *body)
 		crlf += *p == '\n';
 	return xasprintf("%sContent-Type: application/sdp\nContent-Length: %zu\n\n%s", headers,
 	    strlen(body) + crlf, body);
+}
+
+/* Returns a new model of text read as one log file "t.log" (scanned, not
+ * correlated); the caller frees it. */
+static inline struct model *
+lb_load(const char *text)
+{
+	struct model *m = model_new();
+	log_load_memory(m, "t.log", text, strlen(text));
+	return m;
+}
+
+/* Returns how many problems of file f have s in their reason. */
+static inline size_t
+lb_problems_with(const struct log_file *f, const char *s)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < f->nproblems; k++)
+		n += strstr(f->problems[k].reason, s) != NULL;
+	return n;
 }
 
 #endif

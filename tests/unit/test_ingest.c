@@ -32,24 +32,7 @@ write_file(const char *path, const void *d, size_t n)
 	return fp != NULL && fclose(fp) == 0 && ok;
 }
 
-/* Returns the number of problems of f whose reason holds s. */
-static size_t
-problems_with(const struct log_file *f, const char *s)
-{
-	size_t n = 0;
-	for (size_t k = 0; k < f->nproblems; k++)
-		n += strstr(f->problems[k].reason, s) != NULL;
-	return n;
-}
 
-/* Returns a model of the text read as an Expressway log. */
-static struct model *
-scan(const char *text)
-{
-	struct model *m = model_new();
-	log_load_memory(m, "t.log", text, strlen(text));
-	return m;
-}
 
 static const char pcap_le[] = "\xd4\xc3\xb2\xa1\x02\x00\x04\x00\0\0\0\0\0\0\0\0\xff\xff\0\0\1\0\0\0";
 static const char pcapng[] = "\x0a\x0d\x0d\x0a\x1c\0\0\0\x4d\x3c\x2b\x1a\1\0\0\0";
@@ -111,7 +94,7 @@ test_load_through_table(void)
 	CHECK_INT(m->nfiles, 4); /* in name order: capture, certificate, dump, log */
 	if (m->nfiles == 4) {
 		CHECK(strcmp(m->files[0].fmt->name, "pcap") == 0 && m->files[0].ignored == NULL);
-		CHECK(problems_with(&m->files[1], "certificate that cannot be read") == 1);
+		CHECK(lb_problems_with(&m->files[1], "certificate that cannot be read") == 1);
 		CHECK(m->files[2].ignored == NULL && m->files[2].fmt->take != NULL);
 		CHECK(m->files[3].fmt == log_format_default() && m->files[3].ignored == NULL);
 		CHECK(m->files[3].nproblems == 0);
@@ -139,7 +122,7 @@ test_too_deep(void)
 	struct model *m = model_new();
 	CHECK_INT(log_load(m, top, err, sizeof err), 0);
 	CHECK_INT(m->nfiles, 1);
-	CHECK(m->nfiles == 1 && problems_with(&m->files[0], "nested more than") == 1);
+	CHECK(m->nfiles == 1 && lb_problems_with(&m->files[0], "nested more than") == 1);
 	model_free(m);
 	free(path);
 	char *cmd = xasprintf("rm -rf '%s'", top);
@@ -181,7 +164,7 @@ test_fields_match_log_kv(void)
 		random_text(&seed, text, sizeof text);
 		sbuf_printf(&b, "2017-09-19T14:01:48.140-04:00 e tvcs: Event=\"e%d\" %s\n", i, text);
 	}
-	struct model *m = scan(b.s);
+	struct model *m = lb_load(b.s);
 	CHECK_INT(m->nevents, 400);
 	size_t bad = 0;
 	for (size_t i = 0; i < m->nevents; i++) {
@@ -210,7 +193,7 @@ test_ssl_fields(void)
 	    "remoteAddress=\"['IPv4''TCP''146.20.193.70:43353']\"");
 	lb_head(&b, "e", "2017-09-27 18:31:39,522", "developer.ssl", "ERROR",
 	    "bServer=\"false\" remoteAddress=['IPv4''TCP''10.1.1.1:5061']");
-	struct model *m = scan(b.s);
+	struct model *m = lb_load(b.s);
 	CHECK_INT(m->nevents, 2);
 	if (m->nevents == 2) {
 		size_t n;
@@ -238,7 +221,7 @@ test_ssl_fields(void)
 static void
 test_event_without_fields(void)
 {
-	struct model *m = scan("2017-09-19T14:01:48.140-04:00 e tvcs: UTCTime=\"2017-09-19 "
+	struct model *m = lb_load("2017-09-19T14:01:48.140-04:00 e tvcs: UTCTime=\"2017-09-19 "
 	    "18:01:48,140\" Module=\"network.dns\" Level=\"INFO\":  no fields here\n");
 	CHECK_INT(m->nevents, 1);
 	if (m->nevents == 1) {
@@ -265,9 +248,9 @@ test_long_entries(void)
 	memset(big, 'x', LOG_MAX_EVENT_TEXT + 99);
 	big[LOG_MAX_EVENT_TEXT + 99] = '\0';
 	lb_head(&b, "e", "2017-09-19 18:00:02,000", "network.search", "DEBUG", big);
-	struct model *m = scan(b.s);
+	struct model *m = lb_load(b.s);
 	CHECK_INT(m->nevents, 3);
-	CHECK_INT(problems_with(&m->files[0], "kept the start of it"), 2);
+	CHECK_INT(lb_problems_with(&m->files[0], "kept the start of it"), 2);
 	CHECK(m->nevents == 3 && strstr(m->events[0].text, "continuation 39") != NULL);
 	CHECK(m->nevents == 3 && strstr(m->events[0].text, "continuation 40") == NULL);
 	CHECK(m->nevents == 3 && strlen(m->events[2].text) == LOG_MAX_EVENT_TEXT);
@@ -291,14 +274,14 @@ test_sip_lists_cut(void)
 		sbuf_printf(&sdp, "m=audio %d RTP/AVP 0\n", 10000 + i);
 	char *full = lb_with_body(msg.s, sdp.s);
 	lb_msg(&b, "e", "2017-09-19 18:01:48,140", 1, "10.0.0.1", 5061, "10.0.0.2", 5061, full);
-	struct model *m = scan(b.s);
+	struct model *m = lb_load(b.s);
 	CHECK_INT(m->nmsgs, 1);
 	if (m->nmsgs == 1) {
 		CHECK_INT(m->msgs[0].sip->nvias, SIP_MAX_LIST);
 		CHECK_INT(m->msgs[0].sip->nmedia, SDP_MAX_MEDIA);
 	}
-	CHECK_INT(problems_with(&m->files[0], "Via headers: kept the first"), 1);
-	CHECK_INT(problems_with(&m->files[0], "SDP m= lines: kept the first"), 1);
+	CHECK_INT(lb_problems_with(&m->files[0], "Via headers: kept the first"), 1);
+	CHECK_INT(lb_problems_with(&m->files[0], "SDP m= lines: kept the first"), 1);
 	model_free(m);
 	free(full);
 	sbuf_free(&msg);
@@ -318,8 +301,8 @@ test_block_cut(void)
 	while (b.len < LOG_MAX_BLOCK + 4096)
 		sbuf_puts(&b, " X-Filler: 0123456789012345678901234567890123456789\n");
 	sbuf_puts(&b, " |\n");
-	struct model *m = scan(b.s);
-	CHECK_INT(problems_with(&m->files[0], "longer than"), 1);
+	struct model *m = lb_load(b.s);
+	CHECK_INT(lb_problems_with(&m->files[0], "longer than"), 1);
 	model_free(m);
 	sbuf_free(&b);
 }
@@ -334,7 +317,7 @@ test_raw_through_format(void)
 	    "OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK1\n"
 	    "From: <sip:a@b>;tag=1\nTo: <sip:c@d>\nCall-ID: raw-1\nCSeq: 1 OPTIONS\n"
 	    "Content-Length: 0\n");
-	struct model *m = scan(b.s);
+	struct model *m = lb_load(b.s);
 	CHECK_INT(m->nmsgs, 1);
 	if (m->nmsgs == 1) {
 		size_t n;

@@ -94,14 +94,6 @@ folded(const char *t, size_t w)
 	return sbuf_take(&b);
 }
 
-/* Returns the calls' worth of a model of text: messages read, problems. */
-static struct model *
-load(const char *text)
-{
-	struct model *m = model_new();
-	log_load_memory(m, "t.log", text, strlen(text));
-	return m;
-}
 
 /* Returns true when a and b hold the same messages: the same parsed
  * fields, in the same order. */
@@ -122,15 +114,6 @@ same_messages(const struct model *a, const struct model *b)
 	return true;
 }
 
-/* Returns the number of problems of the file that contain s. */
-static int
-problems_with(const struct log_file *f, const char *s)
-{
-	int n = 0;
-	for (size_t i = 0; i < f->nproblems; i++)
-		n += strstr(f->problems[i].reason, s) != NULL;
-	return n;
-}
 
 /* A clean log asks for no repair, and its copies each do. */
 static void
@@ -153,7 +136,7 @@ static void
 test_prefixes(void)
 {
 	char *t = clean_log(), *q = each_line(t, quote2), *n = each_line(t, notepad);
-	struct model *a = load(t), *b = load(q), *c = load(n);
+	struct model *a = lb_load(t), *b = lb_load(q), *c = lb_load(n);
 	CHECK_INT(a->nmsgs, 2);
 	CHECK(same_messages(a, b));
 	CHECK(same_messages(a, c));
@@ -161,8 +144,8 @@ test_prefixes(void)
 		CHECK_INT(a->msgs[i].line, b->msgs[i].line);
 		CHECK_INT(a->msgs[i].msg_line, c->msgs[i].msg_line);
 	}
-	CHECK_INT(problems_with(&b->files[0], "quote prefix (\"> > \")"), 1);
-	CHECK_INT(problems_with(&c->files[0], "line-number prefix"), 1);
+	CHECK_INT(lb_problems_with(&b->files[0], "quote prefix (\"> > \")"), 1);
+	CHECK_INT(lb_problems_with(&c->files[0], "line-number prefix"), 1);
 	CHECK_INT(b->files[0].blocks_seen, 2);
 	CHECK_INT(b->files[0].blocks_read, 2);
 	model_free(a), model_free(b), model_free(c);
@@ -175,11 +158,11 @@ static void
 test_folds(void)
 {
 	char *t = clean_log();
-	struct model *a = load(t);
+	struct model *a = lb_load(t);
 	static const size_t widths[] = {40, 61, 76, 80, 120};
 	for (size_t k = 0; k < sizeof widths / sizeof widths[0]; k++) {
 		char *f = folded(t, widths[k]);
-		struct model *b = load(f);
+		struct model *b = lb_load(f);
 		CHECK(same_messages(a, b));
 		CHECK_INT(b->files[0].blocks_read, 2);
 		for (size_t i = 0; i < b->nmsgs; i++) { /* the header's first piece holds its time */
@@ -188,7 +171,7 @@ test_folds(void)
 				p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL;
 			CHECK(p != NULL && strncmp(p, "2017-09-19T18:01:48", 19) == 0);
 		}
-		CHECK_INT(problems_with(&b->files[0], "joined back"), 1);
+		CHECK_INT(lb_problems_with(&b->files[0], "joined back"), 1);
 		model_free(b);
 		free(f);
 	}
@@ -242,13 +225,13 @@ test_utf16(void)
 		le[2 + 2 * i] = (unsigned char)t[i], le[3 + 2 * i] = 0;
 		be[2 * i] = 0, be[2 * i + 1] = (unsigned char)t[i];
 	}
-	struct model *a = load(t), *b = model_new(), *c = model_new();
+	struct model *a = lb_load(t), *b = model_new(), *c = model_new();
 	log_load_memory(b, "le.log", (const char *)le, 2 * n + 2);
 	log_load_memory(c, "be.log", (const char *)be, 2 * n);
 	CHECK(same_messages(a, b));
 	CHECK(same_messages(a, c));
-	CHECK_INT(problems_with(&b->files[0], "UTF-16 text (little-endian, with a byte order mark)"), 1);
-	CHECK_INT(problems_with(&c->files[0], "UTF-16 text (big-endian)"), 1);
+	CHECK_INT(lb_problems_with(&b->files[0], "UTF-16 text (little-endian, with a byte order mark)"), 1);
+	CHECK_INT(lb_problems_with(&c->files[0], "UTF-16 text (big-endian)"), 1);
 	/* U+1F600 as a surrogate pair, and a lone surrogate */
 	static const unsigned char pair[] = {0xff, 0xfe, 'a', 0, 0x3d, 0xd8, 0x00, 0xde, 0x00,
 		0xd8, 'b', 0, '\n', 0};
@@ -295,10 +278,10 @@ test_field_repairs(void)
 			sbuf_add(&b, p, 1);
 		}
 	}
-	struct model *a = load(t), *c = load(b.s);
+	struct model *a = lb_load(t), *c = lb_load(b.s);
 	CHECK(same_messages(a, c));
-	CHECK_INT(problems_with(&c->files[0], "padded inside their quotes"), 1);
-	CHECK_INT(problems_with(&c->files[0], "after the opening '|'"), 1);
+	CHECK_INT(lb_problems_with(&c->files[0], "padded inside their quotes"), 1);
+	CHECK_INT(lb_problems_with(&c->files[0], "after the opening '|'"), 1);
 	model_free(a), model_free(c);
 	sbuf_free(&b);
 	free(t);
@@ -317,16 +300,16 @@ test_account(void)
 	lb_frame(&b, "not a sip message at all\n", 1);
 	lb_head(&b, "exp-e", "2017-09-19 18:01:49,100", "network.sip", "INFO",
 	    "Action=\"Sent\" Detail=\"Sending Request Method=INVITE, CSeq=1\"");
-	struct model *m = load(b.s);
+	struct model *m = lb_load(b.s);
 	const struct log_file *f = &m->files[0];
 	CHECK_INT(f->blocks_seen, 4);
 	CHECK_INT(f->blocks_read, 2);
 	CHECK_INT(f->blocks_reported, 2);
 	CHECK_INT(f->blocks_seen, f->blocks_read + f->blocks_reported);
-	CHECK_INT(problems_with(f, "without a network.sip DEBUG entry header"), 1);
+	CHECK_INT(lb_problems_with(f, "without a network.sip DEBUG entry header"), 1);
 	CHECK_INT(f->info_seen, 1);
 	CHECK_INT(f->info_reported, 1);
-	CHECK_INT(problems_with(f, "INFO summary without a Call-ID"), 1);
+	CHECK_INT(lb_problems_with(f, "INFO summary without a Call-ID"), 1);
 	model_free(m);
 	sbuf_free(&b);
 	free(t);

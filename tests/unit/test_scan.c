@@ -53,14 +53,6 @@ invite(const char *callid)
 	return m;
 }
 
-/* Returns a model of the text, scanned (not correlated). */
-static struct model *
-scan(const char *text)
-{
-	struct model *m = model_new();
-	log_load_memory(m, "t.log", text, strlen(text));
-	return m;
-}
 
 static void
 test_real_sample(void)
@@ -105,7 +97,7 @@ test_fields_and_sdp(void)
 	char *inv = invite("abc@127.0.0.1");
 	lb_msg(&b, "exp-e", "2017-09-19 18:01:48,140", 0, "172.16.2.2", 5062, "146.20.193.73",
 	    40342, inv);
-	struct model *m = scan(b.s);
+	struct model *m = lb_load(b.s);
 	CHECK_INT(m->nmsgs, 1);
 	const struct sip_msg *s = &m->msgs[0];
 	CHECK(s->sip->call_type_squared);
@@ -145,7 +137,7 @@ test_line_endings(void)
 	const char *eols[] = {"\r\n", "\r"};
 	for (int i = 0; i < 2; i++) {
 		char *t = with_eol(b.s, eols[i]);
-		struct model *m = scan(t);
+		struct model *m = lb_load(t);
 		CHECK_INT(m->nmsgs, 2);
 		CHECK_INT(m->files[0].nproblems, 0);
 		CHECK(m->nmsgs == 2 && !m->msgs[0].sip->cl_repaired && m->msgs[0].sip->nmedia == 2);
@@ -164,7 +156,7 @@ test_pasted_without_spaces(void)
 	lb_head(&b, "exp-e", "2017-09-19 18:01:48,140", "network.sip", "DEBUG",
 	    "Action=\"Received\" Local-ip=\"172.16.2.2\" Local-port=\"5062\" Src-ip=\"1.2.3.4\" Src-port=\"5062\"");
 	lb_frame(&b, inv, 0);
-	struct model *m = scan(b.s);
+	struct model *m = lb_load(b.s);
 	CHECK_INT(m->nmsgs, 1);
 	CHECK(m->nmsgs == 1 && !m->msgs[0].sip->cl_repaired && m->msgs[0].sip->call_type_squared);
 	model_free(m);
@@ -188,7 +180,7 @@ test_old_format(void)
 	    "Content-Length: 0\n"
 	    "\n"
 	    "|\n";
-	struct model *m = scan(t);
+	struct model *m = lb_load(t);
 	CHECK_INT(m->nmsgs, 1);
 	if (m->nmsgs == 1) {
 		CHECK_INT(m->msgs[0].sip->cseq, 7);
@@ -212,7 +204,7 @@ test_broken_blocks(void)
 	    " Call-ID: cut-1\n CSeq: 1 OPTIONS\n From: <sip:a@b>;tag=1\n To: <sip:c@d>;tag=2\n"
 	    " Content-Length: 0\n \n");
 	lb_msg(&b, "e", "2017-09-19 18:00:03,000", 1, "10.0.0.1", 5060, "10.0.0.2", 5060, OPTIONS_MSG);
-	struct model *m = scan(b.s);
+	struct model *m = lb_load(b.s);
 	CHECK_INT(m->nmsgs, 3);
 	CHECK_INT(m->files[0].nproblems, 2);
 	if (m->files[0].nproblems == 2) {
@@ -235,7 +227,7 @@ test_content_length_lies(void)
 		    "Call-ID: cl-%d\nCSeq: 1 MESSAGE\nFrom: <sip:x@y>;tag=1\nTo: <sip:a@b>\n"
 		    "Content-Type: text/plain\nContent-Length: %s\n\nhello there, twenty-seven\n", i, lies[i]);
 		lb_msg(&b, "e", "2017-09-19 18:00:00,000", 0, "1.2.3.5", 5060, "1.2.3.4", 5060, msg);
-		struct model *m = scan(b.s);
+		struct model *m = lb_load(b.s);
 		CHECK_INT(m->nmsgs, 1);
 		CHECK(m->nmsgs == 1 && m->msgs[0].sip->cl_repaired);
 		CHECK(m->nmsgs == 1 && m->msgs[0].sip->content_length == (uint32_t)atoi(lies[i]));
@@ -259,7 +251,7 @@ test_info_summaries(void)
 	char *f = xasprintf(info, "111");
 	lb_head(&b, "c", "2017-09-19 18:16:15,830", "network.sip", "INFO", f);
 	free(f);
-	struct model *m = scan(b.s);
+	struct model *m = lb_load(b.s);
 	CHECK_INT(m->nmsgs, 1);
 	if (m->nmsgs == 1) {
 		CHECK(m->msgs[0].summary_only);
@@ -276,7 +268,7 @@ test_info_summaries(void)
 	f = xasprintf(info, hash);
 	lb_head(&b, "c", "2017-09-19 18:16:15,830", "network.sip", "INFO", f);
 	lb_msg(&b, "c", "2017-09-19 18:16:15,830", 0, "192.168.1.5", 26847, "192.168.1.6", 7003, inv);
-	m = scan(b.s);
+	m = lb_load(b.s);
 	CHECK_INT(m->nmsgs, 1);
 	CHECK(m->nmsgs == 1 && !m->msgs[0].summary_only);
 	model_free(m);
@@ -300,7 +292,7 @@ test_decoys_and_events(void)
 	sbuf_puts(&b, "2017-09-20T10:49:18.724-04:00 e tvcs: Event=\"Inbound TLS Negotiation Error\" "
 	    "Service=\"SIP\" Src-ip=\"146.20.193.73\" Src-port=\"58531\" Detail=\"self signed certificate "
 	    "in certificate chain\" Protocol=\"TLS\" Level=\"1\" UTCTime=\"2017-09-20 14:49:18,724\"\n");
-	struct model *m = scan(b.s);
+	struct model *m = lb_load(b.s);
 	CHECK_INT(m->nmsgs, 0);
 	CHECK_INT(m->nevents, 2);
 	if (m->nevents == 2) {
