@@ -13,6 +13,7 @@ export XW_SHARED=${XW_SHARED:-$top/tests/data}
 export XW_TMP=$(mktemp -d /tmp/xwtest.XXXXXX)
 trap 'rm -rf "$XW_TMP"' EXIT
 passed=0 failed=0
+: >"$XW_TMP/failures"
 
 run_one() { # name, command...
 	local name=$1; shift
@@ -23,9 +24,13 @@ run_one() { # name, command...
 	printf '%s\n' "$out" | grep -E '^(ok|FAIL) ' | sed "s|^|[$name] |"
 	if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; then
 		sed 's/^/    /' "$XW_TMP/stderr" | head -40
+		# kept for the end: CI shows only the tail of a long run
+		{ printf '%s\n' "$out" | grep '^FAIL ' | sed "s|^|[$name] |"
+		  sed 's/^/    /' "$XW_TMP/stderr" | head -20; } >>"$XW_TMP/failures"
 	fi
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL [$name] exited $rc"; f=1
+		echo "FAIL [$name] exited $rc" >>"$XW_TMP/failures"
 	fi
 	passed=$((passed + p)); failed=$((failed + f))
 }
@@ -39,5 +44,9 @@ for s in tests/sh/*.sh; do
 	if [ -n "${XW_ONLY:-}" ] && [[ "$s" != *"$XW_ONLY"* ]]; then continue; fi
 	run_one "$(basename "$s" .sh)" bash "$s"
 done
+if [ -s "$XW_TMP/failures" ]; then
+	echo "--- the failures again:"
+	cat "$XW_TMP/failures"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -74,6 +74,9 @@ EOF
 }
 UTF8=C.UTF-8
 locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$' || UTF8=en_US.UTF-8
+# this script's own greps read the screen as UTF-8 too: in the C locale that
+# CI may give, /─+/ repeats the last byte of ─, not the character
+export LC_ALL=$UTF8
 
 # --- 1: colour, UTF-8, 120x40: list -> filter -> ladder -> message -> compare
 CPS=$TOP/examples/contact-param-stripped HIN=$TOP/examples/healthy-inbound
