@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "jsonout.h"
+#include "ladder.h"
 #include "log_format.h"
 #include "sip.h"
 #include "text.h"
@@ -168,9 +169,11 @@ call_hosts(struct sbuf *b, const struct model *m, const struct call *c)
 	sbuf_add(b, "]", 1);
 }
 
-/* Appends "machines":[...]: every machine an arrow of the call joins. */
+/* Appends "machines":[...]: every machine an arrow or one of the n
+ * connection rows cr of the call joins. */
 static void
-call_machines(struct sbuf *b, const struct model *m, const struct call *c)
+call_machines(struct sbuf *b, const struct model *m, const struct call *c,
+    const struct ladder_conn *cr, size_t n)
 {
 	sbuf_puts(b, ",\"machines\":[");
 	bool any = false;
@@ -178,6 +181,8 @@ call_machines(struct sbuf *b, const struct model *m, const struct call *c)
 		bool used = false;
 		for (size_t i = 0; i < c->narrows && !used; i++)
 			used = c->arrows[i].from == (int)k || c->arrows[i].to == (int)k;
+		for (size_t i = 0; i < n && !used; i++)
+			used = cr[i].from == (int)k || cr[i].to == (int)k;
 		if (!used)
 			continue;
 		const struct machine *mc = &m->machines[k];
@@ -356,6 +361,31 @@ message(struct sbuf *b, const struct model *m, const struct call_arrow *a,
 	sbuf_add(b, "}", 1);
 }
 
+/* Appends ",\"connections\":[...]": the n connection rows cr a capture
+ * gives the call's ladder, each with its packet and the finding citing it. */
+static void
+call_conns(struct sbuf *b, const struct model *m, const struct diag_result *d,
+    const struct ladder_conn *cr, size_t n)
+{
+	char t[40];
+	sbuf_puts(b, ",\"connections\":[");
+	for (size_t i = 0; i < n; i++) {
+		const struct wire_conn *wc = &m->wire.conns[cr[i].conn];
+		bool first = true;
+		sbuf_puts(b, i ? ",{" : "{");
+		kstr(b, "time", model_time_iso(cr[i].t, t, sizeof t), &first);
+		kint(b, "from_machine", cr[i].from, &first);
+		kint(b, "to_machine", cr[i].to, &first);
+		kstr(b, "label", cr[i].label, &first);
+		kint(b, "count", cr[i].count, &first);
+		kstr(b, "file", m->files[wc->file].path, &first);
+		kint(b, "packet", m->wire.steps[cr[i].step].packet, &first);
+		kstr(b, "finding", cr[i].finding >= 0 ? d->f[cr[i].finding].id : NULL, &first);
+		sbuf_add(b, "}", 1);
+	}
+	sbuf_add(b, "]", 1);
+}
+
 /* Appends one call object (see jsonout.h). */
 void
 jsonout_call(struct sbuf *b, const struct model *m, const struct diag_result *d,
@@ -397,7 +427,9 @@ jsonout_call(struct sbuf *b, const struct model *m, const struct diag_result *d,
 	strarray(b, ids, nids);
 	free(ids);
 	if (with_messages) {
-		call_machines(b, m, c);
+		size_t ncr;
+		struct ladder_conn *cr = ladder_conns(m, d, c, &ncr);
+		call_machines(b, m, c, cr, ncr);
 		sbuf_puts(b, ",\"messages\":[");
 		for (size_t i = 0; i < c->narrows; i++) {
 			if (i)
@@ -405,6 +437,8 @@ jsonout_call(struct sbuf *b, const struct model *m, const struct diag_result *d,
 			message(b, m, &c->arrows[i], i, with_raw);
 		}
 		sbuf_add(b, "]", 1);
+		call_conns(b, m, d, cr, ncr);
+		ladder_conns_free(cr, ncr);
 	}
 	sbuf_add(b, "}", 1);
 }

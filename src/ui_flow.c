@@ -26,6 +26,7 @@ struct flow_st {
 	struct ladder_layout lay; /* columns, arrows shown (hops folded unless all_hops), labels */
 	int fitw;             /* column width that fits the labels */
 	bool all_hops, preview, follow;
+	bool no_conns; /* the capture's connection rows hidden (key w) */
 	size_t sel, top;      /* in lay.steps */
 	int hscroll;
 	enum focus focus;
@@ -113,7 +114,7 @@ center(const struct geo *g, int col)
 	return col * g->colw + g->colw / 2;
 }
 
-/* Rebuilds the layout (after the all-hops toggle), keeping the selected
+/* Rebuilds the layout (after the all-hops or connection-rows toggle), keeping the selected
  * arrow selected, or the one after it. */
 static void
 build(struct ui *u, struct flow_st *st)
@@ -121,7 +122,7 @@ build(struct ui *u, struct flow_st *st)
 	size_t keep = sel_arrow(st) >= 0 ? (size_t)sel_arrow(st) : 0;
 	ladder_layout_free(&st->lay);
 	ladder_layout(&st->lay, u->m, u->d, &u->m->calls[st->ci],
-	    (st->all_hops ? LADDER_ALL : LADDER_FOLD) | LADDER_CONNS);
+	    (st->all_hops ? LADDER_ALL : LADDER_FOLD) | (st->no_conns ? 0 : LADDER_CONNS));
 	st->fitw = ladder_fit(&st->lay, COL_MIN, COL_MAX);
 	st->sel = 0;
 	for (size_t v = 0; v < st->lay.nsteps; v++)
@@ -706,6 +707,21 @@ flow_preview_toggle(struct ui *u, struct flow_st *st)
 		ui_note(u, false, "the preview needs 110 columns or 34 rows; Enter opens the message");
 }
 
+/* Hides or shows the connection rows a capture gives; says so when the
+ * input has no capture, since the key then changes nothing. */
+static void
+flow_conns_toggle(struct ui *u, struct flow_st *st)
+{
+	if (u->m->wire.nconns == 0) {
+		ui_note(u, false, "no connection rows: they come from a packet capture");
+		return;
+	}
+	st->no_conns = !st->no_conns;
+	build(u, st);
+	ui_note(u, false, st->no_conns ? "connection rows hidden (w shows them)" :
+	    "connection rows shown");
+}
+
 /* Returns true when the flow screen used the key. */
 static bool
 flow_key(struct ui *u, void *vst, const struct ui_ev *ev)
@@ -727,6 +743,7 @@ flow_key(struct ui *u, void *vst, const struct ui_ev *ev)
 	case KEY_BTAB: flow_tab(u, st, -1); return true;
 	case '\n': case '\r': case KEY_ENTER: flow_enter(u, st); return true;
 	case 'a': st->all_hops = !st->all_hops; build(u, st); return true;
+	case 'w': flow_conns_toggle(u, st); return true;
 	case 'p': flow_preview_toggle(u, st); return true;
 	case 'c': flow_compare(u, st); return true;
 	case '/': ui_prompt_text(u, "Search arrows (regex):", st->pat, st, NULL, search_done); return true;

@@ -48,6 +48,7 @@ static const char *const keys[] = {
 	"Tab  Shift-Tab  switch pane: ladder, findings, preview",
 	"Space  m        mark an arrow; c then compares the marked and the selected message",
 	"a               show or fold same-host (Expressway B2BUA) hops",
+	"w               show or hide the connection rows of a packet capture (TCP, TLS)",
 	"p               preview pane on or off",
 	"/  n  N         search arrows (labels and message text), next and previous match",
 	"",

@@ -116,6 +116,37 @@ awk 'length > 80 { bad = 1 } END { exit bad }' "$T/conn80.show" && grep -q 'TCP 
 "$XW" show -q 1 "$BUN/c-udp-merge.tar.gz" > "$T/conn-udp.show"
 lacks conn-none-over-udp "$T/conn-udp.show" 'TCP |TLS '
 
+# show --json carries the same connection rows as the ladder, in order,
+# each naming the packet tshark shows with that TCP flag.
+python3 - "$XW" "$CAP" <<'EOF' && ok conn-rows-json || fail conn-rows-json
+import glob, json, re, shutil, subprocess, sys
+xw, cap = sys.argv[1], sys.argv[2]
+tshark = shutil.which('tshark')
+flag = {'SYN': 'tcp.flags.syn==1 && tcp.flags.ack==0', 'SYN/ACK': 'tcp.flags.syn==1 && tcp.flags.ack==1',
+        'RST': 'tcp.flags.reset==1', 'FIN': 'tcp.flags.fin==1'}
+rows = 0
+for path in sorted(glob.glob(cap + '/*.pcap*')):
+    calls = json.loads(subprocess.check_output([xw, 'list', '--json', '--all', '-q', path]))['calls']
+    for call in calls:
+        n = str(call['number'])
+        s = json.loads(subprocess.check_output([xw, 'show', '--json', '-q', n, path]))
+        text = subprocess.check_output([xw, 'show', '-q', '--width', '1000', n, path]).decode()
+        want = re.findall(r'\| +((?:TCP|TLS) [^|]*?) +\|', text)
+        got = [r['label'] for r in s['connections']]
+        assert got == want, (path, n, got, want)
+        ids = {m['id'] for m in s['machines']}
+        for r in s['connections']:
+            rows += 1
+            assert r['from_machine'] in ids and r['to_machine'] in ids, (path, r)
+            kind = r['label'].split(' ')[1]
+            if tshark and r['label'].startswith('TCP ') and kind in flag:
+                frames = subprocess.check_output([tshark, '-r', path, '-Y', flag[kind], '-T', 'fields',
+                                                  '-e', 'frame.number'], stderr=subprocess.DEVNULL).split()
+                assert str(r['packet']).encode() in frames, (path, r, frames)
+assert rows > 0
+print('%d connection rows' % rows, file=sys.stderr)
+EOF
+
 # A message logged and captured is one message; the capture's clock is the log's.
 "$XW" list --json --all "$BUN/c-udp-merge.tar.gz" > "$T/merge.json" 2> "$T/merge.err"
 python3 - "$T/merge.json" <<'EOF' && ok merge-one-record || fail merge-one-record

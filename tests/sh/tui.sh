@@ -15,8 +15,8 @@ T=$XW_TMP/tui
 mkdir -p "$T"
 XWA=$(cd "$(dirname "$XW")" && pwd)/$(basename "$XW") # the pane starts in $T
 RUN=0 SOCK=xwtest$$-0  # a fresh server per run: a dying one refuses new sessions
-TRIES=50
-[ -n "${XW_SANITIZED:-}" ] && TRIES=150
+TRIES=100
+[ -n "${XW_SANITIZED:-}" ] && TRIES=300
 printf 'set -g status off\nset -g history-limit 0\n' > "$T/tmux.conf"
 
 tm() { tmux -L "$SOCK" -f "$T/tmux.conf" "$@"; }
@@ -344,3 +344,27 @@ wait_for legs-legend '^A 593b909a0fa4… \(the call.s own\)  B 4371c4c6-f15… \
 screen | grep -qE '^ B +│' && ok legs-letter || fail legs-letter
 keys Q
 wait_for legs-quit '^EXITED 0'
+# A capture's connection rows among the arrows, dotted; w hides and shows
+# them, keeping the selected message; a load without a capture says why w
+# does nothing.
+start 120 40 "LC_ALL=$UTF8" "$TOP/tests/data/captures/sip-tcp-call.pcap"
+wait_for cap-list ' Calls '
+keys Enter
+wait_for cap-conn-rows 'TCP SYN/ACK'
+screen | grep -qE '│·+>│|│\.+>│|│<·+│|│<\.+│' && ok cap-conn-dotted || fail cap-conn-dotted
+keys w
+wait_for cap-conn-hidden 'connection rows hidden'
+lacks_now cap-conn-gone 'TCP (SYN|FIN)'
+screen | grep -qE 'INVITE' && ok cap-conn-hidden-keeps-sip || fail cap-conn-hidden-keeps-sip
+keys w
+wait_for cap-conn-back 'TCP SYN/ACK'
+keys Q
+wait_for cap-quit '^EXITED 0'
+start 120 40 "LC_ALL=$UTF8" "$CPS"
+wait_for nocap-list ' Calls '
+keys Enter
+wait_for nocap-ladder '^ Call [0-9]+ '
+keys w
+wait_for nocap-w-says 'no connection rows: they come from a packet capture'
+keys Q
+wait_for nocap-quit '^EXITED 0'

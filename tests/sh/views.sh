@@ -24,8 +24,8 @@ HAVE_TMUX=1
 command -v tmux >/dev/null 2>&1 || HAVE_TMUX=
 XWA=$(cd "$(dirname "$XW")" && pwd)/$(basename "$XW")
 printf 'set -g status off\nset -g history-limit 0\n' > "$T/tmux.conf"
-TRIES=50
-[ -n "${XW_SANITIZED:-}" ] && TRIES=150
+TRIES=100
+[ -n "${XW_SANITIZED:-}" ] && TRIES=300
 RUN=0 SOCK=xwviews$$-0 # a fresh server per run: a dying one refuses new sessions
 trap 'tmux -L "$SOCK" kill-server >/dev/null 2>&1; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/xwviews$$-"*' EXIT
 # browser_findings DIR OUT: the browser's findings screen (F) on DIR, captured.
