@@ -191,6 +191,8 @@ struct sip_fields {
 	bool has_sdp;
 	bool cl_repaired;          /* parsed after fixing a wrong Content-Length */
 	bool blank_added;          /* parsed after putting back the blank line before the body */
+	bool repeat_dropped;       /* parsed after dropping a single header repeated word for
+	                            * word (two Content-Type lines): libosip2 refuses those */
 	bool body_dropped;         /* libosip2 rejected the body: parsed without it (headers,
 	                            * start line); its SDP is still read from the text */
 	uint8_t cut;               /* what was kept only in part: SIP_CUT_* bits (sip.h) */

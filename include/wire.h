@@ -28,7 +28,8 @@ struct wire_pkt {
 	const uint8_t *payload; /* inside the frame (or the reassembly's buffer) */
 	size_t len;             /* payload bytes captured */
 	size_t full;            /* payload bytes the packet had (more than len when cut) */
-	size_t ip_off;          /* where the IP header is in the frame */
+	const uint8_t *ip_hdr;  /* the IP header read (a tunnel's innermost), inside the frame */
+	size_t ip_off;          /* where that IP header is in the frame */
 	size_t ip_len;          /* bytes of the frame from the IP header to the payload's end */
 	int8_t outgoing;        /* 1 sent by the capturing machine, 0 received, -1 unknown */
 	bool cut;               /* captured shorter than the packet: the payload is cut */
@@ -45,7 +46,9 @@ enum { WIRE_FIN = 0x01, WIRE_SYN = 0x02, WIRE_RST = 0x04, WIRE_PSH = 0x08, WIRE_
 /* Returns true after decoding the caplen bytes of a frame of link type dlt
  * (a DLT_ value, as libpcap gives it) into p, down to its IP header and,
  * unless it is a fragment, its TCP or UDP header; false when the frame is
- * not IP or too short for its headers. */
+ * not IP or too short for its headers. A packet a tunnel carries (IP in IP,
+ * IPv6 in IPv4, GRE, ERSPAN I-III, VXLAN: how mirrored traffic reaches a
+ * capture point) is decoded instead of the tunnel's, up to 4 deep. */
 bool wire_decode(int dlt, const uint8_t *frame, size_t caplen, struct wire_pkt *p);
 /* Returns true when the link type is one wire_decode reads. */
 bool wire_link_known(int dlt);

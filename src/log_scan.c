@@ -223,6 +223,9 @@ commit_blocks(struct log_scan *sc, struct log_job *j)
 		if (p->s.sip->blank_added)
 			model_problem(sc->m, sfile(sc), line, true,
 			    "no blank line between the headers and the body; parsed with one");
+		if (p->s.sip->repeat_dropped)
+			model_problem(sc->m, sfile(sc), line, true,
+			    "a header that may appear once was repeated word for word; parsed with one");
 		if (p->s.sip->body_dropped)
 			model_problem(sc->m, sfile(sc), line, true, "libosip2 could not parse the "
 			    "body (%s): kept the start line and headers",

@@ -396,6 +396,65 @@ add_blank_line(const char *text, size_t n, size_t *outn)
 	return sbuf_take(&b);
 }
 
+/* Returns true when the header line at l (n bytes, before its CRLF) is
+ * one a message may hold only once, by its long or compact name. */
+static bool
+single_header(const char *l, size_t n)
+{
+	static const char *const names[] = {"content-type", "c", "content-length", "l", "call-id",
+		"i", "cseq", "from", "f", "to", "t", "max-forwards", "expires", "content-encoding", "e"};
+	const char *colon = memchr(l, ':', n);
+	if (colon == NULL)
+		return false;
+	size_t k = (size_t)(colon - l);
+	while (k > 0 && (l[k - 1] == ' ' || l[k - 1] == '\t'))
+		k--;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i]) == k && strncasecmp(l, names[i], k) == 0)
+			return true;
+	return false;
+}
+
+/* Returns a copy of text without the later copies of a header line that
+ * may appear once and came again word for word (caller frees; length in
+ * *outn), or NULL when there is none. Some senders write Content-Type
+ * twice; libosip2 then refuses the whole message, tshark shows it. */
+static char *
+drop_repeats(const char *text, size_t n, size_t *outn)
+{
+	const char *end = memmem(text, n, "\r\n\r\n", 4);
+	if (end == NULL)
+		end = text + n;
+	struct sbuf b = {0};
+	bool dropped = false;
+	const char *l = memmem(text, (size_t)(end - text), "\r\n", 2);
+	if (l == NULL)
+		return NULL;
+	l += 2;
+	sbuf_add(&b, text, (size_t)(l - text));
+	while (l < end) {
+		const char *e = memmem(l, (size_t)(end - l), "\r\n", 2);
+		size_t ln = e ? (size_t)(e - l) : (size_t)(end - l), at = (size_t)(l - text);
+		bool again = false;
+		if (ln > 0 && single_header(l, ln))
+			for (const char *q = text; !again && (q = memmem(q, at - (size_t)(q - text), l, ln));
+			    q++)
+				again = q > text && q[-1] == '\n' && q[ln] == '\r';
+		if (again)
+			dropped = true;
+		else
+			sbuf_add(&b, l, ln + (e ? 2 : 0));
+		l += ln + (e ? 2 : 0);
+	}
+	if (!dropped) {
+		sbuf_free(&b);
+		return NULL;
+	}
+	sbuf_add(&b, end, n - (size_t)(end - text));
+	*outn = b.len;
+	return sbuf_take(&b);
+}
+
 /* Returns a copy of text whose Content-Length header states the real body
  * length (caller frees), or NULL when the header cannot be found. */
 static char *
@@ -622,6 +681,14 @@ sip_parse(struct strpool *pool, struct sip_arena *arena, struct sip_fields *s, c
 	}
 	const char *body = body_of(text, n, &blen);
 	int rc = parse_text(pool, arena, s, text, n, body, blen, why, whylen);
+	size_t dn = 0;
+	char *deduped = rc != 0 ? drop_repeats(text, n, &dn) : NULL;
+	if (deduped != NULL) {
+		body = body_of(deduped, dn, &blen);
+		rc = parse_text(pool, arena, s, deduped, dn, body, blen, why, whylen);
+		s->repeat_dropped = rc == 0;
+		free(deduped);
+	}
 	free(fixed);
 	return rc;
 }

@@ -22,6 +22,8 @@
 
 #define LINKTYPE_RAW 101     /* libpcap gives DLT_RAW for it; taken either way */
 #define MAX_VLAN_TAGS 4      /* stacked 802.1Q/802.1ad tags passed over */
+#define MAX_TUNNELS 4        /* tunnels unwrapped inside one another */
+#define VXLAN_PORT 4789
 
 /* Returns the big-endian 16 bits at p. */
 static uint16_t
@@ -143,9 +145,88 @@ transport(struct wire_pkt *p, const uint8_t *t, size_t n, size_t dlen)
 	return true;
 }
 
+static bool ip_any(struct wire_pkt *p, const uint8_t *ip, size_t n, int depth);
+
+/* Returns true after decoding the IP packet in the Ethernet frame at f (n
+ * bytes) a tunnel carries. */
+static bool
+inner_ethernet(struct wire_pkt *p, const uint8_t *f, size_t n, int depth)
+{
+	size_t off = 0;
+	uint16_t type = ethernet(f, n, &off);
+	if ((type != 0x0800 && type != 0x86dd) || off >= n)
+		return false;
+	return ip_any(p, f + off, n - off, depth);
+}
+
+/* Returns true after decoding what the GRE packet at g (n bytes) carries:
+ * IP, Ethernet, or a mirrored frame (ERSPAN type I and II: 0 or 8 bytes of
+ * header, told by the sequence bit; type III: 12, or 20 with its platform
+ * subheader). */
+static bool
+gre(struct wire_pkt *p, const uint8_t *g, size_t n, int depth)
+{
+	if (n < 4)
+		return false;
+	uint16_t fl = be16(g), type = be16(g + 2);
+	if ((fl & 7) != 0 || (fl & 0x4000) != 0)
+		return false; /* version 1 (PPTP) or source routing: not a mirror's */
+	size_t hl = 4 + (fl & 0x8000 ? 4 : 0) + (fl & 0x2000 ? 4 : 0) + (fl & 0x1000 ? 4 : 0);
+	size_t eh = type == 0x88be ? (fl & 0x1000 ? 8 : 0) : type == 0x22eb ? 12 : 0;
+	if (hl + eh > n)
+		return false;
+	if (type == 0x22eb && (g[hl + 11] & 1) != 0)
+		eh += 8;
+	if (hl + eh > n)
+		return false;
+	switch (type) {
+	case 0x0800: case 0x86dd: return ip_any(p, g + hl, n - hl, depth);
+	case 0x6558: case 0x88be: case 0x22eb: return inner_ethernet(p, g + hl + eh, n - hl - eh, depth);
+	default: return false;
+	}
+}
+
+/* Returns true after replacing p (its transport protocol read, the n bytes
+ * after its IP header at t) by the packet its tunnel carries; false leaves p
+ * as it was. */
+static bool
+tunnel(struct wire_pkt *p, const uint8_t *t, size_t n, int depth)
+{
+	struct wire_pkt q;
+	memset(&q, 0, sizeof q);
+	q.outgoing = p->outgoing;
+	bool ok = false;
+	if (depth >= MAX_TUNNELS)
+		return false;
+	if ((p->proto == 4 || p->proto == 41) && n > 0 && t[0] >> 4 == (p->proto == 4 ? 4 : 6))
+		ok = ip_any(&q, t, n, depth + 1);
+	else if (p->proto == 47)
+		ok = gre(&q, t, n, depth + 1);
+	else if (p->proto == 17 && p->dport == VXLAN_PORT && p->len >= 8 && (p->payload[0] & 8))
+		ok = inner_ethernet(&q, p->payload + 8, p->len - 8, depth + 1);
+	if (ok)
+		*p = q;
+	return ok;
+}
+
+/* Returns true after reading what follows an IP header (p->proto set): a
+ * tunnel's inner packet, else the TCP or UDP header (see transport). */
+static bool
+after_ip(struct wire_pkt *p, const uint8_t *t, size_t n, size_t dlen, int depth)
+{
+	if ((p->proto == 4 || p->proto == 41 || p->proto == 47) &&
+	    tunnel(p, t, n < dlen ? n : dlen, depth))
+		return true;
+	if (!transport(p, t, n, dlen))
+		return false;
+	if (p->proto == 17)
+		tunnel(p, t, 0, depth); /* VXLAN */
+	return true;
+}
+
 /* Returns true after reading the IPv4 packet at ip (n bytes captured). */
 static bool
-ipv4(struct wire_pkt *p, const uint8_t *ip, size_t n)
+ipv4(struct wire_pkt *p, const uint8_t *ip, size_t n, int depth)
 {
 	size_t hl;
 	if (n < 20 || (hl = (size_t)(ip[0] & 15) * 4) < 20 || hl > n)
@@ -169,13 +250,13 @@ ipv4(struct wire_pkt *p, const uint8_t *ip, size_t n)
 		return true;
 	}
 	p->proto = ip[9];
-	return transport(p, ip + hl, n - hl, total - hl);
+	return after_ip(p, ip + hl, n - hl, total - hl, depth);
 }
 
 /* Returns true after reading the IPv6 packet at ip (n bytes captured),
  * passing over its extension headers. */
 static bool
-ipv6(struct wire_pkt *p, const uint8_t *ip, size_t n)
+ipv6(struct wire_pkt *p, const uint8_t *ip, size_t n, int depth)
 {
 	if (n < 40)
 		return false;
@@ -216,7 +297,18 @@ ipv6(struct wire_pkt *p, const uint8_t *ip, size_t n)
 	if (at > n || at > total)
 		return false;
 	p->proto = next;
-	return transport(p, ip + at, n - at, total - at);
+	return after_ip(p, ip + at, n - at, total - at, depth);
+}
+
+/* Returns true after reading the IPv4 or IPv6 packet at ip (n bytes
+ * captured), as its version nibble says; p->ip_hdr is where it starts. */
+static bool
+ip_any(struct wire_pkt *p, const uint8_t *ip, size_t n, int depth)
+{
+	if (n == 0)
+		return false;
+	p->ip_hdr = ip;
+	return ip[0] >> 4 == 4 ? ipv4(p, ip, n, depth) : ip[0] >> 4 == 6 ? ipv6(p, ip, n, depth) : false;
 }
 
 bool
@@ -227,17 +319,14 @@ wire_decode(int dlt, const uint8_t *frame, size_t caplen, struct wire_pkt *p)
 	int v = link_layer(dlt, frame, caplen, &off, &p->outgoing);
 	if (v == 0 || off >= caplen)
 		return false;
-	const uint8_t *ip = frame + off;
-	size_t n = caplen - off;
-	if ((ip[0] >> 4) != v)
+	if ((frame[off] >> 4) != v || !ip_any(p, frame + off, caplen - off, 0))
 		return false;
-	p->ip_off = off;
-	bool ok = v == 4 ? ipv4(p, ip, n) : ipv6(p, ip, n);
-	if (ok && p->payload != NULL)
-		p->ip_len = (size_t)(p->payload - ip) + p->len;
-	else if (ok)
-		p->ip_len = n;
-	return ok;
+	p->ip_off = (size_t)(p->ip_hdr - frame);
+	if (p->payload != NULL)
+		p->ip_len = (size_t)(p->payload - p->ip_hdr) + p->len;
+	else
+		p->ip_len = caplen - p->ip_off;
+	return true;
 }
 
 char *

@@ -116,6 +116,50 @@ test_garbled_dates(void)
 	sbuf_free(&c);
 }
 
+/* A real capture (sngrep's ipv6frag.pcap, packet 24): a 200 OK with its
+ * Content-Type twice, word for word. libosip2 refuses it, tshark shows it:
+ * parsed with one, and said; a repeat that differs stays refused. */
+static void
+test_sip_repeated_header(void)
+{
+	struct strpool *pool = strpool_new();
+	struct sip_fields s;
+	char why[256];
+	size_t n;
+	const char *head = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+	    "Call-ID: c1\r\nCSeq: 3 UPDATE\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\n";
+	const char *sdp = "Content-Length: 52\r\n\r\nv=0\r\nc=IN IP4 10.1.1.1\r\nm=audio 4000 RTP/AVP 0\r\n";
+	struct sbuf b = {0};
+	sbuf_printf(&b, "%sContent-Type: application/sdp\r\nContent-Type: application/sdp\r\n"
+	    "Content-Type: application/sdp\r\n%s", head, sdp);
+	char *t = exact(b.s, &n);
+	memset(&s, 0, sizeof s);
+	CHECK_INT(sip_parse(pool, NULL, &s, t, n, why, sizeof why), 0);
+	CHECK(s.repeat_dropped);
+	CHECK_INT(s.status, 200);
+	CHECK_INT(s.nmedia, 1);
+	free(t);
+	sbuf_free(&b);
+	sbuf_printf(&b, "%sContent-Type: application/sdp\r\nContent-Type: text/plain\r\n%s", head, sdp);
+	t = exact(b.s, &n);
+	memset(&s, 0, sizeof s);
+	CHECK(sip_parse(pool, NULL, &s, t, n, why, sizeof why) != 0);
+	CHECK(!s.repeat_dropped);
+	free(t);
+	sbuf_free(&b);
+	/* a list header repeated is no fault: nothing dropped, nothing said */
+	sbuf_printf(&b, "%sVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Type: application/sdp\r\n%s",
+	    head, sdp);
+	t = exact(b.s, &n);
+	memset(&s, 0, sizeof s);
+	CHECK_INT(sip_parse(pool, NULL, &s, t, n, why, sizeof why), 0);
+	CHECK(!s.repeat_dropped);
+	CHECK_INT(s.nvias, 2);
+	free(t);
+	sbuf_free(&b);
+	strpool_free(pool);
+}
+
 /* fuzz_sip crash-5ad78af2: fix_content_length compared "Content-Length:"
  * at line starts up to the last byte of a text with no NUL after it. */
 static void
@@ -172,4 +216,5 @@ test_long_call_id(void)
 }
 
 T_LIST(T(test_sdp_number_at_end), T(test_sdp_rtpmap_without_number), T(test_corr_no_messages),
-    T(test_garbled_dates), T(test_sip_repair_at_end), T(test_long_call_id))
+    T(test_garbled_dates), T(test_sip_repair_at_end), T(test_sip_repeated_header),
+    T(test_long_call_id))

@@ -4,6 +4,7 @@
  * its compact form, junk and keep-alives), the TLS record and handshake
  * parser (split anywhere, alerts, certificates, not TLS), certificate
  * decoding (DER and PEM), and a whole capture through the model. */
+#include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -345,5 +346,116 @@ test_capture_model(void)
 	model_free(m);
 }
 
+/* Tunnels: mirrored traffic reaches a capture point wrapped. */
+
+/* Returns the length after writing at f an IPv4 header (proto, n payload
+ * bytes following) from 10.0.0.src to 10.0.0.dst. */
+static size_t
+ip4(uint8_t *f, uint8_t proto, size_t n, uint8_t src, uint8_t dst)
+{
+	memset(f, 0, 20);
+	f[0] = 0x45;
+	f[2] = (uint8_t)((20 + n) >> 8);
+	f[3] = (uint8_t)(20 + n);
+	f[8] = 64;
+	f[9] = proto;
+	f[12] = 10, f[15] = src;
+	f[16] = 10, f[19] = dst;
+	return 20;
+}
+
+/* Returns the length of an Ethernet header for type at f. */
+static size_t
+eth(uint8_t *f, uint16_t type)
+{
+	memset(f, 0, 14);
+	f[12] = (uint8_t)(type >> 8);
+	f[13] = (uint8_t)type;
+	return 14;
+}
+
+static const char sip_opt[] = "OPTIONS sip:x SIP/2.0\r\n\r\n";
+
+/* Returns the length of the packet written at f: 10.0.0.1:5060 to
+ * 10.0.0.2:5061 over UDP carrying sip_opt, IP header first. */
+static size_t
+inner_udp(uint8_t *f)
+{
+	size_t n = sizeof sip_opt - 1, h = ip4(f, 17, 8 + n, 1, 2);
+	uint8_t *u = f + h;
+	memset(u, 0, 8);
+	u[0] = 5060 >> 8, u[1] = 5060 & 255, u[2] = 5061 >> 8, u[3] = 5061 & 255;
+	u[4] = (uint8_t)((8 + n) >> 8), u[5] = (uint8_t)(8 + n);
+	memcpy(u + 8, sip_opt, n);
+	return h + 8 + n;
+}
+
+/* Returns true when p holds the inner UDP packet, its IP header at inner. */
+static bool
+is_inner(const struct wire_pkt *p, size_t inner)
+{
+	char a[64], b[64];
+	return p->proto == 17 && p->sport == 5060 && p->dport == 5061 &&
+	    p->len == sizeof sip_opt - 1 && memcmp(p->payload, sip_opt, p->len) == 0 &&
+	    strcmp(wire_addr(p, false, a, sizeof a), "10.0.0.1") == 0 &&
+	    strcmp(wire_addr(p, true, b, sizeof b), "10.0.0.2") == 0 && p->ip_off == inner;
+}
+
+static void
+test_tunnels(void)
+{
+	uint8_t f[512], in[128];
+	size_t il = inner_udp(in), n, at;
+	struct wire_pkt p;
+	/* IP in IP (sngrep's ipip.pcap) */
+	n = eth(f, 0x0800);
+	n += ip4(f + n, 4, il, 7, 8);
+	at = n;
+	memcpy(f + n, in, il);
+	CHECK(wire_decode(DLT_EN10MB, f, n + il, &p) && is_inner(&p, at));
+	/* GRE with checksum, key and sequence number, carrying IP */
+	n = eth(f, 0x0800);
+	n += ip4(f + n, 47, 16 + il, 7, 8);
+	memset(f + n, 0, 16);
+	f[n] = 0xb0, f[n + 2] = 0x08, f[n + 3] = 0x00;
+	n += 16;
+	at = n;
+	memcpy(f + n, in, il);
+	CHECK(wire_decode(DLT_EN10MB, f, n + il, &p) && is_inner(&p, at));
+	/* ERSPAN type II: GRE with a sequence number, 8 bytes, then Ethernet */
+	n = eth(f, 0x0800);
+	n += ip4(f + n, 47, 8 + 8 + 14 + il, 7, 8);
+	memset(f + n, 0, 16);
+	f[n] = 0x10, f[n + 2] = 0x88, f[n + 3] = 0xbe;
+	n += 16;
+	n += eth(f + n, 0x0800);
+	at = n;
+	memcpy(f + n, in, il);
+	CHECK(wire_decode(DLT_EN10MB, f, n + il, &p) && is_inner(&p, at));
+	/* VXLAN: UDP to 4789, 8 bytes with the I flag, then Ethernet */
+	n = eth(f, 0x0800);
+	n += ip4(f + n, 17, 8 + 8 + 14 + il, 7, 8);
+	memset(f + n, 0, 16);
+	f[n + 2] = 4789 >> 8, f[n + 3] = 4789 & 255, f[n + 5] = (uint8_t)(8 + 8 + 14 + il);
+	f[n + 8] = 0x08;
+	n += 16;
+	n += eth(f + n, 0x0800);
+	at = n;
+	memcpy(f + n, in, il);
+	CHECK(wire_decode(DLT_EN10MB, f, n + il, &p) && is_inner(&p, at));
+	/* five IP-in-IP layers: four are unwrapped, the fifth is left as it is */
+	n = eth(f, 0x0800);
+	for (int k = 0; k < 5; k++)
+		n += ip4(f + n, 4, 20 * (size_t)(4 - k) + il, 7, 8);
+	memcpy(f + n, in, il);
+	CHECK(wire_decode(DLT_EN10MB, f, n + il, &p) && p.proto == 4 && p.payload == NULL);
+	/* a GRE tunnel cut inside its header: the outer packet, no payload */
+	n = eth(f, 0x0800);
+	n += ip4(f + n, 47, 2, 7, 8);
+	f[n] = 0x20, f[n + 1] = 0;
+	CHECK(wire_decode(DLT_EN10MB, f, n + 2, &p) && p.proto == 47 && p.payload == NULL);
+}
+
 T_LIST(T(test_tcp_in_order), T(test_tcp_out_of_order_and_repeats), T(test_tcp_lost_bytes),
-    T(test_sip_cut), T(test_tls_parser), T(test_certificates), T(test_capture_model))
+    T(test_sip_cut), T(test_tls_parser), T(test_certificates), T(test_capture_model),
+    T(test_tunnels))
