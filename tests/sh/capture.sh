@@ -116,6 +116,26 @@ awk 'length > 80 { bad = 1 } END { exit bad }' "$T/conn80.show" && grep -q 'TCP 
 "$XW" show -q 1 "$BUN/c-udp-merge.tar.gz" > "$T/conn-udp.show"
 lacks conn-none-over-udp "$T/conn-udp.show" 'TCP |TLS '
 
+# Mirrored traffic: every packet of real captures wrapped in each tunnel a
+# mirror uses (tests/tools/tunnel.py) reads as the capture itself: the same
+# list, ladders with their connection rows, and findings.
+mkdir -p "$T/tun"
+for k in ipip gre erspan2 erspan3 vxlan; do
+	bad=
+	for f in sip-tcp-call.pcap sip-udp-call.pcap sip-tcp-reorder.pcap tls-firewall-reset.pcap \
+	    tls-chain-incomplete.pcap; do
+		python3 "$TOP/tests/tools/tunnel.py" "$k" "$CAP/$f" "$T/tun/$f" || { bad="$bad $f:tunnel.py"; continue; }
+		for args in "list --all" "show 1" "diagnose"; do
+			# shellcheck disable=SC2086
+			a=$("$XW" $args -q --width 200 "$CAP/$f" 2>&1 | sed "s|$CAP/||g")
+			# shellcheck disable=SC2086
+			b=$("$XW" $args -q --width 200 "$T/tun/$f" 2>&1 | sed "s|$T/tun/||g")
+			[ "$a" = "$b" ] || bad="$bad $f:${args%% *}"
+		done
+	done
+	if [ -z "$bad" ]; then ok "tunnel-$k"; else fail "tunnel-$k" "differs:$bad"; fi
+done
+
 # show --json carries the same connection rows as the ladder, in order,
 # each naming the packet tshark shows with that TCP flag.
 python3 - "$XW" "$CAP" <<'EOF' && ok conn-rows-json || fail conn-rows-json
