@@ -63,6 +63,8 @@ struct log_format {
 	size_t (*packets)(const struct model *m, const struct sip_msg *s,
 	    void (*emit)(void *arg, int64_t us, const uint8_t *ip, size_t n), void *arg);
 	bool counts_packets; /* a record's line (and a problem's) is a packet number */
+	const char *block;   /* what its SIP blocks are called in an account ("SIPMSG block",
+	                      * "SIP message"); NULL: it holds none */
 };
 
 /* Returns the first row of the table whose sniff claims the n bytes at d
@@ -73,5 +75,8 @@ const struct log_format *log_format_named(const char *name);
 /* Returns the row text is read as when no sniff decides (log_load_memory),
  * whose name also words the report of a file that no row read. */
 const struct log_format *log_format_default(void);
+/* Returns what file f's SIP blocks are called in an account ("SIPMSG
+ * block" for a log, "SIP message" for a capture), a static string. */
+const char *log_file_block(const struct log_file *f);
 
 #endif

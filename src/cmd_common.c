@@ -361,8 +361,8 @@ describe(const struct log_file *f, const struct cmd_common *o, struct sbuf *b)
 		sbuf_printf(b, "%s%s", what, o->dumps_suffice ? "" : ", which holds no calls "
 		    "(xwtrace diagnose lints it)");
 	else if (f->blocks_seen > f->blocks_read)
-		sbuf_printf(b, "%s whose %u SIPMSG block%s could not be read (see above)", what,
-		    f->blocks_seen, f->blocks_seen == 1 ? "" : "s");
+		sbuf_printf(b, "%s whose %u %s%s could not be read (see above)", what,
+		    f->blocks_seen, log_file_block(f), f->blocks_seen == 1 ? "" : "s");
 	else
 		sbuf_printf(b, "%s with no SIP message, INFO summary, diagnostic event or connection "
 		    "on a SIP port in it", what);
@@ -488,8 +488,10 @@ report_account(const struct log_file *f, FILE *fp, size_t *ignored)
 		return;
 	fputs("xwtrace: ", fp);
 	text_fputs(fp, f->path);
-	fprintf(fp, ": read %u of %u SIPMSG blocks and %u of %u INFO summaries; the rest are "
-	    "reported above\n", f->blocks_read, f->blocks_seen, f->info_read, f->info_seen);
+	fprintf(fp, ": read %u of %u %ss", f->blocks_read, f->blocks_seen, log_file_block(f));
+	if (f->info_seen > 0 || !f->fmt->counts_packets)
+		fprintf(fp, " and %u of %u INFO summaries", f->info_read, f->info_seen);
+	fputs("; the rest are reported above\n", fp);
 }
 
 /* Prints the problems of every file, at most MAX_REPORTED each, and with

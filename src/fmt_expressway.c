@@ -834,6 +834,7 @@ expressway_scan(struct model *m, uint32_t fi)
 const struct log_format fmt_expressway = {
 	.name = "expressway-log",
 	.what = "Expressway log",
+	.block = "SIPMSG block",
 	.sniff = expressway_sniff,
 	.scan = expressway_scan,
 	.raw = expressway_raw,

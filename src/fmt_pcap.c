@@ -18,6 +18,8 @@
 #include "wire.h"
 #include "wire_scan.h"
 
+#define PCAP_MAX_SEC 9000000000LL /* 2255: the last second int64 nanoseconds hold */
+
 /* Returns true when the file starts with a libpcap magic number, in either
  * byte order, for microsecond (a1b2c3d4) or nanosecond (a1b23c4d) times. */
 static bool
@@ -84,6 +86,17 @@ locate(const struct log_file *f, long end, const u_char *pkt, size_t caplen, boo
 	return WIRE_NOWHERE;
 }
 
+/* Returns a packet's time in nanoseconds (the capture is opened at that
+ * precision). A pcapng block may say any 64-bit time: one past 2255 does not
+ * fit, and none before 1970 is real, so both are held to the edge. */
+static int64_t
+frame_ns(const struct pcap_pkthdr *h)
+{
+	int64_t sec = h->ts.tv_sec < 0 ? 0 : h->ts.tv_sec > PCAP_MAX_SEC ? PCAP_MAX_SEC : h->ts.tv_sec;
+	int64_t frac = h->ts.tv_usec < 0 ? 0 : h->ts.tv_usec > 999999999 ? 999999999 : h->ts.tv_usec;
+	return sec * 1000000000 + frac;
+}
+
 /* Returns 0 after reading m->files[fi], a capture: its packets through
  * wire_scan; what cannot be read is a problem of the file. */
 static int
@@ -120,7 +133,7 @@ pcap_scan(struct model *m, uint32_t fi)
 		fr.data = d;
 		fr.caplen = h->caplen;
 		fr.off = locate(&m->files[fi], end, d, h->caplen, ng);
-		fr.ns = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
+		fr.ns = frame_ns(h);
 		fr.number++;
 		fr.at = end > 0 ? (size_t)end : 0;
 		wire_scan_frame(ws, &fr);
@@ -203,6 +216,7 @@ pcap_packets(const struct model *m, const struct sip_msg *s,
 const struct log_format fmt_pcap = {
 	.name = "pcap",
 	.what = "packet capture",
+	.block = "SIP message",
 	.sniff = pcap_sniff,
 	.scan = pcap_scan,
 	.raw = pcap_raw,
@@ -214,6 +228,7 @@ const struct log_format fmt_pcap = {
 const struct log_format fmt_pcapng = {
 	.name = "pcapng",
 	.what = "packet capture (pcapng)",
+	.block = "SIP message",
 	.sniff = pcapng_sniff,
 	.scan = pcap_scan,
 	.raw = pcap_raw,

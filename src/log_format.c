@@ -40,3 +40,9 @@ log_format_default(void)
 {
 	return &fmt_expressway;
 }
+
+const char *
+log_file_block(const struct log_file *f)
+{
+	return f->fmt != NULL && f->fmt->block != NULL ? f->fmt->block : "SIPMSG block";
+}

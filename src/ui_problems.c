@@ -63,8 +63,12 @@ account_text(const struct log_file *f, struct sbuf *b)
 	sbuf_puts(b, f->fmt != NULL ? f->fmt->what : "file");
 	if (f->fmt == NULL || f->fmt->scan == NULL)
 		return;
-	sbuf_printf(b, ": %u of %u SIPMSG blocks, %u of %u INFO summaries and %u events read",
-	    f->blocks_read, f->blocks_seen, f->info_read, f->info_seen, f->events_read);
+	if (f->fmt->counts_packets)
+		sbuf_printf(b, ": %u of %u %ss read", f->blocks_read, f->blocks_seen, log_file_block(f));
+	else
+		sbuf_printf(b, ": %u of %u %ss, %u of %u INFO summaries and %u events read",
+		    f->blocks_read, f->blocks_seen, log_file_block(f), f->info_read, f->info_seen,
+		    f->events_read);
 	if (f->blocks_reported + f->info_reported > 0)
 		sbuf_printf(b, "; %u not read, each below", f->blocks_reported + f->info_reported);
 }

@@ -143,6 +143,11 @@ for c in "$top"/tests/data/captures/*.pcap*; do
 	cp "$c" "$out/pcap/"
 	head -c $(( $(stat -c %s "$c") / 2 )) "$c" > "$out/pcap/$(basename "$c").cut"
 done
+# and a short one wrapped in each tunnel a mirror uses
+for k in ipip gre erspan2 erspan3 vxlan; do
+	python3 "$top/tests/tools/tunnel.py" "$k" "$top/tests/data/captures/sip-udp-call.pcap" \
+	    "$out/pcap/tunnel-$k.pcap"
+done
 python3 - "$out/tls" "$top"/tests/data/captures/*.pcap <<'EOF'
 import struct, sys
 out = sys.argv[1]
