@@ -137,6 +137,12 @@ extern const struct diag_group diag_sip_group, diag_net_group, diag_tls_group, d
  * their fix (diag_wire.c; called at the end of the row's check). */
 void diag_wire_proof(const struct diag_sig *sig, struct model *m, struct diag_result *r,
     void *ctx, size_t first, const char *fix);
+struct diag_conn;
+/* Returns true after adding to f the TCP steps (SYNs and their answer) of
+ * the connection a capture holds with the ends the log gave (c): the
+ * capture's proof of a connection the log says failed; false when no
+ * capture holds it (diag_wire.c). */
+bool diag_wire_conn_evidence(struct model *m, struct diag_finding *f, const struct diag_conn *c);
 
 /* Findings (diag.c). */
 

@@ -491,32 +491,68 @@ foreign(const struct model *m, struct hmemo *mo, uint32_t host, const char *ip)
 	return *v != 0;
 }
 
+/* The remote addresses seen, each once. */
+struct peers {
+	struct smap idx;
+	struct peer *p;
+	size_t n, cap;
+};
+
+/* Returns the peer of address ip that host saw, added when new. */
+static struct peer *
+peer_of(struct peers *ps, const char *ip, uint32_t host)
+{
+	int k = smap_get(&ps->idx, ip, -1);
+	if (k < 0) {
+		struct peer p = {.ip = ip, .host = (int)host};
+		VEC_PUSH(ps->p, ps->n, ps->cap, p);
+		k = (int)ps->n - 1;
+		smap_put(&ps->idx, ip, k);
+	}
+	return &ps->p[k];
+}
+
+/* Adds the remote ends of the TCP connections a capture holds that sent no
+ * SIP (a connection that failed carries none), so that a ladder can draw
+ * them: on an Expressway-E, a public address on 5061 or 5062 is Webex's. */
+static void
+conn_peers(struct model *m, struct peers *ps, struct hmemo *mo)
+{
+	for (size_t i = 0; i < m->wire.nconns; i++) {
+		const struct wire_conn *c = &m->wire.conns[i];
+		const char *ip = c->client_local ? c->server_ip : c->client_ip;
+		if (c->host >= m->nhosts || !foreign(m, mo, c->host, ip) ||
+		    smap_get(&ps->idx, ip, -1) >= 0)
+			continue;
+		struct peer *p = peer_of(ps, ip, c->host);
+		if ((c->server_port == 5062 || c->server_port == 5061) &&
+		    m->hosts[c->host].role == ROLE_EXPRESSWAY_E &&
+		    !memo_test(&mo->tests.priv, ip, private_ip))
+			p->webex += 1;
+	}
+}
+
 /* Returns the remote machine of every distinct remote address, in a map. */
 static void
 map_peers(struct model *m, struct smap *names, struct smap *ipmach)
 {
-	struct smap idx = {0};
-	struct peer *peers = NULL;
-	size_t np = 0, pcap = 0;
+	struct peers ps = {0};
 	struct hmemo *mo = xcalloc(1, sizeof *mo);
 	for (size_t i = 0; i < m->nmsgs; i++) {
 		const struct sip_msg *s = &m->msgs[i];
 		if (!foreign(m, mo, s->host, s->remote_ip))
 			continue;
-		int k = smap_get(&idx, s->remote_ip, -1);
-		if (k < 0) {
-			struct peer p = {.ip = s->remote_ip, .host = (int)s->host};
-			VEC_PUSH(peers, np, pcap, p);
-			k = (int)np - 1;
-			smap_put(&idx, s->remote_ip, k);
-		}
-		peer_evidence(m, &peers[k], s, m->hosts[s->host].role, &mo->tests);
+		peer_evidence(m, peer_of(&ps, s->remote_ip, s->host), s, m->hosts[s->host].role,
+		    &mo->tests);
 	}
+	conn_peers(m, &ps, mo);
+	struct peer *peers = ps.p;
+	size_t np = ps.n;
 	for (size_t i = 0; i < np; i++)
 		smap_put(ipmach, peers[i].ip, peer_machine(m, names, &peers[i]));
 	free(mo);
 	free(peers);
-	smap_free(&idx);
+	smap_free(&ps.idx);
 }
 
 /* Returns the machine at the other end of a message host logged with ip. */

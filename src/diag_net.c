@@ -578,6 +578,7 @@ check_tcp(const struct diag_sig *sig, struct model *m, struct diag_result *r, vo
 		if (c != NULL)
 			diag_event_evidence(m, f, c);
 		diag_event_evidence(m, f, e);
+		diag_wire_conn_evidence(m, f, &dc); /* the SYNs a capture saw go unanswered */
 	}
 	free(gs);
 }
@@ -607,7 +608,8 @@ static const struct diag_sig rows[] = {
 		.marker = 'T',
 		.check = check_tcp,
 		.explain = "A TCP connection the Expressway opened failed; port 5061 toward Webex "
-		    "means a wrong SRV lookup, port 5062 a blocked firewall.",
+		    "means a wrong SRV lookup, port 5062 a blocked firewall. A capture of the "
+		    "connection adds its unanswered SYNs (then no tcp-syn-unanswered of its own).",
 	},
 };
 

@@ -232,6 +232,46 @@ set_summary(struct model *m, struct diag_finding *f, size_t count, const char *f
 	f->summary = strpool_str(m->pool, buf);
 }
 
+bool
+diag_wire_conn_evidence(struct model *m, struct diag_finding *f, const struct diag_conn *dc)
+{
+	for (size_t i = 0; i < m->wire.nconns; i++) {
+		const struct wire_conn *c = &m->wire.conns[i];
+		bool out = !dc->inbound && c->client_port == dc->lport && c->server_port == dc->rport &&
+		    strcmp(c->client_ip, dc->lip) == 0 && strcmp(c->server_ip, dc->rip) == 0;
+		bool in = dc->inbound && c->client_port == dc->rport && c->server_port == dc->lport &&
+		    strcmp(c->client_ip, dc->rip) == 0 && strcmp(c->server_ip, dc->lip) == 0;
+		if (!out && !in)
+			continue;
+		for (uint32_t k = 0; k < c->nsteps; k++) {
+			const struct wire_step *st = &m->wire.steps[c->step + k];
+			if (st->kind == WS_SYN || st->kind == WS_SYNACK || st->kind == WS_RST)
+				step_evidence(m, f, c, st);
+		}
+		return true;
+	}
+	return false;
+}
+
+/* Returns true when a finding of a call already cites a packet of c (the
+ * capture's proof of a failure its log told): c is not made a finding of
+ * its own again. */
+static bool
+claimed(const struct model *m, const struct diag_result *r, const struct wire_conn *c)
+{
+	const char *path = m->files[c->file].path;
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t e = 0; r->f[i].call >= 0 && e < r->f[i].nev; e++) {
+			const struct diag_evidence *ev = &r->f[i].ev[e];
+			if (!ev->packet || ev->file == NULL || strcmp(ev->file, path) != 0)
+				continue;
+			for (uint32_t k = 0; k < c->nsteps; k++)
+				if (m->wire.steps[c->step + k].packet == ev->line)
+					return true;
+		}
+	return false;
+}
+
 /* Returns the time of the last packet of capture file fi that the model
  * holds (its connections' and messages'). */
 static xw_time
@@ -264,8 +304,9 @@ check_syn_unanswered(const struct diag_sig *sig, struct model *m, struct diag_re
 		const struct wire_conn *c = &m->wire.conns[i];
 		const struct wire_step *last = NULL;
 		size_t nsyn = count_steps(m, c, WS_SYN, 0, &last);
-		if (nsyn == 0 || c->packets[1] > 0)
-			continue; /* the server sent something: SYN/ACK or a reset */
+		if (nsyn == 0 || c->packets[1] > 0 || claimed(m, r, c))
+			continue; /* the server sent something (SYN/ACK or a reset), or a call's
+			           * finding holds it */
 		if (end[c->file] == XW_TIME_NONE)
 			end[c->file] = capture_end(m, c->file);
 		if (nsyn < 2 && end[c->file] - last->time < SYN_WAIT_MS)

@@ -213,6 +213,39 @@ assert any(e['file'].endswith('certificates/trusted_ca.pem') for e in ev), ev
 assert any(e.get('packet') == 12 for e in ev), ev
 EOF
 
+# A call whose connection to Webex failed, with the capture of that
+# connection: the call's tcp-connect-failed cites the unanswered SYNs, which
+# are not made a finding of their own; the call's ladder draws them between
+# the E and Webex, marked; without the capture, the log's finding as before.
+"$XW" diagnose --json -q "$BUN/e-connect-failed.tar.gz" > "$T/connfail.json"
+python3 - "$T/connfail.json" <<'EOF' && ok bundle-connect-failed-proof || fail bundle-connect-failed-proof
+import json, sys
+fs = json.load(open(sys.argv[1]))['findings']
+assert [(f['id'], f['call']) for f in fs] == [('tcp-connect-failed', 1)], fs
+syns = [e['packet'] for e in fs[0]['evidence'] if 'packet' in e]
+assert syns == [3, 4, 5, 6], syns
+assert all('TCP SYN 172.16.2.2:28360 -> 146.20.193.70:5062' in e['text']
+           for e in fs[0]['evidence'] if 'packet' in e), fs[0]['evidence']
+EOF
+"$XW" show -q --width 200 1 "$BUN/e-connect-failed.tar.gz" > "$T/connfail.show"
+contains connect-failed-ladder-webex "$T/connfail.show" '^ +Webex +amer-expressway01 '
+contains connect-failed-ladder-syns "$T/connfail.show" '^ +T +\| +TCP SYN x4 +\|'
+contains connect-failed-ladder-dotted "$T/connfail.show" '^00:32:25\.280 +\+0\.350 +\|<\.+\| '
+"$XW" show --json -q 1 "$BUN/e-connect-failed.tar.gz" |
+	grep -q '"label":"TCP SYN x4","count":4,.*"packet":3,"finding":"tcp-connect-failed"' &&
+	ok connect-failed-json-row || fail connect-failed-json-row
+mkdir -p "$T/connfail" && tar -xzf "$BUN/e-connect-failed.tar.gz" -C "$T/connfail"
+"$XW" diagnose --json -q "$T/connfail/diagnostic_logging/"*.txt > "$T/connfail-log.json"
+python3 - "$T/connfail-log.json" <<'EOF' && ok connect-failed-log-alone || fail connect-failed-log-alone
+import json, sys
+fs = json.load(open(sys.argv[1]))['findings']
+assert [(f['id'], f['call']) for f in fs] == [('tcp-connect-failed', 1)], fs
+assert not any('packet' in e for e in fs[0]['evidence'])
+EOF
+"$XW" diagnose --json -q "$T/connfail/diagnostic_logging/"*.pcap > "$T/connfail-cap.json"
+[ "$(findings "$T/connfail-cap.json")" = tcp-syn-unanswered ] && ok connect-failed-capture-alone ||
+	fail connect-failed-capture-alone "$(findings "$T/connfail-cap.json")"
+
 # Certificate files: the server certificate against the trusted CA list,
 # self-signed ones, dates judged at the evidence's newest time only.
 pem() { # NAME WANT FILE...

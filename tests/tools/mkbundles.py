@@ -25,6 +25,13 @@ messages and connections:
                          server certificate and the trusted CA list without the
                          issuing CA. Tests: tls-cert-unknown says which cause;
                          tls-chain-incomplete cites packet and files.
+  e-connect-failed.tar.gz
+                         the E's log of an outbound call whose TCP connection to
+                         Webex fails (mkexamples' tcp-connect-failed), its first
+                         connection being tcp-syn-unanswered-out.pcap's, and
+                         that capture. Tests: the call's tcp-connect-failed
+                         cites the unanswered SYNs, which are not made a finding
+                         of their own, and its ladder draws them.
 
 Deterministic: members, times and gzip headers are fixed.
 Usage: tests/tools/mkbundles.py [--out DIR]
@@ -191,6 +198,41 @@ def tls_failure(capture, kind):
     return log_text(e_log)
 
 
+def e_connect_failed():
+    """The E's log of an outbound call whose TCP connection to Webex fails:
+    mkexamples' tcp-connect-failed, its first connection being the one of
+    tcp-syn-unanswered-out.pcap (its time and its ends)."""
+    syns = [(ms, src, sp, dst, dp) for ms, src, sp, dst, dp, proto, flags, _ in
+            packets(os.path.join(CAPS, 'tcp-syn-unanswered-out.pcap'))
+            if proto == 'tcp' and flags & 0x12 == 0x02]
+    t_syn, src, sport, dst, dport = syns[0]
+
+    def render(t0):
+        cs = mx.Case('e-connect-failed', t0, 0, 303, e_only=True)
+        res = mx.outbound(cs, t0, fail='tcp')
+        mx.finish(cs, t0, res.get('t_end', t0 + 5000))
+        return cs.E
+
+    def first_connecting(lg):
+        for t, _, line in sorted(lg.entries, key=lambda e: (e[0], e[1])):
+            if 'Detail="TCP Connecting"' in line and 'Dst-port="%d"' % dport in line:
+                return t, line
+        raise SystemExit('e-connect-failed: no TCP Connecting')
+
+    t0 = 1500000000000
+    at, _ = first_connecting(render(t0))
+    lg = render(t_syn - (at - t0))  # the same log, its first connection at the first SYN
+    _, line = first_connecting(lg)
+    port = line.split('Src-port="')[1].split('"')[0]
+    text = log_text(lg).decode()
+    text = text.replace('Src-port="%s" Dst-ip="%s"' % (port, dst),
+                        'Src-port="%d" Dst-ip="%s"' % (sport, dst))
+    name = 'amer-expressway01_20261207'
+    return [('diagnostic_logging/loggingsnapshot_%s.txt' % name, text.encode()),
+            ('diagnostic_logging/eth0_diagnostic_logging_tcpdump00_%s.pcap' % name,
+             read(CAPS, 'tcp-syn-unanswered-out.pcap'))]
+
+
 def e_bundle(capture, kind, trust):
     name = 'amer-expressway01_20261207'
     return [('diagnostic_logging/loggingsnapshot_%s.txt' % name, tls_failure(capture, kind)),
@@ -213,6 +255,7 @@ def main():
                                           'e-trusted-ca-no-webex.pem'),
         'e-cert-unknown.tar.gz': e_bundle('tls-chain-incomplete.pcap', 'certunknown',
                                           'e-trusted-ca-no-issuing.pem'),
+        'e-connect-failed.tar.gz': e_connect_failed(),
     }
     for name, members in bundles.items():
         with open(os.path.join(a.out, name), 'wb') as f:
