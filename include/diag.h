@@ -143,6 +143,9 @@ struct diag_conn;
  * capture's proof of a connection the log says failed; false when no
  * capture holds it (diag_wire.c). */
 bool diag_wire_conn_evidence(struct model *m, struct diag_finding *f, const struct diag_conn *c);
+/* Returns true when f cites a packet of captured connection c (diag_wire.c). */
+bool diag_wire_cites(const struct model *m, const struct diag_finding *f,
+    const struct wire_conn *c);
 
 /* Findings (diag.c). */
 

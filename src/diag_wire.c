@@ -253,22 +253,30 @@ diag_wire_conn_evidence(struct model *m, struct diag_finding *f, const struct di
 	return false;
 }
 
+bool
+diag_wire_cites(const struct model *m, const struct diag_finding *f, const struct wire_conn *c)
+{
+	const char *path = m->files[c->file].path;
+	for (size_t e = 0; e < f->nev; e++) {
+		const struct diag_evidence *ev = &f->ev[e];
+		if (!ev->packet || ev->file == NULL || (ev->file != path && strcmp(ev->file, path) != 0))
+			continue;
+		for (uint32_t k = 0; k < c->nsteps; k++)
+			if (m->wire.steps[c->step + k].packet == ev->line)
+				return true;
+	}
+	return false;
+}
+
 /* Returns true when a finding of a call already cites a packet of c (the
  * capture's proof of a failure its log told): c is not made a finding of
  * its own again. */
 static bool
 claimed(const struct model *m, const struct diag_result *r, const struct wire_conn *c)
 {
-	const char *path = m->files[c->file].path;
 	for (size_t i = 0; i < r->n; i++)
-		for (size_t e = 0; r->f[i].call >= 0 && e < r->f[i].nev; e++) {
-			const struct diag_evidence *ev = &r->f[i].ev[e];
-			if (!ev->packet || ev->file == NULL || strcmp(ev->file, path) != 0)
-				continue;
-			for (uint32_t k = 0; k < c->nsteps; k++)
-				if (m->wire.steps[c->step + k].packet == ev->line)
-					return true;
-		}
+		if (r->f[i].call >= 0 && diag_wire_cites(m, &r->f[i], c))
+			return true;
 	return false;
 }
 

@@ -81,17 +81,6 @@ end_machine(const struct model *m, const struct wire_conn *c, int side)
 	return model_machine_at(m, side == 0 ? c->client_ip : c->server_ip);
 }
 
-/* Returns true when connection c sent packet p of its capture as one of
- * its steps. */
-static bool
-has_packet(const struct model *m, const struct wire_conn *c, uint32_t p)
-{
-	for (uint32_t k = 0; k < c->nsteps; k++)
-		if (m->wire.steps[c->step + k].packet == p)
-			return true;
-	return false;
-}
-
 /* Returns true when a finding of call ci (in d) cites a packet of
  * connection c. */
 static bool
@@ -99,15 +88,9 @@ cited(const struct model *m, const struct diag_result *d, size_t ci, const struc
 {
 	const size_t *idx;
 	size_t n = d != NULL ? diag_call_findings(d, (long)ci, &idx) : 0;
-	const char *path = m->files[c->file].path;
-	for (size_t k = 0; k < n; k++) {
-		const struct diag_finding *f = &d->f[idx[k]];
-		for (size_t e = 0; e < f->nev; e++)
-			if (f->ev[e].packet && f->ev[e].file != NULL &&
-			    (f->ev[e].file == path || strcmp(f->ev[e].file, path) == 0) &&
-			    has_packet(m, c, f->ev[e].line))
-				return true;
-	}
+	for (size_t k = 0; k < n; k++)
+		if (diag_wire_cites(m, &d->f[idx[k]], c))
+			return true;
 	return false;
 }
 
