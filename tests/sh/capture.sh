@@ -246,6 +246,28 @@ EOF
 [ "$(findings "$T/connfail-cap.json")" = tcp-syn-unanswered ] && ok connect-failed-capture-alone ||
 	fail connect-failed-capture-alone "$(findings "$T/connfail-cap.json")"
 
+# The same for a TLS handshake torn down by a reset: the call's
+# tls-remote-disconnect cites the reset and the chain the E sent, and the
+# call's ladder draws the handshake up to the reset.
+"$XW" diagnose --json -q "$BUN/e-tls-reset.tar.gz" > "$T/tlsreset.json"
+python3 - "$T/tlsreset.json" <<'EOF' && ok bundle-tls-reset-proof || fail bundle-tls-reset-proof
+import json, sys
+fs = {f['id']: f for f in json.load(open(sys.argv[1]))['findings']}
+assert sorted(fs) == ['tls-firewall-reset', 'tls-remote-disconnect'], sorted(fs)
+f = fs['tls-remote-disconnect']
+assert f['call'] == 1, f
+ev = f['evidence']
+assert any(e.get('packet') == 18 and 'TCP RST 146.20.193.70:5062' in e['text'] for e in ev), ev
+assert any(e.get('packet') == 15 and 'CN=amer-expressway01' in e['text'] for e in ev), ev
+EOF
+"$XW" show -q --width 200 1 "$BUN/e-tls-reset.tar.gz" > "$T/tlsreset.show"
+python3 - "$T/tlsreset.show" <<'EOF' && ok tls-reset-ladder || fail tls-reset-ladder
+import re, sys
+rows = re.findall(r'\| +((?:TCP|TLS) [^|]*?) +\|', open(sys.argv[1]).read())
+assert rows[:2] == ['TCP SYN', 'TCP SYN/ACK'] and rows[2].startswith('TLS ClientHello (SNI call'), rows
+assert rows[-1] == 'TCP RST' and 'TLS CertificateRequest' in rows, rows
+EOF
+
 # Certificate files: the server certificate against the trusted CA list,
 # self-signed ones, dates judged at the evidence's newest time only.
 pem() { # NAME WANT FILE...

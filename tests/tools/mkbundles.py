@@ -32,6 +32,11 @@ messages and connections:
                          that capture. Tests: the call's tcp-connect-failed
                          cites the unanswered SYNs, which are not made a finding
                          of their own, and its ladder draws them.
+  e-tls-reset.tar.gz     the same with mkexamples' tls-remote-disconnect: the
+                         first connection is tls-firewall-reset.pcap's, whose
+                         handshake a reset from Webex's address tears down.
+                         Tests: the call's tls-remote-disconnect cites the reset
+                         and the chains, and its ladder draws the handshake.
 
 Deterministic: members, times and gzip headers are fixed.
 Usage: tests/tools/mkbundles.py [--out DIR]
@@ -198,18 +203,18 @@ def tls_failure(capture, kind):
     return log_text(e_log)
 
 
-def e_connect_failed():
-    """The E's log of an outbound call whose TCP connection to Webex fails:
-    mkexamples' tcp-connect-failed, its first connection being the one of
-    tcp-syn-unanswered-out.pcap (its time and its ends)."""
+def e_outbound_failure(capture, fail):
+    """The E's log of an outbound call whose connection to Webex fails:
+    mkexamples' outbound call failing with fail ('tcp': no answer to the SYNs,
+    'tls': the handshake torn down), its first connection being the one of
+    capture (its time and its ends), and that capture."""
     syns = [(ms, src, sp, dst, dp) for ms, src, sp, dst, dp, proto, flags, _ in
-            packets(os.path.join(CAPS, 'tcp-syn-unanswered-out.pcap'))
-            if proto == 'tcp' and flags & 0x12 == 0x02]
+            packets(os.path.join(CAPS, capture)) if proto == 'tcp' and flags & 0x12 == 0x02]
     t_syn, src, sport, dst, dport = syns[0]
 
     def render(t0):
-        cs = mx.Case('e-connect-failed', t0, 0, 303, e_only=True)
-        res = mx.outbound(cs, t0, fail='tcp')
+        cs = mx.Case('e-outbound-' + fail, t0, 0, 303, e_only=True)
+        res = mx.outbound(cs, t0, fail=fail)
         mx.finish(cs, t0, res.get('t_end', t0 + 5000))
         return cs.E
 
@@ -217,7 +222,7 @@ def e_connect_failed():
         for t, _, line in sorted(lg.entries, key=lambda e: (e[0], e[1])):
             if 'Detail="TCP Connecting"' in line and 'Dst-port="%d"' % dport in line:
                 return t, line
-        raise SystemExit('e-connect-failed: no TCP Connecting')
+        raise SystemExit('e-outbound-%s: no TCP Connecting' % fail)
 
     t0 = 1500000000000
     at, _ = first_connecting(render(t0))
@@ -227,10 +232,14 @@ def e_connect_failed():
     text = log_text(lg).decode()
     text = text.replace('Src-port="%s" Dst-ip="%s"' % (port, dst),
                         'Src-port="%d" Dst-ip="%s"' % (sport, dst))
+    text = text.replace("('Src-port', '%s')" % port, "('Src-port', '%d')" % sport)
+    text = text.replace("%s:%s']" % (src, port), "%s:%d']" % (src, sport))
+    text = text.replace('Src-ip="%s" Src-port="%s"' % (src, port), 'Src-ip="%s" Src-port="%d"' %
+                        (src, sport))
     name = 'amer-expressway01_20261207'
     return [('diagnostic_logging/loggingsnapshot_%s.txt' % name, text.encode()),
             ('diagnostic_logging/eth0_diagnostic_logging_tcpdump00_%s.pcap' % name,
-             read(CAPS, 'tcp-syn-unanswered-out.pcap'))]
+             read(CAPS, capture))]
 
 
 def e_bundle(capture, kind, trust):
@@ -255,7 +264,8 @@ def main():
                                           'e-trusted-ca-no-webex.pem'),
         'e-cert-unknown.tar.gz': e_bundle('tls-chain-incomplete.pcap', 'certunknown',
                                           'e-trusted-ca-no-issuing.pem'),
-        'e-connect-failed.tar.gz': e_connect_failed(),
+        'e-connect-failed.tar.gz': e_outbound_failure('tcp-syn-unanswered-out.pcap', 'tcp'),
+        'e-tls-reset.tar.gz': e_outbound_failure('tls-firewall-reset.pcap', 'tls'),
     }
     for name, members in bundles.items():
         with open(os.path.join(a.out, name), 'wb') as f:
