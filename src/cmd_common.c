@@ -489,7 +489,7 @@ report_account(const struct log_file *f, FILE *fp, size_t *ignored)
 	fputs("xwtrace: ", fp);
 	text_fputs(fp, f->path);
 	fprintf(fp, ": read %u of %u %ss", f->blocks_read, f->blocks_seen, log_file_block(f));
-	if (f->info_seen > 0 || !f->fmt->counts_packets)
+	if (f->info_seen > 0 || f->fmt == NULL || !f->fmt->counts_packets)
 		fprintf(fp, " and %u of %u INFO summaries", f->info_read, f->info_seen);
 	fputs("; the rest are reported above\n", fp);
 }

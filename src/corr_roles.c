@@ -300,6 +300,15 @@ agent_evidence(struct model *m, struct peer *p, const struct sip_msg *s, const c
 	}
 }
 
+/* Returns true when an Expressway-E's peer at ip on port (5061 or 5062, the
+ * ports of Webex's mutual TLS) is likely Webex: a public address. */
+static bool
+webex_port(enum host_role role, unsigned port, const char *ip, struct memos *mo)
+{
+	return (port == 5062 || port == 5061) && role == ROLE_EXPRESSWAY_E &&
+	    !memo_test(&mo->priv, ip, private_ip);
+}
+
 /* Adds one message's evidence about its remote address. */
 static void
 peer_evidence(struct model *m, struct peer *p, const struct sip_msg *s, enum host_role role,
@@ -319,8 +328,7 @@ peer_evidence(struct model *m, struct peer *p, const struct sip_msg *s, enum hos
 		if (agent != NULL && p->agent == NULL && !proxied)
 			p->agent = agent;
 	}
-	if ((s->remote_port == 5062 || s->remote_port == 5061) &&
-	    !memo_test(&mo->priv, s->remote_ip, private_ip) && role == ROLE_EXPRESSWAY_E)
+	if (webex_port(role, s->remote_port, s->remote_ip, mo))
 		p->webex += 1;
 	if (s->action == ACT_SENT && s->remote_port >= 7001 && s->remote_port <= 7099) {
 		p->expressway += 2;
@@ -514,7 +522,7 @@ peer_of(struct peers *ps, const char *ip, uint32_t host)
 
 /* Adds the remote ends of the TCP connections a capture holds that sent no
  * SIP (a connection that failed carries none), so that a ladder can draw
- * them: on an Expressway-E, a public address on 5061 or 5062 is Webex's. */
+ * them, judged by their port as a message's peer is. */
 static void
 conn_peers(struct model *m, struct peers *ps, struct hmemo *mo)
 {
@@ -525,9 +533,7 @@ conn_peers(struct model *m, struct peers *ps, struct hmemo *mo)
 		    smap_get(&ps->idx, ip, -1) >= 0)
 			continue;
 		struct peer *p = peer_of(ps, ip, c->host);
-		if ((c->server_port == 5062 || c->server_port == 5061) &&
-		    m->hosts[c->host].role == ROLE_EXPRESSWAY_E &&
-		    !memo_test(&mo->tests.priv, ip, private_ip))
+		if (webex_port(m->hosts[c->host].role, c->server_port, ip, &mo->tests))
 			p->webex += 1;
 	}
 }

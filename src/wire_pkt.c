@@ -186,24 +186,22 @@ gre(struct wire_pkt *p, const uint8_t *g, size_t n, int depth)
 	}
 }
 
-/* Returns true after replacing p (its transport protocol read, the n bytes
- * after its IP header at t) by the packet its tunnel carries; false leaves p
- * as it was. */
+/* Returns true after replacing p by the packet its tunnel carries in the n
+ * bytes at t: what follows the IP header for IP in IP and GRE, the UDP
+ * payload for VXLAN (p->proto tells which); false leaves p as it was. */
 static bool
 tunnel(struct wire_pkt *p, const uint8_t *t, size_t n, int depth)
 {
-	struct wire_pkt q;
-	memset(&q, 0, sizeof q);
-	q.outgoing = p->outgoing;
-	bool ok = false;
 	if (depth >= MAX_TUNNELS)
 		return false;
+	struct wire_pkt q = {.outgoing = p->outgoing};
+	bool ok = false;
 	if ((p->proto == 4 || p->proto == 41) && n > 0 && t[0] >> 4 == (p->proto == 4 ? 4 : 6))
 		ok = ip_any(&q, t, n, depth + 1);
 	else if (p->proto == 47)
 		ok = gre(&q, t, n, depth + 1);
-	else if (p->proto == 17 && p->dport == VXLAN_PORT && p->len >= 8 && (p->payload[0] & 8))
-		ok = inner_ethernet(&q, p->payload + 8, p->len - 8, depth + 1);
+	else if (p->proto == 17 && n >= 8 && (t[0] & 8)) /* VXLAN: 8 bytes, then Ethernet */
+		ok = inner_ethernet(&q, t + 8, n - 8, depth + 1);
 	if (ok)
 		*p = q;
 	return ok;
@@ -219,8 +217,8 @@ after_ip(struct wire_pkt *p, const uint8_t *t, size_t n, size_t dlen, int depth)
 		return true;
 	if (!transport(p, t, n, dlen))
 		return false;
-	if (p->proto == 17)
-		tunnel(p, t, 0, depth); /* VXLAN */
+	if (p->proto == 17 && p->dport == VXLAN_PORT)
+		tunnel(p, p->payload, p->len, depth);
 	return true;
 }
 

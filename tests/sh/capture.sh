@@ -304,3 +304,9 @@ python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); sys.stdout.buffer.write
 # nothing of it reads as a packet on a SIP port: no usable input (exit 2), said
 [ $rc -eq 2 ] && ok noise-capture || fail noise-capture "rc=$rc"
 contains noise-capture-said "$T/noise.err" 'nothing usable in the input: .*noise\.pcap: packet capture'
+
+# A capture's account counts SIP messages (it has no SIPMSG blocks or INFO
+# summaries); a packet time past 2262 is held, not overflowed.
+"$XW" list --all tests/data/regress/pcapng-time-past-2262.pcapng > "$T/late.list" 2> "$T/late.err"
+contains capture-account-words "$T/late.err" ': read [0-9]+ of [0-9]+ SIP messages; the rest are reported above$'
+lacks capture-account-no-info "$T/late.err" 'SIPMSG|INFO summaries'

@@ -401,27 +401,32 @@ is_inner(const struct wire_pkt *p, size_t inner)
 	    strcmp(wire_addr(p, true, b, sizeof b), "10.0.0.2") == 0 && p->ip_off == inner;
 }
 
+/* Returns true when the frame at f, n bytes of tunnel headers then the
+ * inner packet in (il bytes, copied in), decodes to that inner packet. */
+static bool
+unwraps(uint8_t *f, size_t n, const uint8_t *in, size_t il)
+{
+	struct wire_pkt p;
+	memcpy(f + n, in, il);
+	return wire_decode(DLT_EN10MB, f, n + il, &p) && is_inner(&p, n);
+}
+
 static void
 test_tunnels(void)
 {
 	uint8_t f[512], in[128];
-	size_t il = inner_udp(in), n, at;
+	size_t il = inner_udp(in), n;
 	struct wire_pkt p;
 	/* IP in IP (sngrep's ipip.pcap) */
 	n = eth(f, 0x0800);
 	n += ip4(f + n, 4, il, 7, 8);
-	at = n;
-	memcpy(f + n, in, il);
-	CHECK(wire_decode(DLT_EN10MB, f, n + il, &p) && is_inner(&p, at));
+	CHECK(unwraps(f, n, in, il));
 	/* GRE with checksum, key and sequence number, carrying IP */
 	n = eth(f, 0x0800);
 	n += ip4(f + n, 47, 16 + il, 7, 8);
 	memset(f + n, 0, 16);
 	f[n] = 0xb0, f[n + 2] = 0x08, f[n + 3] = 0x00;
-	n += 16;
-	at = n;
-	memcpy(f + n, in, il);
-	CHECK(wire_decode(DLT_EN10MB, f, n + il, &p) && is_inner(&p, at));
+	CHECK(unwraps(f, n + 16, in, il));
 	/* ERSPAN type II: GRE with a sequence number, 8 bytes, then Ethernet */
 	n = eth(f, 0x0800);
 	n += ip4(f + n, 47, 8 + 8 + 14 + il, 7, 8);
@@ -429,9 +434,7 @@ test_tunnels(void)
 	f[n] = 0x10, f[n + 2] = 0x88, f[n + 3] = 0xbe;
 	n += 16;
 	n += eth(f + n, 0x0800);
-	at = n;
-	memcpy(f + n, in, il);
-	CHECK(wire_decode(DLT_EN10MB, f, n + il, &p) && is_inner(&p, at));
+	CHECK(unwraps(f, n, in, il));
 	/* VXLAN: UDP to 4789, 8 bytes with the I flag, then Ethernet */
 	n = eth(f, 0x0800);
 	n += ip4(f + n, 17, 8 + 8 + 14 + il, 7, 8);
@@ -440,9 +443,7 @@ test_tunnels(void)
 	f[n + 8] = 0x08;
 	n += 16;
 	n += eth(f + n, 0x0800);
-	at = n;
-	memcpy(f + n, in, il);
-	CHECK(wire_decode(DLT_EN10MB, f, n + il, &p) && is_inner(&p, at));
+	CHECK(unwraps(f, n, in, il));
 	/* five IP-in-IP layers: four are unwrapped, the fifth is left as it is */
 	n = eth(f, 0x0800);
 	for (int k = 0; k < 5; k++)
