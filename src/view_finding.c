@@ -100,13 +100,12 @@ labelled(struct sbuf *b, int indent, const char *label, const char *text, int wi
 	text_wrap(b, text, at, (size_t)width, at > (size_t)width / 2 ? (size_t)indent : at);
 }
 
-/* Appends one piece of evidence: where, then the line quoted. The where is
- * a file:line the user copies, so it is never broken across lines. */
+/* Appends one piece of evidence: where, then the line quoted. */
 static void
 evidence(struct sbuf *b, const struct diag_evidence *e, int indent, int width)
 {
 	char where[1024];
-	labelled(b, indent, "evidence: ", view_evidence_where(e, where, sizeof where), 0);
+	labelled(b, indent, "evidence: ", view_evidence_where(e, where, sizeof where), width);
 	if (e->text == NULL || e->text[0] == '\0')
 		return;
 	int at = indent + QUOTE_INDENT;
