@@ -37,8 +37,9 @@ size_t text_cells(const char *s, size_t n);
 size_t text_cut(struct sbuf *b, const char *s, size_t n, size_t w, const char *mark);
 /* Appends s (may be NULL) made terminal-safe and word-wrapped to lines of at
  * most w cells: the first line goes on after at cells already written, each
- * next one starts with indent spaces, a word longer than a line is cut where
- * the line ends; ends with a newline. Lines never pass w (taken as at least
+ * next one starts with indent spaces, a word longer than a line is cut after
+ * its last '/' that fits (a path keeps its file:line whole), else where the
+ * line ends; ends with a newline. Lines never pass w (taken as at least
  * indent + 8; but for a single character wider than what is left). */
 void text_wrap(struct sbuf *b, const char *s, size_t at, size_t w, size_t indent);
 /* Returns the length of the valid UTF-8 sequence at s (max n bytes), 0 if invalid. */

@@ -285,6 +285,22 @@ fit(const char *s, size_t n, size_t w, size_t *cells)
 	return i;
 }
 
+/* Returns where a too-long word of n bytes at s, of which l bytes (c cells)
+ * fit, is best cut: after the last '/' among them, so a path's file:line
+ * stays whole, else at l; c becomes the cells kept. */
+static size_t
+slash_cut(const char *s, size_t n, size_t l, size_t *c)
+{
+	if (l >= n)
+		return l;
+	for (size_t k = l; k > 1; k--)
+		if (s[k - 1] == '/') {
+			*c = text_cells(s, k);
+			return k;
+		}
+	return l;
+}
+
 /* Appends s made safe and word-wrapped (see text.h). */
 void
 text_wrap(struct sbuf *b, const char *s, size_t at, size_t w, size_t indent)
@@ -315,9 +331,10 @@ text_wrap(struct sbuf *b, const char *s, size_t at, size_t w, size_t indent)
 				sbuf_printf(b, "\n%*s", (int)indent, "");
 				col = indent;
 			}
-			size_t l = fit(t.s + j, e - j, w - col, &c);
+			size_t l = slash_cut(t.s + j, e - j, fit(t.s + j, e - j, w - col, &c), &c);
 			sbuf_add(b, t.s + j, l);
-			col += c, j += l;
+			j += l;
+			col = j < e ? w : col + c; /* the rest of a cut word on the next line */
 		}
 		fresh = false;
 		i = word + k;

@@ -33,7 +33,9 @@ calls_of "$T/bundle.tar.gz" > "$T/bund"; cmp -s "$T/plain" "$T/bund" && ok bundl
 [ "$(sha256sum "$REAL")" = "$sum_before" ] && ok input-unmodified || fail input-unmodified
 
 "$XW" list "$REAL" > "$T/list.txt" 2>&1; golden real-list.txt "$T/list.txt"
-"$XW" show 1 "$REAL" 2>&1 | sed "s|$XW_SHARED|SHARED|g" > "$T/show.txt"; golden real-show.txt "$T/show.txt"
+# From inside the data folder: the evidence paths, and so the wrapping, do
+# not depend on where the checkout is.
+xw=$(realpath "$XW"); (cd "$(dirname "$REAL")" && "$xw" show 1 "$(basename "$REAL")") > "$T/show.txt" 2>&1; golden real-show.txt "$T/show.txt"
 "$XW" list --json "$REAL" | sed "s|$XW_SHARED|SHARED|g" > "$T/list.json"; golden real-list.json "$T/list.json"
 "$XW" show --json --raw 1 "$REAL" | python3 -c 'import json,sys; d=json.load(sys.stdin); m=d["messages"]; assert len(m)==6 and m[0]["raw"].startswith("INVITE sip:1004@") and m[0]["sdp"][0]["media"]=="audio", m[0]["label"]' && ok show-json-raw || fail show-json-raw
 "$XW" show 22794c00 "$REAL" | grep -q '^Call 1 ' && ok show-by-prefix || fail show-by-prefix

@@ -78,6 +78,17 @@ test_wrap(void)
 		CHECK(widest(b.s) <= w);
 		CHECK(b.s[b.len - 1] == '\n' && strstr(b.s, "\n ") != NULL);
 	}
+	/* a path too long is cut after a '/', so its file:line stays whole, at
+	 * any width; with no '/' that fits, where the line ends */
+	for (size_t w = 24; w < 60; w += 5) {
+		b.len = 0;
+		sbuf_puts(&b, "evidence: ");
+		text_wrap(&b, "/check/work/main/tests/data/real-logs/mra_x8.11.txt:833", 10, w, 4);
+		CHECK(widest(b.s) <= w && strstr(b.s, "mra_x8.11.txt:833\n") != NULL);
+	}
+	b.len = 0;
+	text_wrap(&b, "/abcdefghijklmnop", 0, 10, 0);
+	CHECK_STR(b.s, "/abcdefghi\njklmnop\n");
 	b.len = 0;
 	text_wrap(&b, "a\x1b[2Jb", 0, 80, 0);
 	CHECK_STR(b.s, "a^[[2Jb\n");
