@@ -116,9 +116,10 @@ grep -q 'network.sip to DEBUG' "$T/err" && fail lost-headers-no-wrong-advice || 
 
 # --- values padded inside their quotes: one machine, one column, real addresses
 sed -E 's/Src-ip="([^"]*)"/Src-ip=" \1 "/g; s/Dst-ip="([^"]*)"/Dst-ip=" \1 "/g; s/Event="([^"]*)"/Event=" \1 "/g' \
-    "$EX/tls-cert-unknown/expressway-e.log" > "$T/padded.log"
-"$XW" diagnose -q "$EX/tls-cert-unknown/expressway-e.log" > "$T/d1"
-"$XW" diagnose -q "$T/padded.log" | sed "s|$T/padded.log|$EX/tls-cert-unknown/expressway-e.log|" > "$T/d2"
+    "$EX/tls-cert-unknown/expressway-e.log" > "$T/padded1.log"
+cp "$EX/tls-cert-unknown/expressway-e.log" "$T/padded0.log" # names of one length: one wrapping
+"$XW" diagnose -q "$T/padded0.log" > "$T/d1"
+"$XW" diagnose -q "$T/padded1.log" | sed "s|$T/padded1.log|$T/padded0.log|" > "$T/d2"
 # the same findings and evidence; the quoted lines (indented 6) show each file as it is
 grep -v '^      ' "$T/d1" > "$T/d1.nq"; grep -v '^      ' "$T/d2" > "$T/d2.nq"
 cmp -s "$T/d1.nq" "$T/d2.nq" && ok padded-same-findings || fail padded-same-findings
