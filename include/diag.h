@@ -138,11 +138,21 @@ extern const struct diag_group diag_sip_group, diag_net_group, diag_tls_group, d
 void diag_wire_proof(const struct diag_sig *sig, struct model *m, struct diag_result *r,
     void *ctx, size_t first, const char *fix);
 struct diag_conn;
-/* Returns true after adding to f the TCP steps (SYNs and their answer) of
- * the connection a capture holds with the ends the log gave (c): the
- * capture's proof of a connection the log says failed; false when no
- * capture holds it (diag_wire.c). */
-bool diag_wire_conn_evidence(struct model *m, struct diag_finding *f, const struct diag_conn *c);
+/* What a capture shows of a connection a log says failed. */
+enum diag_wire_seen {
+	DIAG_WIRE_NONE,       /* no capture holds it */
+	DIAG_WIRE_UNANSWERED, /* SYNs, and no answer */
+	DIAG_WIRE_REFUSED,    /* the peer answered the SYN with a reset */
+	DIAG_WIRE_ANSWERED,   /* the peer answered the SYN with a SYN/ACK */
+};
+/* Returns what a capture shows of the connection with the ends the log gave
+ * (c), after adding its TCP steps (SYNs and their answer) to f: the
+ * capture's proof of a connection the log says failed (diag_wire.c). */
+enum diag_wire_seen diag_wire_conn_evidence(struct model *m, struct diag_finding *f,
+    const struct diag_conn *c);
+/* Returns the fix of a connection the Expressway opened and its peer refused
+ * with a reset (static text; diag_wire.c). */
+const char *diag_wire_refused_fix(void);
 /* Returns true when f cites a packet of captured connection c (diag_wire.c). */
 bool diag_wire_cites(const struct model *m, const struct diag_finding *f,
     const struct wire_conn *c);

@@ -464,13 +464,20 @@ tcp_connecting(const struct model *m, const struct diag_ctx *ctx, int h, size_t 
 }
 
 /* Writes what the destination port says about the failure to dsts (the
- * addresses tried, as a list). */
+ * addresses tried, as a list), or what a capture does: refused, the address
+ * that answered a SYN with a reset ("" for none). */
 static void
 tcp_text(const struct model *m, int h, const char *dsts, unsigned port, bool webex,
-    char *sum, size_t ssize, const char **fix)
+    const char *refused, char *sum, size_t ssize, const char **fix)
 {
 	const char *host = m->hosts[h].name, *w = webex ? "Webex " : "";
-	if (webex && port == 5061) {
+	if (refused[0] && !(webex && port == 5061)) { /* 5061: the lookup is the cause still */
+		snprintf(sum, ssize, "%s could not connect to %s%s on port %u (TCP Connection "
+		    "Failed): a capture shows %s answer the SYN with a reset, so the SYN arrived "
+		    "(no firewall dropped it) and nothing listens there", host, w, dsts, port,
+		    refused);
+		*fix = diag_wire_refused_fix();
+	} else if (webex && port == 5061) {
 		snprintf(sum, ssize, "%s could not connect to %s%s on port 5061 (TCP Connection "
 		    "Failed): Hybrid calls to Webex use port 5062 (mutual TLS); 5061 comes from an "
 		    "SRV lookup of the request-URI's domain", host, w, dsts);
@@ -498,8 +505,23 @@ struct tcp_group {
 	unsigned port;
 	char dsts[256];   /* the addresses tried, ", "-joined */
 	bool webex;
+	char refused[64]; /* the address a capture shows answer a SYN with a reset */
 	size_t f;         /* index in r->f */
 };
+
+/* Sets f's summary and fix from what its group g knows so far. */
+static void
+tcp_say(struct model *m, const struct tcp_group *g, struct diag_finding *f)
+{
+	char sum[768];
+	const char *fix;
+	tcp_text(m, g->host, g->dsts, g->port, g->webex, g->refused, sum, sizeof sum, &fix);
+	if (f->severity == DIAG_WARNING)
+		snprintf(sum + strlen(sum), sizeof sum - strlen(sum), "; the call still went "
+		    "through another address");
+	f->summary = strpool_str(m->pool, sum);
+	f->fix = strpool_str(m->pool, fix);
+}
 
 /* Adds dst to the group's list; returns false when it was there already. */
 static bool
@@ -527,7 +549,7 @@ tcp_group(const struct diag_sig *sig, struct model *m, struct diag_result *r,
 		    (call >= 0 || strcmp(g->dsts, t->dst) == 0))
 			return g;
 	}
-	struct tcp_group g = {h, call, t->dport, "", false, r->n};
+	struct tcp_group g = {h, call, t->dport, "", false, "", r->n};
 	g.webex = diag_addr_is(m, t->dst, MACH_WEBEX) ||
 	    (w != NULL && diag_webex_uri(m->msgs[w->invite].sip->ruri));
 	diag_add_conn(m, r, sig, h, t->dst, t->dport, w, call);
@@ -563,22 +585,19 @@ check_tcp(const struct diag_sig *sig, struct model *m, struct diag_result *r, vo
 		struct tcp_group *g = tcp_group(sig, m, r, &gs, &ng, &cap, h, w, &t);
 		struct diag_finding *f = &r->f[g->f];
 		diag_tie_note(m, f, &tie);
-		if (group_dst(g, t.dst)) {
-			char sum[768];
-			const char *fix;
-			tcp_text(m, h, g->dsts, g->port, g->webex, sum, sizeof sum, &fix);
-			if (f->severity == DIAG_WARNING)
-				snprintf(sum + strlen(sum), sizeof sum - strlen(sum), "; the call "
-				    "still went through another address");
-			f->summary = strpool_str(m->pool, sum);
-			f->fix = strpool_str(m->pool, fix);
+		bool say = group_dst(g, t.dst);
+		if (f->nev < MAX_EVIDENCE) {
+			if (c != NULL)
+				diag_event_evidence(m, f, c);
+			diag_event_evidence(m, f, e);
+			/* the capture's SYNs, gone unanswered or refused */
+			if (diag_wire_conn_evidence(m, f, &dc) == DIAG_WIRE_REFUSED && !g->refused[0]) {
+				snprintf(g->refused, sizeof g->refused, "%s", t.dst);
+				say = true;
+			}
 		}
-		if (f->nev >= MAX_EVIDENCE)
-			continue;
-		if (c != NULL)
-			diag_event_evidence(m, f, c);
-		diag_event_evidence(m, f, e);
-		diag_wire_conn_evidence(m, f, &dc); /* the SYNs a capture saw go unanswered */
+		if (say)
+			tcp_say(m, g, f);
 	}
 	free(gs);
 }
@@ -609,7 +628,9 @@ static const struct diag_sig rows[] = {
 		.check = check_tcp,
 		.explain = "A TCP connection the Expressway opened failed; port 5061 toward Webex "
 		    "means a wrong SRV lookup, port 5062 a blocked firewall. A capture of the "
-		    "connection adds its unanswered SYNs (then no tcp-syn-unanswered of its own).",
+		    "connection adds its SYNs and their answer (then no tcp-syn-unanswered or "
+		    "tcp-reset-not-listening of its own); a reset answering them means nothing "
+		    "listens there, not a firewall.",
 	},
 };
 

@@ -232,7 +232,8 @@ set_summary(struct model *m, struct diag_finding *f, size_t count, const char *f
 	f->summary = strpool_str(m->pool, buf);
 }
 
-bool
+/* Returns what a capture shows of the connection dc (see diag.h). */
+enum diag_wire_seen
 diag_wire_conn_evidence(struct model *m, struct diag_finding *f, const struct diag_conn *dc)
 {
 	for (size_t i = 0; i < m->wire.nconns; i++) {
@@ -248,9 +249,20 @@ diag_wire_conn_evidence(struct model *m, struct diag_finding *f, const struct di
 			if (st->kind == WS_SYN || st->kind == WS_SYNACK || st->kind == WS_RST)
 				step_evidence(m, f, c, st);
 		}
-		return true;
+		if (find_step(m, c, WS_SYNACK, 1, 0) != NULL)
+			return DIAG_WIRE_ANSWERED;
+		return find_step(m, c, WS_RST, 1, 0) != NULL ? DIAG_WIRE_REFUSED : DIAG_WIRE_UNANSWERED;
 	}
-	return false;
+	return DIAG_WIRE_NONE;
+}
+
+/* Returns the fix of a refused outbound connection (see diag.h). */
+const char *
+diag_wire_refused_fix(void)
+{
+	return "The peer's address and port refuse connections: check that they are its SIP "
+	    "TLS service (the SRV lookup the zone does) and that no device on the path rejects "
+	    "the connection in its name.";
 }
 
 bool
@@ -364,7 +376,8 @@ check_reset_not_listening(const struct diag_sig *sig, struct model *m, struct di
 		const struct wire_conn *c = &m->wire.conns[i];
 		const struct wire_step *syn = find_step(m, c, WS_SYN, 0, 0);
 		const struct wire_step *rst = find_step(m, c, WS_RST, 1, 0);
-		if (syn == NULL || rst == NULL || find_step(m, c, WS_SYNACK, 1, 0) != NULL)
+		if (syn == NULL || rst == NULL || find_step(m, c, WS_SYNACK, 1, 0) != NULL ||
+		    claimed(m, r, c)) /* a call's tcp-connect-failed already says it */
 			continue;
 		bool first;
 		size_t count;
@@ -383,9 +396,7 @@ check_reset_not_listening(const struct diag_sig *sig, struct model *m, struct di
 			continue;
 		struct sbuf fix = {0};
 		if (c->client_local) {
-			sbuf_puts(&fix, "The peer's address and port refuse connections: check that they "
-			    "are its SIP TLS service (the SRV lookup the zone does) and that no device on "
-			    "the path rejects the connection in its name.");
+			sbuf_puts(&fix, diag_wire_refused_fix());
 		} else {
 			sbuf_puts(&fix, "This is the Expressway, not a firewall: make it listen for mutual "
 			    "TLS (Configuration > Protocols > SIP: Mutual TLS mode On, Mutual TLS port "

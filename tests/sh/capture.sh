@@ -246,6 +246,40 @@ EOF
 [ "$(findings "$T/connfail-cap.json")" = tcp-syn-unanswered ] && ok connect-failed-capture-alone ||
 	fail connect-failed-capture-alone "$(findings "$T/connfail-cap.json")"
 
+# The same connection refused: Webex answers the SYN with a reset. The call's
+# tcp-connect-failed cites the SYN and the reset and says nothing listens
+# there (the reset's fix, not the firewall's); the reset is not made a
+# tcp-reset-not-listening of its own; the capture alone still makes it.
+"$XW" diagnose --json -q "$BUN/e-connect-refused.tar.gz" > "$T/connref.json"
+python3 - "$T/connref.json" <<'EOF' && ok bundle-connect-refused-proof || fail bundle-connect-refused-proof
+import json, sys
+fs = json.load(open(sys.argv[1]))['findings']
+assert [(f['id'], f['call']) for f in fs] == [('tcp-connect-failed', 1)], fs
+f = fs[0]
+ev = [(e['packet'], e['text']) for e in f['evidence'] if 'packet' in e]
+assert ev == [(3, 'TCP SYN 172.16.2.2:28370 -> 146.20.193.70:5062'),
+              (4, 'TCP RST 146.20.193.70:5062 -> 172.16.2.2:28370')], ev
+assert 'a capture shows 146.20.193.70 answer the SYN with a reset' in f['summary'], f['summary']
+assert 'firewall' not in f['fix'] and 'refuse connections' in f['fix'], f['fix']
+EOF
+"$XW" show -q --width 200 1 "$BUN/e-connect-refused.tar.gz" > "$T/connref.show"
+python3 - "$T/connref.show" <<'EOF' && ok connect-refused-ladder || fail connect-refused-ladder
+import re, sys
+rows = re.findall(r'^ +T +\| +(TCP [A-Z/]+) +\| +\|', open(sys.argv[1]).read(), re.M)
+assert rows == ['TCP SYN', 'TCP RST'], rows
+EOF
+mkdir -p "$T/connref" && tar -xzf "$BUN/e-connect-refused.tar.gz" -C "$T/connref"
+"$XW" diagnose --json -q "$T/connref/diagnostic_logging/"*.txt > "$T/connref-log.json"
+python3 - "$T/connref-log.json" <<'EOF' && ok connect-refused-log-alone || fail connect-refused-log-alone
+import json, sys
+fs = json.load(open(sys.argv[1]))['findings']
+assert [(f['id'], f['call']) for f in fs] == [('tcp-connect-failed', 1)], fs
+assert 'firewall' in fs[0]['fix'] and 'reset' not in fs[0]['summary'], fs[0]
+EOF
+"$XW" diagnose --json -q "$T/connref/diagnostic_logging/"*.pcap > "$T/connref-cap.json"
+[ "$(findings "$T/connref-cap.json")" = tcp-reset-not-listening ] && ok connect-refused-capture-alone ||
+	fail connect-refused-capture-alone "$(findings "$T/connref-cap.json")"
+
 # The same for a TLS handshake torn down by a reset: the call's
 # tls-remote-disconnect cites the reset and the chain the E sent, and the
 # call's ladder draws the handshake up to the reset.

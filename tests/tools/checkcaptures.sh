@@ -38,6 +38,7 @@ tls-healthy-inbound.pcapng@healthy mutual TLS, inbound@none@@Certificate [0-9]+ 
 tls-healthy-outbound.pcap@healthy mutual TLS, outbound@none@@Certificate [0-9]+ W>E \(3: 4001,2002,2001\); Certificate [0-9]+ E>W \(3: 3001,1002,1001\);.*AppData E>W 1, W>E 1; TLS 1.2 \| 0$
 tls13-healthy-inbound.pcap@healthy mutual TLS 1.3 (certificates encrypted)@none@@^SYN [0-9]+ W>E; AppData (W>E|E>W) [0-9]+, (W>E|E>W) [0-9]+; TLS 1.3 \| 0$
 tcp-not-listening.pcap@nothing listens on 5062 (inbound socket Issue 3)@tcp-reset-not-listening@@^SYN [0-9]+ W>E; RST [0-9]+ E>W; SYN [0-9]+ W>E; RST [0-9]+ E>W \| 0$
+tcp-refused-out.pcap@Webex answers the SYN of the E to 5062 with a reset, outbound@tcp-reset-not-listening@@^SYN [0-9]+ E>W; RST [0-9]+ W>E \| 0$
 tcp-syn-unanswered-in.pcap@5062 blocked inbound (inbound socket Issue 2)@tcp-syn-unanswered@@^SYN [0-9]+,[0-9]+,[0-9]+,[0-9]+ W>E \| 0$
 tcp-syn-unanswered-out.pcap@5062 blocked outbound (outbound Issue 2)@tcp-syn-unanswered@@^SYN [0-9]+,[0-9]+,[0-9]+,[0-9]+ E>W \| 0$
 sip-udp-call.pcap@SIP over UDP, call and OPTIONS@none@@^SIP [0-9,]+ \| 9 = 2 .* \+ 7 

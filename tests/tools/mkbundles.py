@@ -32,6 +32,12 @@ messages and connections:
                          that capture. Tests: the call's tcp-connect-failed
                          cites the unanswered SYNs, which are not made a finding
                          of their own, and its ladder draws them.
+  e-connect-refused.tar.gz
+                         the same, its first connection being
+                         tcp-refused-out.pcap's: Webex answers the SYN with a
+                         reset. Tests: the call's tcp-connect-failed cites the
+                         SYN and the reset and says nothing listens (not a
+                         firewall); no tcp-reset-not-listening of its own.
   e-tls-reset.tar.gz     the same with mkexamples' tls-remote-disconnect: the
                          first connection is tls-firewall-reset.pcap's, whose
                          handshake a reset from Webex's address tears down.
@@ -265,6 +271,7 @@ def main():
         'e-cert-unknown.tar.gz': e_bundle('tls-chain-incomplete.pcap', 'certunknown',
                                           'e-trusted-ca-no-issuing.pem'),
         'e-connect-failed.tar.gz': e_outbound_failure('tcp-syn-unanswered-out.pcap', 'tcp'),
+        'e-connect-refused.tar.gz': e_outbound_failure('tcp-refused-out.pcap', 'tcp'),
         'e-tls-reset.tar.gz': e_outbound_failure('tls-firewall-reset.pcap', 'tls'),
     }
     for name, members in bundles.items():

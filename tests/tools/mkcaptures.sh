@@ -425,6 +425,11 @@ case_tcp-not-listening() {
 	connect_fail xw-wx 5 --src 146.20.193.64 --sport 58541 --addr 172.16.2.2 --port 5062
 	cap_stop
 }
+case_tcp-refused-out() {
+	cap_start xw-e e0 "$work/tcp-refused-out.pcap" tcpdump
+	connect_fail xw-e 5 --src 172.16.2.2 --sport 28370 --addr 146.20.193.70 --port 5062
+	cap_stop
+}
 case_tcp-syn-unanswered-in() {
 	bpf xw-e e0 ingress xwbpf-5062.o drop
 	cap_start xw-e e0 "$work/tcp-syn-unanswered-in.pcap" tcpdump
@@ -502,7 +507,7 @@ case_sip-tcp-sll() {
 ALL="tls-untrusted-ca tls-identity-unacceptable tls-identity-typo tls-chain-incomplete
 tls-firewall-reset tls-controlhub-cert tls-self-signed-cert cert-expired-webex cert-expired-e
 cert-expiring tls-healthy-inbound tls-healthy-outbound tls13-healthy-inbound
-tcp-not-listening tcp-syn-unanswered-in tcp-syn-unanswered-out
+tcp-not-listening tcp-refused-out tcp-syn-unanswered-in tcp-syn-unanswered-out
 sip-udp-call sip-tcp-call sip-tcp-coalesced sip-tcp-split sip-tcp-reorder sip-ipv6
 sip-udp-vlan sip-tcp-sll"
 
