@@ -146,7 +146,7 @@ keys Enter
 wait_for small-search-note '[0-9]+/[0-9]+ *$'
 keys Enter
 wait_for q850-decoded 'Reason: Q.850;cause=31 +\[Q.850 31 \(Normal, unspecified\)\]'
-keys ?
+keys '?'
 wait_for help-opens 'Help'
 for i in 1 2 3 4 5 6 7 8; do screen | grep -q 'Q  q850-cause' && break; keys NPage; sleep 0.2; done
 # the legend says no severity: q850-cause is an error or only information, by cause
@@ -271,7 +271,7 @@ keys Down Down Down Enter
 wait_for problems-skipped-note "line $L_BAD was skipped"
 keys Escape
 wait_for problems-closes ' Calls .* calls'
-keys ?
+keys '?'
 wait_for problems-help 'i +input problems: every SIP block skipped or repaired'
 keys Q
 wait_for problems-quit '^EXITED 0'
