@@ -471,13 +471,7 @@ tcp_text(const struct model *m, int h, const char *dsts, unsigned port, bool web
     const char *refused, char *sum, size_t ssize, const char **fix)
 {
 	const char *host = m->hosts[h].name, *w = webex ? "Webex " : "";
-	if (refused[0] && !(webex && port == 5061)) { /* 5061: the lookup is the cause still */
-		snprintf(sum, ssize, "%s could not connect to %s%s on port %u (TCP Connection "
-		    "Failed): a capture shows %s answer the SYN with a reset, so the SYN arrived "
-		    "(no firewall dropped it) and nothing listens there", host, w, dsts, port,
-		    refused);
-		*fix = diag_wire_refused_fix();
-	} else if (webex && port == 5061) {
+	if (webex && port == 5061) { /* the lookup is the cause, refused or not */
 		snprintf(sum, ssize, "%s could not connect to %s%s on port 5061 (TCP Connection "
 		    "Failed): Hybrid calls to Webex use port 5062 (mutual TLS); 5061 comes from an "
 		    "SRV lookup of the request-URI's domain", host, w, dsts);
@@ -485,6 +479,12 @@ tcp_text(const struct model *m, int h, const char *dsts, unsigned port, bool web
 		    "request On, Domain to search for callservice.ciscospark.com), whose SRV "
 		    "records point at port 5062; see webex-srv-wrong-domain and "
 		    "xconfig-dns-override-off.";
+	} else if (refused[0]) {
+		snprintf(sum, ssize, "%s could not connect to %s%s on port %u (TCP Connection "
+		    "Failed): a capture shows %s answer the SYN with a reset, so the SYN arrived "
+		    "(no firewall dropped it) and nothing listens there", host, w, dsts, port,
+		    refused);
+		*fix = diag_wire_refused_fix();
 	} else if (webex || port == 5062) {
 		snprintf(sum, ssize, "%s could not connect to %s%s on port %u (TCP Connection "
 		    "Failed): nothing answered the connection to Webex", host, w, dsts, port);
